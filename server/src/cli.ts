@@ -1,0 +1,137 @@
+/**
+ * The command-line tool: the same model, checks and trace as the editor, for
+ * scripts and CI. `iptables-lens parse|check|trace|graph FILE…`.
+ */
+import { readFileSync } from 'fs';
+import { Analysis } from './model/analysis';
+import { toJson } from './model/toJson';
+import type { Chain, TableGraph } from './model/types';
+
+const USAGE = `usage: iptables-lens <command> [options] FILE...
+
+commands:
+  parse FILE [--json]         print the model: tables, chains, rules and the chain graph
+  check FILE... [--json]      print diagnostics; exit 1 when any is an error
+  trace FILE --packet "SPEC" [--json]
+                              trace a packet through the ruleset
+  graph FILE [--format dot|mermaid|json] [--chain NAME] [--depth N] [--table T]
+                              print the chain graph
+
+FILE may be - for standard input. Exit codes: 0 fine, 1 errors found, 2 bad usage or unreadable input.`;
+
+export class UsageError extends Error {}
+
+/** Reads a dump from a path, or standard input for "-". */
+export function readInput(file: string): string {
+  try {
+    return file === '-' ? readFileSync(0, 'utf8') : readFileSync(file, 'utf8');
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    throw new UsageError(`iptables-lens: cannot read ${file}: ${err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'is a directory' : err.message}`);
+  }
+}
+
+/** Splits argv into positional words and --flags (with values for the flags that take one). */
+export function parseArgs(argv: string[], withValue: string[]): { positional: string[]; flags: Map<string, string | true> } {
+  const positional: string[] = [];
+  const flags = new Map<string, string | true>();
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a.startsWith('--') && a.length > 2) {
+      const eq = a.indexOf('=');
+      if (eq > 0) flags.set(a.slice(2, eq), a.slice(eq + 1));
+      else if (withValue.includes(a.slice(2))) {
+        if (i + 1 >= argv.length) throw new UsageError(`iptables-lens: ${a} needs a value`);
+        flags.set(a.slice(2), argv[++i]);
+      } else flags.set(a.slice(2), true);
+    } else positional.push(a);
+  }
+  return { positional, flags };
+}
+
+/** Prints the chain graph of each table as a tree walked from the built-in chains. */
+export function formatTree(analysis: Analysis): string {
+  const out: string[] = [];
+  const { ruleset } = analysis;
+  out.push(`${ruleset.format === 'save' ? 'iptables-save' : 'listing'}, ${ruleset.family}: ${ruleset.tables.length} table(s)`);
+  for (const table of ruleset.tables) {
+    const g = analysis.graphOf(table);
+    const rules = table.chains.reduce((n, c) => n + c.rules.length, 0);
+    out.push('');
+    out.push(`table ${table.name}: ${table.chains.length} chains, ${rules} rules`);
+    const shown = new Set<string>();
+    for (const chain of table.chains.filter((c) => c.builtin)) walk(chain, g, shown, out);
+    const unreached = table.chains.filter((c) => !shown.has(c.name));
+    if (unreached.length) {
+      out.push(`  not reached from a built-in chain: ${unreached.map((c) => c.name).join(', ')}`);
+    }
+  }
+  return out.join('\n');
+}
+
+function describe(chain: Chain): string {
+  const rules = `${chain.rules.length} rule${chain.rules.length === 1 ? '' : 's'}`;
+  return chain.builtin ? `${chain.name} (policy ${chain.policy ?? 'ACCEPT'}, ${rules})` : `${chain.name} (${rules})`;
+}
+
+/** Depth-first, iterative; a chain is expanded once and later mentions point back. */
+function walk(root: Chain, g: TableGraph, shown: Set<string>, out: string[]): void {
+  const stack: { chain: Chain; prefix: string; label: string }[] = [{ chain: root, prefix: '  ', label: '' }];
+  while (stack.length) {
+    const { chain, prefix, label } = stack.pop()!;
+    const seen = shown.has(chain.name);
+    out.push(`${prefix}${label}${describe(chain)}${seen ? ' (shown above)' : ''}`);
+    if (seen) continue;
+    shown.add(chain.name);
+    const edges = g.outgoing.get(chain.name) ?? [];
+    const childPrefix = prefix + (label ? '    ' : '  ');
+    for (let i = edges.length - 1; i >= 0; i--) {
+      const e = edges[i];
+      stack.push({ chain: e.to, prefix: childPrefix, label: `${e.kind === 'goto' ? 'goto' : '→'} [line ${e.rule.span.line + 1}] ` });
+    }
+  }
+}
+
+function cmdParse(args: string[]): number {
+  const { positional, flags } = parseArgs(args, []);
+  if (positional.length !== 1) throw new UsageError('usage: iptables-lens parse FILE [--json]');
+  const analysis = Analysis.of(readInput(positional[0]));
+  if (flags.has('json')) process.stdout.write(JSON.stringify(toJson(analysis.ruleset), null, 2) + '\n');
+  else {
+    process.stdout.write(formatTree(analysis) + '\n');
+    for (const p of analysis.ruleset.problems) {
+      process.stdout.write(`${positional[0]}:${p.span.line + 1}:${p.span.start + 1}: ${p.severity} ${p.code} ${p.message}\n`);
+    }
+  }
+  return 0;
+}
+
+const COMMANDS: Record<string, (args: string[]) => number | Promise<number>> = {
+  parse: cmdParse,
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(USAGE + '\n');
+    return command ? 0 : 2;
+  }
+  const run = COMMANDS[command];
+  if (!run) {
+    process.stderr.write(`iptables-lens: unknown command "${command}"\n${USAGE}\n`);
+    return 2;
+  }
+  try {
+    return await run(rest);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(e.message + '\n');
+      return 2;
+    }
+    throw e;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
+}

@@ -1,0 +1,98 @@
+import { buildGraph } from './buildGraph';
+import { parse } from './parse';
+import { contains } from './span';
+import type { Chain, ChainGraph, Match, Option, Rule, Ruleset, Table, TableGraph } from './types';
+
+/** What a position in a dump points at, most specific first. */
+export type Hit =
+  | { kind: 'table'; table: Table }
+  | { kind: 'chainDecl'; table: Table; chain: Chain }
+  | { kind: 'policy'; table: Table; chain: Chain }
+  | { kind: 'ruleChain'; table: Table; chain: Chain; rule: Rule }
+  | { kind: 'target'; table: Table; chain: Chain; rule: Rule }
+  | { kind: 'targetOption'; table: Table; chain: Chain; rule: Rule; option: Option }
+  | { kind: 'match'; table: Table; chain: Chain; rule: Rule; match: Match }
+  | { kind: 'option'; table: Table; chain: Chain; rule: Rule; match: Match; option: Option }
+  | { kind: 'rule'; table: Table; chain: Chain; rule: Rule };
+
+type LineEntry = { table: Table; chain: Chain; rule?: Rule };
+
+/**
+ * A parsed document: its model, its chain graph and an index from lines to the
+ * rules and chain declarations on them. Built once per document version and
+ * shared by every feature.
+ */
+export class Analysis {
+  readonly graph: ChainGraph;
+  private lineIndex: (LineEntry | undefined)[] | null = null;
+  private tableStarts: Table[] | null = null;
+
+  constructor(readonly ruleset: Ruleset, readonly text: string) {
+    this.graph = buildGraph(ruleset);
+  }
+
+  static of(text: string, languageId?: string): Analysis {
+    return new Analysis(parse(text, languageId), text);
+  }
+
+  graphOf(table: Table): TableGraph {
+    return this.graph.byTable.get(table)!;
+  }
+
+  /** The rule or chain declaration on a line, if any. */
+  entryAt(line: number): LineEntry | undefined {
+    if (!this.lineIndex) {
+      const index: (LineEntry | undefined)[] = new Array(this.ruleset.lineCount);
+      for (const table of this.ruleset.tables) {
+        for (const chain of table.chains) {
+          if (chain.declSpan) index[chain.declSpan.line] = { table, chain };
+          for (const rule of chain.rules) index[rule.span.line] = { table, chain, rule };
+        }
+      }
+      this.lineIndex = index;
+    }
+    return this.lineIndex[line];
+  }
+
+  /** The table block that encloses a line (the innermost when blocks nest, the last that started otherwise). */
+  tableAt(line: number): Table | undefined {
+    if (!this.tableStarts) this.tableStarts = [...this.ruleset.tables].sort((a, b) => a.span.line - b.span.line);
+    let found: Table | undefined;
+    for (const t of this.tableStarts) {
+      if (t.span.line <= line && line <= t.span.endLine) found = t;
+    }
+    return found;
+  }
+
+  /** What the position points at; undefined on blank lines, comments and headers. */
+  hitAt(line: number, character: number): Hit | undefined {
+    const entry = this.entryAt(line);
+    if (!entry) {
+      const table = this.tableAt(line);
+      if (table?.nameSpan && contains(table.nameSpan, line, character)) return { kind: 'table', table };
+      return undefined;
+    }
+    const { table, chain, rule } = entry;
+    if (!rule) {
+      if (chain.nameSpan && contains(chain.nameSpan, line, character)) return { kind: 'chainDecl', table, chain };
+      if (chain.policySpan && contains(chain.policySpan, line, character)) return { kind: 'policy', table, chain };
+      return { kind: 'chainDecl', table, chain };
+    }
+    if (rule.chainNameSpan && contains(rule.chainNameSpan, line, character)) return { kind: 'ruleChain', table, chain, rule };
+    const target = rule.target;
+    if (target) {
+      if (contains(target.nameSpan, line, character)) return { kind: 'target', table, chain, rule };
+      for (const option of target.options) {
+        if (contains(option.span, line, character)) return { kind: 'targetOption', table, chain, rule, option };
+      }
+    }
+    for (const match of rule.matches) {
+      if (!contains(match.span, line, character)) continue;
+      for (const option of match.options) {
+        if (contains(option.span, line, character)) return { kind: 'option', table, chain, rule, match, option };
+      }
+      return { kind: 'match', table, chain, rule, match };
+    }
+    return { kind: 'rule', table, chain, rule };
+  }
+}

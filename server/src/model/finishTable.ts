@@ -1,0 +1,58 @@
+import { STANDARD_TARGETS, TARGET_EXTENSION_NAMES } from './targetNames';
+import { BUILTIN_CHAINS, type Chain, type Span, type Table, type Target, type TargetKind } from './types';
+
+/**
+ * What a `-j NAME` / `-g NAME` means in a table: a chain of the table wins over
+ * a target extension of the same name, as in iptables.
+ */
+export function classifyTarget(target: Target, table: Table): TargetKind {
+  const name = target.name;
+  if (table.chainsByName.has(name)) return target.goto ? 'goto' : 'jump';
+  switch (name) {
+    case 'ACCEPT': return 'accept';
+    case 'DROP': return 'drop';
+    case 'RETURN': return 'return';
+    case 'QUEUE': case 'NFQUEUE': return 'queue';
+    case 'REJECT': return 'reject';
+  }
+  if (STANDARD_TARGETS.has(name) || TARGET_EXTENSION_NAMES.has(name)) return 'extension';
+  // Not a chain of this table and not a known target: a jump to a missing chain.
+  return target.goto ? 'goto' : 'jump';
+}
+
+/** A chain record for a name, with no declaration yet. */
+export function newChain(name: string, table: string, builtin: boolean, span: Span): Chain {
+  return {
+    name, table, builtin, policy: null, policySpan: null, counters: null,
+    declSpan: null, nameSpan: null, span, rules: [],
+  };
+}
+
+/**
+ * Completes a table once all its lines are read: adds the built-in chains the
+ * kernel always has but the dump left out (no declaration, policy null),
+ * numbers the rules, and settles every target's kind now that all chain names
+ * are known.
+ */
+export function finishTable(table: Table, addMissingBuiltins: boolean): void {
+  if (addMissingBuiltins) {
+    const builtins = BUILTIN_CHAINS[table.name];
+    if (builtins) {
+      for (const name of builtins) {
+        if (!table.chainsByName.has(name)) {
+          const chain = newChain(name, table.name, true, table.span);
+          table.chains.push(chain);
+          table.chainsByName.set(name, chain);
+        }
+      }
+    }
+  }
+  for (const chain of table.chains) {
+    const rules = chain.rules;
+    for (let i = 0; i < rules.length; i++) {
+      const rule = rules[i];
+      rule.index = i + 1;
+      if (rule.target) rule.target.kind = classifyTarget(rule.target, table);
+    }
+  }
+}

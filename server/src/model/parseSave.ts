@@ -1,0 +1,421 @@
+import { finishTable, newChain } from './finishTable';
+import { parseRuleArgs } from './parseRuleArgs';
+import { lineSpan } from './span';
+import { tokenizeLine, type Token } from './tokenize';
+import {
+  isBuiltinChain, TABLE_NAMES,
+  type Chain, type Counters, type Family, type Problem, type Rule, type Ruleset, type Span, type Table,
+} from './types';
+
+/** `[root@host ~]# iptables -t nat -S` and the like: the command that produced what follows. */
+const PROMPT_COMMAND = /^(?:\[[^\]]*\]\s*[#$]|[\w.@:~/-]*[#$]|\$|#+)\s*(?:sudo\s+)?(?:\S*\/)?(ip6?tables(?:-legacy|-nft)?(?:-save)?)\b(.*)$/;
+
+const COUNTERS = /^\[(\d+):(\d+)\]$/;
+
+/** Reads the table name out of `-t nat` / `--table=nat` in a pasted command line. */
+export function tableFromCommand(args: string): string | null {
+  const m = /(?:^|\s)(?:-t\s*|--table[=\s]\s*)(\w+)/.exec(args);
+  return m ? m[1] : null;
+}
+
+/**
+ * Guesses a table from the built-in chains it has: nat is the only table with
+ * both PREROUTING and INPUT but no FORWARD; raw has PREROUTING without INPUT;
+ * mangle has all five; filter has none of PREROUTING/POSTROUTING.
+ */
+export function tableFromBuiltins(names: Iterable<string>): { table: string; ambiguous: boolean } {
+  const s = new Set(names);
+  const pre = s.has('PREROUTING');
+  const post = s.has('POSTROUTING');
+  const input = s.has('INPUT');
+  const fwd = s.has('FORWARD');
+  if (pre && post && fwd) return { table: 'mangle', ambiguous: false };
+  if ((pre || post) && input && !fwd) return { table: 'nat', ambiguous: false };
+  if (post && !fwd && !pre) return { table: 'nat', ambiguous: false };
+  if (pre && !input && !post && !fwd) return { table: 'raw', ambiguous: !s.has('OUTPUT') };
+  if (fwd && !pre && !post) return { table: 'filter', ambiguous: false };
+  if (input || s.has('OUTPUT')) return { table: 'filter', ambiguous: true };
+  if (pre || post) return { table: 'mangle', ambiguous: true };
+  return { table: 'filter', ambiguous: true };
+}
+
+function parseCounters(text: string): Counters | null {
+  const m = COUNTERS.exec(text);
+  return m ? { packets: Number(m[1]), bytes: Number(m[2]) } : null;
+}
+
+/** Splits text into lines, keeping a trailing \r out of each line's content. */
+export function splitLines(text: string): string[] {
+  return text.split('\n');
+}
+
+function looksIpv6(ruleset: { tables: Table[] }): boolean {
+  for (const table of ruleset.tables) {
+    for (const chain of table.chains) {
+      for (const rule of chain.rules) {
+        for (const m of rule.matches) {
+          if (m.module === 'icmp6' || m.module === 'ipv6header' || m.module === 'frag' || m.module === 'mh' || m.module === 'rt' || m.module === 'hbh' || m.module === 'dst' || m.module === 'eui64') return true;
+          if ((m.module === 'source' || m.module === 'destination') && m.options[0]?.value?.includes(':')) return true;
+        }
+      }
+    }
+  }
+  return false;
+}
+
+/**
+ * Parses iptables-save / ip6tables-save output, iptables-restore input and
+ * `iptables -S` output (several dumps pasted together are fine). Never throws:
+ * whatever cannot be read becomes a problem on its line, and the rest still
+ * makes a model.
+ */
+export function parseSave(text: string): Ruleset {
+  const lines = splitLines(text);
+  const problems: Problem[] = [];
+  const tables: Table[] = [];
+  let family: Family | null = null;
+  let table: Table | null = null;
+  // `iptables -S` output has no `*table` lines: its rules go to one implicit table.
+  let implicitTable: Table | null = null;
+  let hintedTable: string | null = null;
+  const hasTableLines = /(^|\n)\s*\*[A-Za-z]/.test(text);
+
+  const openTable = (name: string, nameSpan: Span | null, line: number): Table => {
+    const t: Table = {
+      name, nameSpan, span: lineSpan(line, 0, lines[line]?.length ?? 0),
+      chains: [], chainsByName: new Map(), commitSpan: null,
+    };
+    tables.push(t);
+    return t;
+  };
+
+  const closeTable = (t: Table, endLine: number) => {
+    t.span = { line: t.span.line, start: t.span.start, endLine, end: (lines[endLine] ?? '').replace(/\r$/, '').length };
+    finishTable(t, true);
+  };
+
+  const tableForCommand = (line: number, lineText: string, tok: Token): Table | null => {
+    if (table) return table;
+    if (hasTableLines) {
+      problems.push({
+        span: lineSpan(line, tok.start, lineText.replace(/\s+$/, '').length), severity: 'error', code: 'rule-outside-table',
+        message: 'This line is outside any table: put it between a `*table` line and COMMIT.',
+      });
+      return null;
+    }
+    if (!implicitTable || (hintedTable && implicitTable.name !== hintedTable && implicitTable.chains.length > 0)) {
+      implicitTable = openTable(hintedTable ?? 'filter', null, line);
+      implicitTable.tableSource = hintedTable ? 'command' : 'default';
+    } else if (hintedTable && implicitTable.name !== hintedTable) {
+      implicitTable.name = hintedTable;
+      implicitTable.tableSource = 'command';
+    }
+    return implicitTable;
+  };
+
+  const chainFor = (t: Table, name: string, line: number, create: boolean): Chain | null => {
+    let chain = t.chainsByName.get(name);
+    if (!chain && create) {
+      chain = newChain(name, t.name, isBuiltinChain(t.name, name), lineSpan(line, 0, 0));
+      t.chains.push(chain);
+      t.chainsByName.set(name, chain);
+    }
+    return chain ?? null;
+  };
+
+  for (let ln = 0; ln < lines.length; ln++) {
+    const raw = lines[ln];
+    // Skip blank lines quickly.
+    let first = 0;
+    while (first < raw.length && (raw.charCodeAt(first) === 32 || raw.charCodeAt(first) === 9 || raw.charCodeAt(first) === 13)) first++;
+    if (first >= raw.length) continue;
+    const c0 = raw.charCodeAt(first);
+
+    if (c0 === 35 /* # */) {
+      if (raw.includes('ip6tables')) {
+        if (/Generated by ip6tables|ip6tables-(?:legacy-|nft-)?save/.test(raw)) family = family ?? 'ipv6';
+      } else if (/Generated by (?:iptables|xtables)/.test(raw)) family = family ?? 'ipv4';
+      const pm = PROMPT_COMMAND.exec(raw.trim());
+      if (pm && !raw.startsWith('# Generated') && !raw.startsWith('# Completed')) {
+        if (pm[1].startsWith('ip6')) family = family ?? 'ipv6';
+        hintedTable = tableFromCommand(pm[2]) ?? (/-S|--list-rules/.test(pm[2]) ? 'filter' : hintedTable);
+      }
+      continue;
+    }
+
+    if (c0 === 42 /* * */) {
+      if (table) {
+        problems.push({
+          span: table.nameSpan ?? lineSpan(ln, 0, 1), severity: 'error', code: 'missing-commit',
+          message: `Table ${table.name} has no COMMIT before the next table starts: iptables-restore would refuse it.`,
+        });
+        closeTable(table, ln - 1);
+      }
+      const name = raw.slice(first + 1).trim();
+      const nameSpan = lineSpan(ln, first + 1, first + 1 + name.length);
+      if (!(TABLE_NAMES as readonly string[]).includes(name)) {
+        problems.push({
+          span: nameSpan, severity: 'error', code: 'unknown-table',
+          message: `There is no table "${name}": the tables are ${TABLE_NAMES.join(', ')}.`,
+        });
+      }
+      table = openTable(name, nameSpan, ln);
+      continue;
+    }
+
+    const { tokens, unterminatedQuote } = tokenizeLine(raw);
+    if (unterminatedQuote >= 0) {
+      problems.push({
+        span: lineSpan(ln, unterminatedQuote, raw.replace(/\s+$/, '').length), severity: 'error', code: 'unterminated-quote',
+        message: 'This quote is never closed: iptables-restore would refuse the line.',
+      });
+    }
+    const tok0 = tokens[0];
+
+    if (c0 === 58 /* : */) {
+      const t = tableForCommand(ln, raw, tok0);
+      if (!t) continue;
+      const name = tok0.text.slice(1);
+      const nameSpan = lineSpan(ln, tok0.start + 1, tok0.end);
+      const polTok = tokens[1];
+      const cntTok = tokens[2];
+      if (!name) {
+        problems.push({ span: lineSpan(ln, tok0.start, tok0.end), severity: 'error', code: 'syntax', message: 'A chain line needs a name: `:NAME POLICY [packets:bytes]`.' });
+        continue;
+      }
+      const existing = t.chainsByName.get(name);
+      if (existing && existing.declSpan) {
+        problems.push({
+          span: nameSpan, severity: 'warning', code: 'duplicate-chain',
+          message: `Chain ${name} is declared twice in table ${t.name}; the nf_tables backend accepts it, the legacy backend refuses it.`,
+          data: { first: existing.declSpan.line },
+        });
+        continue;
+      }
+      const chain = existing ?? chainFor(t, name, ln, true)!;
+      chain.declSpan = lineSpan(ln, first, raw.replace(/\s+$/, '').length);
+      chain.nameSpan = nameSpan;
+      chain.span = chain.declSpan;
+      if (polTok) {
+        chain.policy = polTok.text === '-' ? null : polTok.text;
+        chain.policySpan = lineSpan(ln, polTok.start, polTok.end);
+        if (!chain.builtin && polTok.text !== '-') {
+          problems.push({
+            span: chain.policySpan, severity: 'warning', code: 'policy-on-user-chain',
+            message: `User chain ${name} cannot have a policy; write "-" (the nf_tables backend ignores "${polTok.text}", legacy refuses it).`,
+          });
+        } else if (chain.builtin && !['ACCEPT', 'DROP', '-'].includes(polTok.text)) {
+          problems.push({
+            span: chain.policySpan, severity: 'error', code: 'invalid-policy',
+            message: `"${polTok.text}" is not a policy: a built-in chain's policy is ACCEPT or DROP.`,
+          });
+        }
+      } else {
+        problems.push({
+          span: nameSpan, severity: 'error', code: 'syntax',
+          message: `Chain line for ${name} lacks a policy: write \`:${name} ${chain.builtin ? 'ACCEPT' : '-'} [0:0]\`.`,
+        });
+      }
+      if (cntTok) {
+        const counters = parseCounters(cntTok.text);
+        if (counters) chain.counters = counters;
+        else {
+          problems.push({
+            span: lineSpan(ln, cntTok.start, cntTok.end), severity: 'error', code: 'counters-malformed',
+            message: `Counters must look like [packets:bytes], not ${cntTok.text}.`,
+          });
+        }
+      }
+      continue;
+    }
+
+    if (tok0.text === 'COMMIT') {
+      if (!table) {
+        problems.push({ span: lineSpan(ln, tok0.start, tok0.end), severity: 'error', code: 'rule-outside-table', message: 'COMMIT without a table: a `*table` line must come first.' });
+        continue;
+      }
+      table.commitSpan = lineSpan(ln, tok0.start, tok0.end);
+      closeTable(table, ln);
+      table = null;
+      continue;
+    }
+
+    // A pasted shell prompt with the command that produced the dump.
+    const prompt = PROMPT_COMMAND.exec(raw.trim());
+    if (prompt) {
+      if (prompt[1].startsWith('ip6')) family = family ?? 'ipv6';
+      hintedTable = tableFromCommand(prompt[2]) ?? 'filter';
+      continue;
+    }
+
+    // Rule lines, optionally with a [packets:bytes] prefix.
+    let k = 0;
+    let prefixCounters: Counters | null = null;
+    if (c0 === 91 /* [ */) {
+      prefixCounters = parseCounters(tok0.text);
+      if (!prefixCounters) {
+        problems.push({
+          span: lineSpan(ln, tok0.start, tok0.end), severity: 'error', code: 'counters-malformed',
+          message: `Counters must look like [packets:bytes], not ${tok0.text}.`,
+        });
+      }
+      k = 1;
+    }
+    const cmd = tokens[k];
+    if (!cmd) continue;
+    const word = cmd.text;
+    switch (word) {
+      case '-A': case '--append': case '-I': case '--insert': {
+        const t = tableForCommand(ln, raw, cmd);
+        if (!t) break;
+        const nameTok = tokens[k + 1];
+        if (!nameTok) {
+          problems.push({ span: lineSpan(ln, cmd.start, cmd.end), severity: 'error', code: 'missing-value', message: `${word} needs a chain name.` });
+          break;
+        }
+        let argStart = k + 2;
+        let position = -1;
+        const insert = word === '-I' || word === '--insert';
+        if (insert) {
+          const posTok = tokens[argStart];
+          if (posTok && /^\d+$/.test(posTok.text)) {
+            position = Number(posTok.text);
+            argStart++;
+          } else position = 1;
+        }
+        const args = parseRuleArgs(tokens, argStart, ln, raw);
+        for (const p of args.problems) problems.push(p);
+        let chain = t.chainsByName.get(nameTok.text);
+        if (!chain) {
+          chain = chainFor(t, nameTok.text, ln, true)!;
+          if (!chain.builtin && t.nameSpan !== null) {
+            problems.push({
+              span: lineSpan(ln, nameTok.start, nameTok.end), severity: 'error', code: 'undeclared-chain',
+              message: `Chain ${nameTok.text} is not declared in table ${t.name}: add \`:${nameTok.text} - [0:0]\` after the \`*${t.name}\` line.`,
+              data: { chain: nameTok.text, table: t.name },
+            });
+          }
+        }
+        const rule: Rule = {
+          index: 0, table: t.name, chain: chain.name,
+          span: lineSpan(ln, first, raw.replace(/\s+$/, '').length),
+          chainNameSpan: lineSpan(ln, nameTok.start, nameTok.end),
+          command: insert ? 'insert' : 'append',
+          matches: args.matches, target: args.target,
+          counters: prefixCounters ?? args.counters, comments: args.comments,
+        };
+        if (insert) {
+          const at = Math.min(Math.max(position - 1, 0), chain.rules.length);
+          if (position > chain.rules.length + 1) {
+            problems.push({
+              span: lineSpan(ln, tokens[k + 2].start, tokens[k + 2].end), severity: 'error', code: 'bad-rule-number',
+              message: `Chain ${chain.name} has ${chain.rules.length} rules here; -I can insert at positions 1 to ${chain.rules.length + 1}.`,
+            });
+          }
+          chain.rules.splice(at, 0, rule);
+        } else chain.rules.push(rule);
+        break;
+      }
+      case '-N': case '--new-chain': {
+        const t = tableForCommand(ln, raw, cmd);
+        if (!t) break;
+        const nameTok = tokens[k + 1];
+        if (!nameTok) break;
+        const existing = t.chainsByName.get(nameTok.text);
+        if (existing?.declSpan) {
+          problems.push({
+            span: lineSpan(ln, nameTok.start, nameTok.end), severity: 'error', code: 'duplicate-chain',
+            message: `Chain ${nameTok.text} already exists in table ${t.name}.`,
+          });
+          break;
+        }
+        const chain = existing ?? chainFor(t, nameTok.text, ln, true)!;
+        chain.declSpan = lineSpan(ln, first, raw.replace(/\s+$/, '').length);
+        chain.nameSpan = lineSpan(ln, nameTok.start, nameTok.end);
+        chain.span = chain.declSpan;
+        break;
+      }
+      case '-P': case '--policy': {
+        const t = tableForCommand(ln, raw, cmd);
+        if (!t) break;
+        const nameTok = tokens[k + 1];
+        const polTok = tokens[k + 2];
+        if (!nameTok || !polTok) {
+          problems.push({ span: lineSpan(ln, cmd.start, cmd.end), severity: 'error', code: 'missing-value', message: '-P needs a chain and a policy.' });
+          break;
+        }
+        const chain = chainFor(t, nameTok.text, ln, true)!;
+        chain.builtin = isBuiltinChain(t.name, nameTok.text);
+        chain.declSpan = lineSpan(ln, first, raw.replace(/\s+$/, '').length);
+        chain.nameSpan = lineSpan(ln, nameTok.start, nameTok.end);
+        chain.span = chain.declSpan;
+        chain.policy = polTok.text;
+        chain.policySpan = lineSpan(ln, polTok.start, polTok.end);
+        const c = tokens[k + 3];
+        if (c && (c.text === '-c' || c.text === '--set-counters') && tokens[k + 5]) {
+          chain.counters = { packets: Number(tokens[k + 4].text) || 0, bytes: Number(tokens[k + 5].text) || 0 };
+        }
+        if (!['ACCEPT', 'DROP'].includes(polTok.text)) {
+          problems.push({
+            span: chain.policySpan, severity: 'error', code: 'invalid-policy',
+            message: `"${polTok.text}" is not a policy: a built-in chain's policy is ACCEPT or DROP.`,
+          });
+        }
+        break;
+      }
+      case '-F': case '--flush': case '-X': case '--delete-chain': case '-Z': case '--zero': {
+        const t = tableForCommand(ln, raw, cmd);
+        if (!t) break;
+        const nameTok = tokens[k + 1];
+        const flush = word === '-F' || word === '--flush';
+        const del = word === '-X' || word === '--delete-chain';
+        const targets = nameTok ? [t.chainsByName.get(nameTok.text)].filter((c): c is Chain => !!c) : [...t.chains];
+        if (flush) for (const c of targets) c.rules = [];
+        if (del) {
+          for (const c of targets) {
+            if (c.builtin) continue;
+            t.chains.splice(t.chains.indexOf(c), 1);
+            t.chainsByName.delete(c.name);
+          }
+        }
+        break;
+      }
+      default: {
+        problems.push({
+          span: lineSpan(ln, first, raw.replace(/\s+$/, '').length), severity: 'error', code: 'syntax',
+          message: `iptables-restore cannot read this line: expected *table, :CHAIN, -A, -I, -N, -P, COMMIT or a # comment.`,
+        });
+      }
+    }
+  }
+
+  if (table) {
+    const last = lines.length - 1;
+    problems.push({
+      span: table.nameSpan ?? lineSpan(last, 0, 0), severity: 'error', code: 'missing-commit',
+      message: `Table ${table.name} is never committed: add COMMIT at its end, or iptables-restore loads nothing of it.`,
+    });
+    closeTable(table, last);
+  }
+  for (const t of tables) {
+    if (t.nameSpan) continue;
+    // `iptables -S` output: name the table from its built-in chains unless a pasted command named it.
+    if (t.tableSource === 'default') {
+      const guess = tableFromBuiltins(t.chains.filter((c) => c.policy !== null).map((c) => c.name));
+      if (!guess.ambiguous) {
+        t.name = guess.table;
+        t.tableSource = 'builtin-chains';
+      }
+    }
+    for (const c of t.chains) {
+      c.table = t.name;
+      c.builtin = isBuiltinChain(t.name, c.name);
+      for (const r of c.rules) r.table = t.name;
+    }
+    t.span = { line: t.span.line, start: 0, endLine: lines.length - 1, end: 0 };
+    finishTable(t, false);
+  }
+  const result: Ruleset = { family: family ?? 'ipv4', format: 'save', tables, problems, lineCount: lines.length };
+  if (!family && looksIpv6(result)) result.family = 'ipv6';
+  return result;
+}

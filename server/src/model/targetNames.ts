@@ -1,0 +1,16 @@
+/**
+ * Names of the target extensions iptables knows (upper case, as written after
+ * `-j`). The model needs them to tell `-j DNAT` (an extension) from `-j X`
+ * (a jump to chain X) without consulting the knowledge table, which sits above
+ * the model. A chain of the same name wins, as in iptables.
+ */
+export const TARGET_EXTENSION_NAMES: ReadonlySet<string> = new Set([
+  'AUDIT', 'CHECKSUM', 'CLASSIFY', 'CLUSTERIP', 'CONNMARK', 'CONNSECMARK', 'CT', 'DNAT', 'DNPT', 'DSCP',
+  'ECN', 'HL', 'HMARK', 'IDLETIMER', 'LED', 'LOG', 'MARK', 'MASQUERADE', 'NETMAP', 'NFLOG', 'NFQUEUE',
+  'NOTRACK', 'RATEEST', 'REDIRECT', 'REJECT', 'SECMARK', 'SET', 'SNAT', 'SNPT', 'SYNPROXY', 'TCPMSS',
+  'TCPOPTSTRIP', 'TEE', 'TOS', 'TPROXY', 'TRACE', 'TTL', 'ULOG', 'MIRROR', 'SAME', 'IPV4OPTSSTRIP',
+  'NETLINK', 'ROUTE', 'TARPIT', 'DELUDE', 'CHAOS', 'SYSRQ', 'LOGMARK', 'ACCOUNT', 'IPMARK',
+]);
+
+/** Verdicts built into iptables itself. */
+export const STANDARD_TARGETS: ReadonlySet<string> = new Set(['ACCEPT', 'DROP', 'RETURN', 'QUEUE']);

@@ -1,0 +1,86 @@
+/**
+ * Splits one line of iptables-restore input into words the way iptables-restore
+ * does: runs of blanks separate words, double quotes group words, and inside
+ * double quotes a backslash makes the next character literal. Outside quotes a
+ * backslash and single quotes are ordinary characters.
+ */
+
+export interface Token {
+  /** The word with quotes removed and escapes applied. */
+  text: string;
+  /** Character offsets in the line: first character and one past the last (quotes included). */
+  start: number;
+  end: number;
+  /** True when any part of the word was quoted: a quoted word is always a value. */
+  quoted: boolean;
+}
+
+export interface TokenizedLine {
+  tokens: Token[];
+  /** Offset of an opening quote that was never closed, or -1. */
+  unterminatedQuote: number;
+}
+
+function isBlank(c: number): boolean {
+  return c === 32 || c === 9 || c === 13 || c === 11 || c === 12;
+}
+
+export function tokenizeLine(line: string): TokenizedLine {
+  const tokens: Token[] = [];
+  let unterminatedQuote = -1;
+  const n = line.length;
+  let i = 0;
+  while (i < n) {
+    while (i < n && isBlank(line.charCodeAt(i))) i++;
+    if (i >= n) break;
+    const start = i;
+    let quoted = false;
+    // Fast path: an unquoted word is a plain slice.
+    let j = i;
+    while (j < n) {
+      const c = line.charCodeAt(j);
+      if (isBlank(c) || c === 34) break;
+      j++;
+    }
+    if (j >= n || line.charCodeAt(j) !== 34) {
+      tokens.push({ text: line.slice(i, j), start, end: j, quoted });
+      i = j;
+      continue;
+    }
+    let text = line.slice(i, j);
+    i = j;
+    let inQuote = false;
+    let quoteStart = -1;
+    while (i < n) {
+      const c = line.charCodeAt(i);
+      if (inQuote) {
+        if (c === 92 && i + 1 < n) {
+          text += line[i + 1];
+          i += 2;
+          continue;
+        }
+        if (c === 34) {
+          inQuote = false;
+          i++;
+          continue;
+        }
+        text += line[i];
+        i++;
+      } else {
+        if (isBlank(c)) break;
+        if (c === 34) {
+          inQuote = true;
+          quoted = true;
+          quoteStart = i;
+          i++;
+          continue;
+        }
+        text += line[i];
+        i++;
+      }
+    }
+    if (inQuote) unterminatedQuote = quoteStart;
+    tokens.push({ text, start, end: i, quoted });
+  }
+  return { tokens, unterminatedQuote };
+}

@@ -1,0 +1,52 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseSave } from '../../../server/src/model/parseSave';
+import { tokenizeLine } from '../../../server/src/model/tokenize';
+
+test('tokenizer: double quotes group, backslash escapes inside quotes only, single quotes are ordinary', () => {
+  const words = tokenizeLine(`-A X -m comment --comment "it\\'s \\"a\\" b" -j 'q' a\\b`).tokens.map((t) => t.text);
+  assert.deepEqual(words, ['-A', 'X', '-m', 'comment', '--comment', `it's "a" b`, '-j', `'q'`, 'a\\b']);
+});
+
+test('a rule line becomes matches and a target with spans over their words', () => {
+  const line = '-A KUBE-SERVICES ! -s 10.254.0.0/16 -d 10.96.125.27/32 -p tcp -m tcp --dport 8080 -j KUBE-MARK-MASQ';
+  const text = `*nat\n:KUBE-SERVICES - [0:0]\n:KUBE-MARK-MASQ - [0:0]\n${line}\nCOMMIT\n`;
+  const r = parseSave(text);
+  assert.deepEqual(r.problems, []);
+  const rule = r.tables[0].chainsByName.get('KUBE-SERVICES')!.rules[0];
+  const cut = (s: { start: number; end: number }) => line.slice(s.start, s.end);
+  assert.deepEqual(rule.matches.map((m) => [m.module, m.negated, cut(m.span)]), [
+    ['source', true, '! -s 10.254.0.0/16'],
+    ['destination', false, '-d 10.96.125.27/32'],
+    ['protocol', false, '-p tcp'],
+    ['tcp', false, '-m tcp --dport 8080'],
+  ]);
+  assert.equal(rule.target!.kind, 'jump');
+  assert.equal(cut(rule.target!.nameSpan), 'KUBE-MARK-MASQ');
+  assert.equal(cut(rule.chainNameSpan!), 'KUBE-SERVICES');
+});
+
+test('-I inserts at its position; counters in both spellings', () => {
+  const r = parseSave('*filter\n:INPUT ACCEPT [5:300]\n[1:2] -A INPUT -j DROP\n-I INPUT -s 1.2.3.4 -c 7 8 -j ACCEPT\n-I INPUT 2 -p udp\nCOMMIT\n');
+  const rules = r.tables[0].chainsByName.get('INPUT')!.rules;
+  assert.deepEqual(rules.map((x) => [x.index, x.target?.name ?? null, x.counters]), [
+    [1, 'ACCEPT', { packets: 7, bytes: 8 }],
+    [2, null, null],
+    [3, 'DROP', { packets: 1, bytes: 2 }],
+  ]);
+  assert.deepEqual(r.tables[0].chainsByName.get('INPUT')!.counters, { packets: 5, bytes: 300 });
+});
+
+test('iptables -S output without table lines names its table from the built-in chains', () => {
+  const r = parseSave('-P PREROUTING ACCEPT\n-P INPUT ACCEPT\n-P OUTPUT ACCEPT\n-P POSTROUTING ACCEPT\n-N KUBE-X\n-A PREROUTING -j KUBE-X\n');
+  assert.equal(r.tables.length, 1);
+  assert.equal(r.tables[0].name, 'nat');
+  assert.equal(r.tables[0].chainsByName.get('PREROUTING')!.rules[0].target!.kind, 'jump');
+  assert.deepEqual(r.problems, []);
+});
+
+test('a missing COMMIT is reported at the table line and the text still parses', () => {
+  const r = parseSave('*filter\n:INPUT DROP [0:0]\n-A INPUT -j ACCEPT\n');
+  assert.deepEqual(r.problems.map((p) => [p.code, p.span.line]), [['missing-commit', 0]]);
+  assert.equal(r.tables[0].chainsByName.get('INPUT')!.rules.length, 1);
+});

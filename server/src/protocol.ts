@@ -3,3 +3,85 @@
  * client imports nothing else from the server.
  */
 export const LANGUAGE_IDS = ['iptables-save', 'iptables-listing'] as const;
+
+/** One evaluated step of a traced packet (1-based lines). */
+export interface TraceStep {
+  hook: string;
+  table: string;
+  chain: string;
+  /** 1-based rule index in the chain; null for a policy or a return. */
+  rule: number | null;
+  /** 1-based line of the rule (or of the chain declaration for policy steps). */
+  line: number | null;
+  result: 'match' | 'no-match' | 'maybe-match' | 'policy' | 'return' | 'skipped';
+  /** JUMP:X, GOTO:X, RETURN, ACCEPT, DROP, REJECT, CONTINUE, DNAT, … */
+  action: string;
+  /** What changed in the packet at this step (addresses, ports, marks). */
+  rewrite?: Record<string, string | number>;
+  /** Plain-words note for the editor ("DNAT → 10.254.20.8:8080", "mark |= 0x4000", "p = 0.5"). */
+  note?: string;
+  /** For maybe-matches: the assumption this branch made. */
+  assumption?: string;
+}
+
+export type TraceVerdict = 'ACCEPT' | 'DROP' | 'REJECT' | 'QUEUE' | 'NFQUEUE' | 'STOLEN' | 'ERROR';
+
+export interface TraceBranch {
+  probability: number;
+  assumptions: string[];
+  verdict: TraceVerdict;
+  /** The packet after NAT and mangling. */
+  final: Record<string, unknown>;
+  steps: TraceStep[];
+  /** Set when the branch ended in an error (missing chain, loop…). */
+  error?: string;
+}
+
+export interface TraceResult {
+  packet: Record<string, unknown>;
+  branches: TraceBranch[];
+  /** Branches left out by the branch limit. */
+  omittedBranches?: number;
+}
+
+/** `iptables/trace`: trace a packet through the document's ruleset. */
+export const TRACE_REQUEST = 'iptables/trace';
+export interface TraceParams {
+  textDocument: { uri: string };
+  /** The packet description, e.g. `tcp 10.1.2.3:40000 -> 10.96.125.27:8080 in eth0`. */
+  packet: string;
+}
+
+/** `iptables/graph`: the chain graph around a chain, for the graph view. */
+export const GRAPH_REQUEST = 'iptables/graph';
+export interface GraphParams {
+  textDocument: { uri: string };
+  /** Cursor position; the chain under it (or enclosing it) is the centre. */
+  position: { line: number; character: number };
+  depth: number;
+}
+export interface GraphNode {
+  id: string;
+  table: string;
+  chain: string;
+  builtin: boolean;
+  policy: string | null;
+  rules: number;
+  references: number;
+  /** 0-based line of the chain's declaration, for revealing it. */
+  line: number | null;
+  centre?: boolean;
+}
+export interface GraphEdge {
+  from: string;
+  to: string;
+  kind: 'jump' | 'goto';
+  /** How many rules make this edge. */
+  count: number;
+}
+export interface GraphResult {
+  nodes: GraphNode[];
+  edges: GraphEdge[];
+  /** Chains beyond the chosen depth or the node cap that were left out. */
+  omitted: number;
+}

@@ -1,0 +1,65 @@
+/**
+ * The shape of iptables knowledge: what each match, target, table and hook
+ * is, which options it takes, and where the kernel accepts it. Hover,
+ * completion, diagnostics and the trace all read these records.
+ */
+
+/** How many words an option takes after its name. */
+export type OptionArity = 'none' | 'one' | 'two' | 'optional';
+
+export interface OptionInfo {
+  /** Long name without dashes, as iptables-save writes it (e.g. `dport`). */
+  name: string;
+  /** Other spellings accepted on input (e.g. `destination-port`), without dashes. */
+  aliases?: string[];
+  arity: OptionArity;
+  /** The value's syntax for people, e.g. `port[:port]`. */
+  syntax?: string;
+  /** The closed set of values, where there is one (ctstate names, reject types…); comma lists allowed when `list` is set. */
+  values?: string[];
+  /** Values are comma-separated lists of `values`. */
+  list?: boolean;
+  /** `! --option` is allowed. */
+  negatable: boolean;
+  /** One or two sentences in plain words. */
+  summary: string;
+}
+
+export interface ExtensionInfo {
+  name: string;
+  /** One or two sentences in plain words. */
+  summary: string;
+  options: OptionInfo[];
+  /** Families where it exists; both when absent. */
+  families?: ('ipv4' | 'ipv6')[];
+  /** Tables where the kernel accepts it; all when absent. */
+  tables?: string[];
+  /** Built-in chains (hooks) where the kernel accepts it; all when absent. A user chain inherits the hooks that reach it. */
+  hooks?: string[];
+  /** Needs `-p` with one of these protocols (e.g. tcp for --tcp-flags, tcp/udp/… for REJECT tcp-reset). */
+  protocols?: string[];
+}
+
+export interface MatchInfo extends ExtensionInfo {
+  kind: 'match';
+}
+
+export interface TargetInfo extends ExtensionInfo {
+  kind: 'target';
+  /** Ends the packet's walk through the table (ACCEPT, DROP, DNAT…) rather than continuing (LOG, MARK…). */
+  terminating: boolean;
+}
+
+export interface TableInfo {
+  name: string;
+  summary: string;
+  /** Built-in chains in hook order. */
+  chains: string[];
+}
+
+export interface HookInfo {
+  name: string;
+  summary: string;
+  /** Tables that have this hook, in kernel priority order. */
+  tables: string[];
+}

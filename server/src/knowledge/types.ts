@@ -19,11 +19,22 @@ export interface OptionInfo {
   values?: string[];
   /** Values are comma-separated lists of `values`. */
   list?: boolean;
+  /** Where the closed set differs by family (REJECT's reply types), the set per family; `values` is then their union. */
+  valuesByFamily?: Partial<Record<'ipv4' | 'ipv6', string[]>>;
   /** `! --option` is allowed. */
   negatable: boolean;
   /** One or two sentences in plain words. */
   summary: string;
+  /** What a closed value means, by value (e.g. `ESTABLISHED` → which packets those are). */
+  valueDocs?: Record<string, string>;
+  /** How hover spells the value out: ports, addresses, marks, … (plain text when absent). */
+  valueKind?: ValueKind;
 }
+
+/** Value syntaxes that hover knows how to put into words. */
+export type ValueKind =
+  | 'port' | 'portList' | 'address' | 'addressRange' | 'mark' | 'interface' | 'number' | 'range'
+  | 'rate' | 'text' | 'flags' | 'natRange' | 'portRange';
 
 export interface ExtensionInfo {
   name: string;

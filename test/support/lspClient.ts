@@ -1,0 +1,143 @@
+/**
+ * A small JSON-RPC client that speaks LSP over stdio to the bundled server
+ * (`node dist/server.js --stdio`), for protocol tests. Generic on purpose:
+ * start(), request(), notify(), waitForNotification(), stop(). Requests the
+ * server sends to us (workspace/configuration, client/registerCapability, …)
+ * are answered with null so the server never waits on the test.
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { join } from 'node:path';
+
+export interface LspMessage {
+  jsonrpc: '2.0';
+  id?: number | string;
+  method?: string;
+  params?: unknown;
+  result?: unknown;
+  error?: { code: number; message: string; data?: unknown };
+}
+
+type Waiter = { method: string; predicate: (params: any) => boolean; resolve: (params: any) => void };
+
+export class LspClient {
+  private child: ChildProcessWithoutNullStreams | null = null;
+  private buffer = Buffer.alloc(0);
+  private nextId = 1;
+  private pending = new Map<number, { resolve: (r: any) => void; reject: (e: Error) => void }>();
+  private waiters: Waiter[] = [];
+  /** Every notification received so far, oldest first. */
+  readonly notifications: LspMessage[] = [];
+  /** What the server wrote to stderr (for failure messages). */
+  stderr = '';
+
+  constructor(private readonly serverPath = join(__dirname, '..', '..', 'dist', 'server.js')) {}
+
+  /** Spawns the server and performs initialize/initialized. Returns the initialize result. */
+  async start(initParams: Record<string, unknown> = {}): Promise<any> {
+    const child = spawn(process.execPath, [this.serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.child = child;
+    child.stdout.on('data', (chunk: Buffer) => this.onData(chunk));
+    child.stderr.on('data', (chunk: Buffer) => { this.stderr += chunk.toString(); });
+    child.on('exit', (code) => {
+      for (const p of this.pending.values()) p.reject(new Error(`server exited (${code}) before answering; stderr:\n${this.stderr}`));
+      this.pending.clear();
+    });
+    const result = await this.request('initialize', {
+      processId: process.pid, rootUri: null, capabilities: {}, workspaceFolders: null, ...initParams,
+    });
+    this.notify('initialized', {});
+    return result;
+  }
+
+  /** Sends a request and resolves with its result; rejects with the server's error. */
+  request<R = any>(method: string, params: unknown): Promise<R> {
+    const id = this.nextId++;
+    return new Promise<R>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.send({ jsonrpc: '2.0', id, method, params });
+    });
+  }
+
+  notify(method: string, params: unknown): void {
+    this.send({ jsonrpc: '2.0', method, params });
+  }
+
+  /** Opens a document (textDocument/didOpen) with version 1. */
+  open(uri: string, languageId: string, text: string, version = 1): void {
+    this.notify('textDocument/didOpen', { textDocument: { uri, languageId, version, text } });
+  }
+
+  /**
+   * Resolves with the params of the first notification of this method that
+   * satisfies the predicate, including ones already received.
+   */
+  waitForNotification<P = any>(method: string, predicate: (params: P) => boolean = () => true): Promise<P> {
+    const seen = this.notifications.find((n) => n.method === method && predicate(n.params as P));
+    if (seen) return Promise.resolve(seen.params as P);
+    return new Promise<P>((resolve) => this.waiters.push({ method, predicate, resolve }));
+  }
+
+  /** shutdown + exit, then waits for the process to end (kills it if it lingers). */
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (!child) return;
+    try {
+      await this.request('shutdown', null);
+      this.notify('exit', null);
+    } catch {
+      // The server is already gone.
+    }
+    if (child.exitCode === null) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => { child.kill(); resolve(); }, 2000);
+        child.once('exit', () => { clearTimeout(timer); resolve(); });
+      });
+    }
+    this.child = null;
+  }
+
+  private send(message: LspMessage): void {
+    const body = Buffer.from(JSON.stringify(message), 'utf8');
+    this.child?.stdin.write(`Content-Length: ${body.length}\r\n\r\n`);
+    this.child?.stdin.write(body);
+  }
+
+  private onData(chunk: Buffer): void {
+    this.buffer = Buffer.concat([this.buffer, chunk]);
+    for (;;) {
+      const headerEnd = this.buffer.indexOf('\r\n\r\n');
+      if (headerEnd < 0) return;
+      const header = this.buffer.subarray(0, headerEnd).toString('ascii');
+      const m = /Content-Length: *(\d+)/i.exec(header);
+      if (!m) throw new Error(`bad LSP header: ${header}`);
+      const length = Number(m[1]);
+      if (this.buffer.length < headerEnd + 4 + length) return;
+      const body = this.buffer.subarray(headerEnd + 4, headerEnd + 4 + length).toString('utf8');
+      this.buffer = this.buffer.subarray(headerEnd + 4 + length);
+      this.onMessage(JSON.parse(body) as LspMessage);
+    }
+  }
+
+  private onMessage(msg: LspMessage): void {
+    if (msg.id !== undefined && msg.method === undefined) {
+      const p = this.pending.get(msg.id as number);
+      if (!p) return;
+      this.pending.delete(msg.id as number);
+      if (msg.error) p.reject(new Error(`${msg.error.code}: ${msg.error.message}`));
+      else p.resolve(msg.result);
+      return;
+    }
+    if (msg.id !== undefined && msg.method !== undefined) {
+      // A request from the server: answer with null (no configuration, capability registered).
+      this.send({ jsonrpc: '2.0', id: msg.id, result: null });
+      return;
+    }
+    this.notifications.push(msg);
+    for (const w of [...this.waiters]) {
+      if (w.method === msg.method && w.predicate(msg.params)) {
+        this.waiters.splice(this.waiters.indexOf(w), 1);
+        w.resolve(msg.params);
+      }
+    }
+  }
+}

@@ -5,6 +5,8 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Analysis } from './model/analysis';
 import { toDiagnostic } from './features/convert';
+import { packetSuggestions } from './features/packetSuggestions';
+import { PACKET_SUGGESTIONS_REQUEST, type PacketSuggestion, type PacketSuggestionsParams } from './protocol';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -52,6 +54,11 @@ documents.onDidClose((e) => {
   pending.delete(e.document.uri);
   cache.delete(e.document.uri);
   void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+});
+
+connection.onRequest(PACKET_SUGGESTIONS_REQUEST, (params: PacketSuggestionsParams): PacketSuggestion[] => {
+  const analysis = analysisOf(params.textDocument.uri);
+  return analysis ? packetSuggestions(analysis.ruleset) : [];
 });
 
 documents.listen(connection);

@@ -53,51 +53,70 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   else map.set(key, [value]);
 }
 
-/** Tarjan's strongly connected components, iteratively; each looping component yields one closed path. */
+/** Tarjan's strongly connected components over chain numbers, iteratively; each looping component yields one closed path. */
 function findCycles(table: Table, outgoing: Map<string, Edge[]>): string[][] {
-  const index = new Map<string, number>();
-  const low = new Map<string, number>();
-  const onStack = new Set<string>();
-  const sccStack: string[] = [];
+  const chains = table.chains;
+  const n = chains.length;
+  const id = new Map<Chain, number>();
+  for (let i = 0; i < n; i++) id.set(chains[i], i);
+  // Successors as numbers, in one flat array (CSR form).
+  const first = new Int32Array(n + 1);
+  const succ: number[] = [];
+  for (let i = 0; i < n; i++) {
+    first[i] = succ.length;
+    for (const e of outgoing.get(chains[i].name) ?? []) {
+      const j = id.get(e.to);
+      if (j !== undefined) succ.push(j);
+    }
+  }
+  first[n] = succ.length;
+  const index = new Int32Array(n).fill(-1);
+  const low = new Int32Array(n);
+  const onStack = new Uint8Array(n);
+  const next = new Int32Array(n);
+  const sccStack: number[] = [];
+  const work: number[] = [];
   const cycles: string[][] = [];
   let counter = 0;
-  for (const root of table.chains) {
-    if (index.has(root.name)) continue;
-    const work: { name: string; next: number }[] = [{ name: root.name, next: 0 }];
-    index.set(root.name, counter);
-    low.set(root.name, counter++);
-    sccStack.push(root.name);
-    onStack.add(root.name);
+  for (let root = 0; root < n; root++) {
+    if (index[root] >= 0) continue;
+    index[root] = low[root] = counter++;
+    next[root] = first[root];
+    sccStack.push(root);
+    onStack[root] = 1;
+    work.push(root);
     while (work.length) {
-      const frame = work[work.length - 1];
-      const out = outgoing.get(frame.name) ?? [];
-      if (frame.next < out.length) {
-        const to = out[frame.next++].to.name;
-        if (!index.has(to)) {
-          index.set(to, counter);
-          low.set(to, counter++);
-          sccStack.push(to);
-          onStack.add(to);
-          work.push({ name: to, next: 0 });
-        } else if (onStack.has(to)) {
-          low.set(frame.name, Math.min(low.get(frame.name)!, index.get(to)!));
+      const v = work[work.length - 1];
+      if (next[v] < first[v + 1]) {
+        const w = succ[next[v]++];
+        if (index[w] < 0) {
+          index[w] = low[w] = counter++;
+          next[w] = first[w];
+          sccStack.push(w);
+          onStack[w] = 1;
+          work.push(w);
+        } else if (onStack[w] && index[w] < low[v]) {
+          low[v] = index[w];
         }
         continue;
       }
       work.pop();
       if (work.length) {
-        const parent = work[work.length - 1].name;
-        low.set(parent, Math.min(low.get(parent)!, low.get(frame.name)!));
+        const parent = work[work.length - 1];
+        if (low[v] < low[parent]) low[parent] = low[v];
       }
-      if (low.get(frame.name) === index.get(frame.name)) {
+      if (low[v] === index[v]) {
         const members: string[] = [];
-        let m: string;
+        let m: number;
         do {
           m = sccStack.pop()!;
-          onStack.delete(m);
-          members.push(m);
-        } while (m !== frame.name);
-        const selfLoop = members.length === 1 && (outgoing.get(members[0]) ?? []).some((e) => e.to.name === members[0]);
+          onStack[m] = 0;
+          members.push(chains[m].name);
+        } while (m !== v);
+        let selfLoop = false;
+        if (members.length === 1) {
+          for (let k = first[v]; k < first[v + 1]; k++) if (succ[k] === v) selfLoop = true;
+        }
         if (members.length > 1 || selfLoop) cycles.push(closedPath(new Set(members), outgoing));
       }
     }

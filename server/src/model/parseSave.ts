@@ -1,10 +1,10 @@
 import { finishTable, newChain } from './finishTable';
-import { parseRuleArgs } from './parseRuleArgs';
+import { SaveRule } from './saveRule';
 import { lineSpan } from './span';
 import { tokenizeLine, type Token } from './tokenize';
 import {
   isBuiltinChain, TABLE_NAMES,
-  type Chain, type Counters, type Family, type Problem, type Rule, type Ruleset, type Span, type Table,
+  type Chain, type Counters, type Family, type Problem, type Ruleset, type Span, type Table,
 } from './types';
 
 /** `[root@host ~]# iptables -t nat -S` and the like: the command that produced what follows. */
@@ -44,6 +44,17 @@ function parseCounters(text: string): Counters | null {
   return m ? { packets: Number(m[1]), bytes: Number(m[2]) } : null;
 }
 
+/** Where a line's content ends, leaving out trailing blanks and a \r. */
+export function contentEnd(line: string): number {
+  let end = line.length;
+  while (end > 0) {
+    const c = line.charCodeAt(end - 1);
+    if (c !== 32 && c !== 9 && c !== 13) break;
+    end--;
+  }
+  return end;
+}
+
 /** Splits text into lines, keeping a trailing \r out of each line's content. */
 export function splitLines(text: string): string[] {
   return text.split('\n');
@@ -73,6 +84,7 @@ export function parseSave(text: string): Ruleset {
   const lines = splitLines(text);
   const problems: Problem[] = [];
   const tables: Table[] = [];
+  const lazyRules: SaveRule[] = [];
   let family: Family | null = null;
   let table: Table | null = null;
   // `iptables -S` output has no `*table` lines: its rules go to one implicit table.
@@ -166,7 +178,7 @@ export function parseSave(text: string): Ruleset {
     const { tokens, unterminatedQuote } = tokenizeLine(raw);
     if (unterminatedQuote >= 0) {
       problems.push({
-        span: lineSpan(ln, unterminatedQuote, raw.replace(/\s+$/, '').length), severity: 'error', code: 'unterminated-quote',
+        span: lineSpan(ln, unterminatedQuote, contentEnd(raw)), severity: 'error', code: 'unterminated-quote',
         message: 'This quote is never closed: iptables-restore would refuse the line.',
       });
     }
@@ -193,7 +205,7 @@ export function parseSave(text: string): Ruleset {
         continue;
       }
       const chain = existing ?? chainFor(t, name, ln, true)!;
-      chain.declSpan = lineSpan(ln, first, raw.replace(/\s+$/, '').length);
+      chain.declSpan = lineSpan(ln, first, contentEnd(raw));
       chain.nameSpan = nameSpan;
       chain.span = chain.declSpan;
       if (polTok) {
@@ -283,8 +295,6 @@ export function parseSave(text: string): Ruleset {
             argStart++;
           } else position = 1;
         }
-        const args = parseRuleArgs(tokens, argStart, ln, raw);
-        for (const p of args.problems) problems.push(p);
         let chain = t.chainsByName.get(nameTok.text);
         if (!chain) {
           chain = chainFor(t, nameTok.text, ln, true)!;
@@ -296,14 +306,13 @@ export function parseSave(text: string): Ruleset {
             });
           }
         }
-        const rule: Rule = {
-          index: 0, table: t.name, chain: chain.name,
-          span: lineSpan(ln, first, raw.replace(/\s+$/, '').length),
-          chainNameSpan: lineSpan(ln, nameTok.start, nameTok.end),
-          command: insert ? 'insert' : 'append',
-          matches: args.matches, target: args.target,
-          counters: prefixCounters ?? args.counters, comments: args.comments,
-        };
+        const argOffset = argStart < tokens.length ? tokens[argStart].start : raw.length;
+        const rule = new SaveRule(
+          t.name, chain.name, lineSpan(ln, first, contentEnd(raw)), lineSpan(ln, nameTok.start, nameTok.end),
+          insert ? 'insert' : 'append', raw, argOffset, prefixCounters, problems,
+        );
+        SaveRule.targetFrom(rule, tokens, argStart, ln);
+        lazyRules.push(rule);
         if (insert) {
           const at = Math.min(Math.max(position - 1, 0), chain.rules.length);
           if (position > chain.rules.length + 1) {
@@ -330,7 +339,7 @@ export function parseSave(text: string): Ruleset {
           break;
         }
         const chain = existing ?? chainFor(t, nameTok.text, ln, true)!;
-        chain.declSpan = lineSpan(ln, first, raw.replace(/\s+$/, '').length);
+        chain.declSpan = lineSpan(ln, first, contentEnd(raw));
         chain.nameSpan = lineSpan(ln, nameTok.start, nameTok.end);
         chain.span = chain.declSpan;
         break;
@@ -346,7 +355,7 @@ export function parseSave(text: string): Ruleset {
         }
         const chain = chainFor(t, nameTok.text, ln, true)!;
         chain.builtin = isBuiltinChain(t.name, nameTok.text);
-        chain.declSpan = lineSpan(ln, first, raw.replace(/\s+$/, '').length);
+        chain.declSpan = lineSpan(ln, first, contentEnd(raw));
         chain.nameSpan = lineSpan(ln, nameTok.start, nameTok.end);
         chain.span = chain.declSpan;
         chain.policy = polTok.text;
@@ -382,7 +391,7 @@ export function parseSave(text: string): Ruleset {
       }
       default: {
         problems.push({
-          span: lineSpan(ln, first, raw.replace(/\s+$/, '').length), severity: 'error', code: 'syntax',
+          span: lineSpan(ln, first, contentEnd(raw)), severity: 'error', code: 'syntax',
           message: `iptables-restore cannot read this line: expected *table, :CHAIN, -A, -I, -N, -P, COMMIT or a # comment.`,
         });
       }
@@ -415,7 +424,19 @@ export function parseSave(text: string): Ruleset {
     t.span = { line: t.span.line, start: 0, endLine: lines.length - 1, end: 0 };
     finishTable(t, false);
   }
-  const result: Ruleset = { family: family ?? 'ipv4', format: 'save', tables, problems, lineCount: lines.length };
+  let complete = false;
+  const result: Ruleset = {
+    family: family ?? 'ipv4', format: 'save', tables, lineCount: lines.length,
+    /** Reading the problems parses every rule's arguments first, so the list is complete. */
+    get problems(): Problem[] {
+      if (!complete) {
+        complete = true;
+        for (const rule of lazyRules) rule.args();
+        problems.sort((a, b) => a.span.line - b.span.line || a.span.start - b.span.start);
+      }
+      return problems;
+    },
+  };
   if (!family && looksIpv6(result)) result.family = 'ipv6';
   return result;
 }

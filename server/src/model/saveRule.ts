@@ -1,0 +1,105 @@
+import { parseRuleArgs, type RuleArgs } from './parseRuleArgs';
+import { lineSpan } from './span';
+import { tokenizeLine, type Token } from './tokenize';
+import type { Counters, Match, Option, Problem, Rule, Span, Target, TargetKind } from './types';
+
+const JUMP_WORDS = new Set(['-j', '--jump', '-g', '--goto']);
+
+function isOptionLike(t: Token): boolean {
+  return !t.quoted && ((t.text.length > 1 && t.text.charCodeAt(0) === 45 && !/^-\d/.test(t.text)) || t.text === '!');
+}
+
+/**
+ * The target of a save-format rule, known as soon as the line is read (the
+ * chain graph needs its name and kind); its options are read with the rest of
+ * the rule, on first use.
+ */
+class SaveTarget implements Target {
+  kind: TargetKind;
+  constructor(
+    private readonly rule: SaveRule,
+    public name: string,
+    public goto: boolean,
+    public nameSpan: Span,
+    private readonly headSpan: Span,
+  ) {
+    this.kind = goto ? 'goto' : 'jump';
+  }
+
+  get options(): Option[] {
+    return this.rule.args().target?.options ?? [];
+  }
+
+  get span(): Span {
+    return this.rule.args().target?.span ?? this.headSpan;
+  }
+}
+
+/**
+ * A rule read from save syntax. The chain graph only needs each rule's chain
+ * and target, so a 100k-rule dump is indexed in one quick pass; the matches,
+ * target options and `-c` counters are parsed from the line the first time
+ * anything asks for them. Problems found then go to the ruleset's list, which
+ * forces every rule before it is first read, so nothing is ever missed.
+ */
+export class SaveRule implements Rule {
+  index = 0;
+  target: Target | null = null;
+  private parsed: RuleArgs | null = null;
+
+  constructor(
+    public table: string,
+    public chain: string,
+    public span: Span,
+    public chainNameSpan: Span,
+    public command: 'append' | 'insert',
+    private readonly lineText: string,
+    /** Character offset where the rule's arguments start (after the chain name and -I position). */
+    private readonly argOffset: number,
+    private readonly prefixCounters: Counters | null,
+    private readonly problemSink: Problem[],
+  ) {}
+
+  /** Reads the rule's target from its tokens without parsing the matches. */
+  static targetFrom(rule: SaveRule, tokens: Token[], from: number, line: number): void {
+    let found = -1;
+    for (let i = from; i < tokens.length - 1; i++) {
+      const t = tokens[i];
+      if (!t.quoted && JUMP_WORDS.has(t.text) && !isOptionLike(tokens[i + 1])) found = i;
+    }
+    if (found < 0) return;
+    const word = tokens[found];
+    const name = tokens[found + 1];
+    const goto = word.text === '-g' || word.text === '--goto';
+    rule.target = new SaveTarget(rule, name.text, goto, lineSpan(line, name.start, name.end), lineSpan(line, word.start, name.end));
+  }
+
+  get matches(): Match[] {
+    return this.args().matches;
+  }
+
+  get comments(): string[] {
+    return this.args().comments;
+  }
+
+  get counters(): Counters | null {
+    return this.prefixCounters ?? this.args().counters;
+  }
+
+  /** Whether the arguments have been parsed yet. */
+  get isParsed(): boolean {
+    return this.parsed !== null;
+  }
+
+  /** Parses the arguments once; their problems go to the ruleset's list. */
+  args(): RuleArgs {
+    if (this.parsed) return this.parsed;
+    const { tokens } = tokenizeLine(this.lineText);
+    let from = 0;
+    while (from < tokens.length && tokens[from].start < this.argOffset) from++;
+    const parsed = parseRuleArgs(tokens, from, this.span.line, this.lineText);
+    this.parsed = parsed;
+    for (const p of parsed.problems) this.problemSink.push(p);
+    return parsed;
+  }
+}

@@ -69,6 +69,24 @@ export interface PacketSuggestion {
   /** Where it comes from in the dump, e.g. `nat KUBE-SERVICES rule 6 → KUBE-SVC-7RUAH544RSSBQYKK`. */
   detail: string;
 }
+/**
+ * `iptables/packetSuggestions`: packets worth tracing, built from the dump
+ * itself (kube-proxy Service cluster IPs and NodePorts, Docker published
+ * ports, ports that INPUT accepts), for the trace input's pick list.
+ */
+export const PACKET_SUGGESTIONS_REQUEST = 'iptables/packetSuggestions';
+export interface PacketSuggestionsParams {
+  textDocument: { uri: string };
+}
+export interface PacketSuggestion {
+  /** What the packet is for, e.g. `default/heketi cluster IP`. */
+  label: string;
+  /** A packet description the trace accepts, e.g. `tcp 192.0.2.10:40000 -> 10.96.125.27:8080 in eth0`. */
+  packet: string;
+  /** Where it comes from in the dump, e.g. `nat KUBE-SERVICES rule 6 → KUBE-SVC-7RUAH544RSSBQYKK`. */
+  detail: string;
+}
+
 /** `iptables/graph`: the chain graph around a chain, for the graph view. */
 export const GRAPH_REQUEST = 'iptables/graph';
 export interface GraphParams {

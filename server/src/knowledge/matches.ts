@@ -131,8 +131,8 @@ const MISC_MATCHES: MatchInfo[] = [
   match('addrtype', 'Tests the routing type of the source or destination address: whether it is local to this host, broadcast, multicast, and so on.', [
     one('src-type', 'TYPE[,…]', 'The source address has one of these types.', { ...NEG, ...docsOf(ADDRESS_TYPES), list: true }),
     one('dst-type', 'TYPE[,…]', 'The destination address has one of these types.', { ...NEG, ...docsOf(ADDRESS_TYPES), list: true }),
-    flag('limit-iface-in', 'Looks the type up only on the incoming interface (PREROUTING, INPUT, FORWARD).'),
-    flag('limit-iface-out', 'Looks the type up only on the outgoing interface (FORWARD, OUTPUT, POSTROUTING).'),
+    flag('limit-iface-in', 'Looks the type up only on the incoming interface.', { hooks: ['PREROUTING', 'INPUT', 'FORWARD'] }),
+    flag('limit-iface-out', 'Looks the type up only on the outgoing interface.', { hooks: ['FORWARD', 'OUTPUT', 'POSTROUTING'] }),
   ]),
   match('statistic', 'Matches a share of packets: at random with a probability, or every nth packet. kube-proxy spreads connections over endpoints with it.', [
     one('mode', 'random|nth', 'Random sampling or a packet counter.', { values: ['random', 'nth'], valueDocs: { random: 'each packet matches with the given probability', nth: 'every nth packet matches' } }),
@@ -146,5 +146,271 @@ const MISC_MATCHES: MatchInfo[] = [
   ]),
 ];
 
+const IN_HOOKS = ['PREROUTING', 'INPUT', 'FORWARD'];
+const OUT_HOOKS = ['FORWARD', 'OUTPUT', 'POSTROUTING'];
+
+const PACKET_MATCHES: MatchInfo[] = [
+  match('length', 'Tests the length of the packet\'s layer-3 payload plus header (the whole IP packet) in bytes.', [
+    one('length', 'n[:m]', 'Length or range in bytes.', { ...NEG, valueKind: 'range' }),
+  ]),
+  match('ttl', 'Tests the IPv4 time-to-live field.', [
+    one('ttl-eq', 'n', 'TTL equals n.', { ...NEG, valueKind: 'number' }),
+    one('ttl-lt', 'n', 'TTL is less than n.', { valueKind: 'number' }),
+    one('ttl-gt', 'n', 'TTL is greater than n.', { valueKind: 'number' }),
+  ], { families: ['ipv4'] }),
+  match('hl', 'Tests the IPv6 hop limit field.', [
+    one('hl-eq', 'n', 'Hop limit equals n.', { ...NEG, valueKind: 'number' }),
+    one('hl-lt', 'n', 'Hop limit is less than n.', { valueKind: 'number' }),
+    one('hl-gt', 'n', 'Hop limit is greater than n.', { valueKind: 'number' }),
+  ], { families: ['ipv6'] }),
+  match('tos', 'Tests the IPv4 type-of-service byte (or IPv6 traffic class): `(tos & mask) == value`.', [
+    one('tos', 'value[/mask]|name', 'Value and mask, or a name: Minimize-Delay, Maximize-Throughput, Maximize-Reliability, Minimize-Cost, Normal-Service.', {
+      ...NEG, values: ['Minimize-Delay', 'Maximize-Throughput', 'Maximize-Reliability', 'Minimize-Cost', 'Normal-Service'], valueKind: 'mark',
+    }),
+  ]),
+  match('dscp', 'Tests the 6-bit DSCP field of the IP header (the upper bits of TOS / traffic class).', [
+    one('dscp', 'value', 'DSCP value, 0 to 63 (decimal or hex).', { ...NEG, valueKind: 'number' }),
+    one('dscp-class', 'class', 'A DiffServ class name: BE, EF, AF11…AF43, CS0…CS7.', {
+      ...NEG, values: ['BE', 'EF', 'AF11', 'AF12', 'AF13', 'AF21', 'AF22', 'AF23', 'AF31', 'AF32', 'AF33', 'AF41', 'AF42', 'AF43', 'CS0', 'CS1', 'CS2', 'CS3', 'CS4', 'CS5', 'CS6', 'CS7'],
+    }),
+  ]),
+  match('ecn', 'Tests Explicit Congestion Notification bits in the IP and TCP headers.', [
+    flag('ecn-tcp-cwr', 'The TCP CWR (congestion window reduced) flag is set.', NEG),
+    flag('ecn-tcp-ece', 'The TCP ECE (ECN echo) flag is set.', NEG),
+    one('ecn-ip-ect', '0-3', 'The IP ECN field has this value (0 not capable, 1/2 capable, 3 congestion experienced).', { ...NEG, valueKind: 'number' }),
+  ]),
+  match('pkttype', 'Tests the link-layer packet type: unicast, broadcast or multicast.', [
+    one('pkt-type', 'unicast|broadcast|multicast', 'The packet type.', { ...NEG, ...docsOf(PACKET_TYPES) }),
+  ]),
+  match('tcpmss', 'Tests the MSS option of TCP SYN packets.', [
+    one('mss', 'n[:m]', 'MSS value or range.', { ...NEG, valueKind: 'range' }),
+  ], { protocols: ['tcp'] }),
+  match('iprange', 'Tests the source or destination address against an arbitrary address range (not just a prefix).', [
+    one('src-range', 'from-to', 'The source address is in the range.', { ...NEG, valueKind: 'addressRange' }),
+    one('dst-range', 'from-to', 'The destination address is in the range.', { ...NEG, valueKind: 'addressRange' }),
+  ]),
+  match('mac', 'Tests the source MAC address of incoming Ethernet frames.', [
+    one('mac-source', 'XX:XX:XX:XX:XX:XX', 'The source MAC address.', NEG),
+  ], { hooks: IN_HOOKS }),
+  match('string', 'Searches the packet\'s payload for a byte pattern.', [
+    one('string', 'text', 'The text to find.', { ...NEG, valueKind: 'text' }),
+    one('hex-string', '|hex bytes|', 'The pattern, with bytes in hex between bars.', { ...NEG, valueKind: 'text' }),
+    one('algo', 'bm|kmp', 'Search algorithm: Boyer-Moore or Knuth-Pratt-Morris.', { values: ['bm', 'kmp'] }),
+    one('from', 'offset', 'Start searching at this byte offset.', { valueKind: 'number' }),
+    one('to', 'offset', 'Stop searching at this byte offset.', { valueKind: 'number' }),
+    flag('icase', 'Ignores case.'),
+  ]),
+  match('u32', 'Tests arbitrary 32-bit words of the packet with a small expression language (offsets, masks, shifts, ranges).', [
+    one('u32', 'tests', 'The expression, e.g. `0>>22&0x3C@12>>26&0x3C@0&0xFF=0x0F`.', { ...NEG, valueKind: 'text' }),
+  ]),
+  match('bpf', 'Runs a classic BPF program (or a pinned eBPF object) against the packet; it matches when the program returns non-zero.', [
+    one('bytecode', 'count,code jt jf k,…', 'The program as `nfbpf_compile` prints it.', { valueKind: 'text' }),
+    one('object-pinned', 'path', 'A pinned eBPF program.'),
+  ]),
+  match('eui64', 'IPv6 only: tests that the EUI-64 interface identifier of the source address matches the sender\'s MAC address.', [], { families: ['ipv6'], hooks: IN_HOOKS }),
+];
+
+const IPSEC_AND_IPV6: MatchInfo[] = [
+  match('esp', 'Tests the SPI of IPsec ESP packets.', [
+    one('espspi', 'spi[:spi]', 'SPI or range.', { ...NEG, valueKind: 'range' }),
+  ], { protocols: ['esp'] }),
+  match('ah', 'Tests fields of the IPsec authentication header.', [
+    one('ahspi', 'spi[:spi]', 'SPI or range.', { ...NEG, valueKind: 'range' }),
+    one('ahlen', 'n', 'Header length (IPv6).', { ...NEG, valueKind: 'number' }),
+    flag('ahres', 'The reserved field is zero (IPv6).'),
+  ], { protocols: ['ah'] }),
+  match('ipcomp', 'Tests the CPI of IP compression (IPComp) packets.', [
+    one('ipcompspi', 'cpi[:cpi]', 'CPI or range.', { ...NEG, valueKind: 'range' }),
+    flag('compres', 'The reserved field is set.'),
+  ]),
+  match('policy', 'Tests the IPsec policy that applied (or will apply) to the packet: direction, whether IPsec is used, and the SA\'s fields.', [
+    one('dir', 'in|out', 'Decapsulation (in, PREROUTING/INPUT/FORWARD) or encapsulation (out, FORWARD/OUTPUT/POSTROUTING) policy.', { values: ['in', 'out'] }),
+    one('pol', 'none|ipsec', 'Whether the packet is (to be) processed by IPsec.', { values: ['none', 'ipsec'] }),
+    flag('strict', 'The elements below must match the whole policy, in order.'),
+    one('reqid', 'id', 'The SA request id.', NEG),
+    one('spi', 'spi', 'The SA\'s SPI.', NEG),
+    one('proto', 'ah|esp|ipcomp', 'The IPsec protocol.', { ...NEG, values: ['ah', 'esp', 'ipcomp'] }),
+    one('mode', 'tunnel|transport', 'The IPsec mode.', { ...NEG, values: ['tunnel', 'transport'] }),
+    one('tunnel-src', 'address[/mask]', 'Tunnel source address (tunnel mode).', { ...NEG, valueKind: 'address' }),
+    one('tunnel-dst', 'address[/mask]', 'Tunnel destination address (tunnel mode).', { ...NEG, valueKind: 'address' }),
+    flag('next', 'Starts the next element of a strict policy.'),
+  ]),
+  match('frag', 'IPv6 only: tests fields of the fragment header.', [
+    one('fragid', 'id[:id]', 'Fragment identification or range.', { ...NEG, valueKind: 'range' }),
+    one('fraglen', 'n', 'Header length.', { ...NEG, valueKind: 'number' }),
+    flag('fragres', 'The reserved fields are set.'),
+    flag('fragfirst', 'The first fragment.'),
+    flag('fragmore', 'A fragment with more to follow.'),
+    flag('fraglast', 'The last fragment.'),
+  ], { families: ['ipv6'] }),
+  match('hbh', 'IPv6 only: tests the hop-by-hop options header.', [
+    one('hbh-len', 'n', 'Header length.', { ...NEG, valueKind: 'number' }),
+    one('hbh-opts', 'type[:length][,…]', 'Options present, with their lengths.'),
+  ], { families: ['ipv6'] }),
+  match('dst', 'IPv6 only: tests the destination options header.', [
+    one('dst-len', 'n', 'Header length.', { ...NEG, valueKind: 'number' }),
+    one('dst-opts', 'type[:length][,…]', 'Options present, with their lengths.'),
+  ], { families: ['ipv6'] }),
+  match('rt', 'IPv6 only: tests the routing header.', [
+    one('rt-type', 'n', 'Routing header type.', { ...NEG, valueKind: 'number' }),
+    one('rt-segsleft', 'n[:m]', 'Segments left, or a range.', { ...NEG, valueKind: 'range' }),
+    one('rt-len', 'n', 'Header length.', { ...NEG, valueKind: 'number' }),
+    flag('rt-0-res', 'The reserved field is set (type 0).'),
+    one('rt-0-addrs', 'address[,…]', 'Addresses in a type 0 header.'),
+    flag('rt-0-not-strict', 'The addresses need not be exactly these.'),
+  ], { families: ['ipv6'] }),
+  match('mh', 'IPv6 only: tests the Mobility Header type.', [
+    one('mh-type', 'type[:type]', 'Type name or number, or a range.', NEG),
+  ], { families: ['ipv6'], protocols: ['mh', 'mobility-header', 'ipv6-mh'] }),
+  match('ipv6header', 'IPv6 only: tests which extension headers the packet carries.', [
+    one('header', 'name[,…]', 'The headers: hop-by-hop, dst (ipv6-opts), route, frag, auth, esp, none, proto.', {
+      ...NEG, list: true, values: ['hop-by-hop', 'hop', 'ipv6-opts', 'dst', 'ipv6-route', 'route', 'ipv6-frag', 'frag', 'ah', 'auth', 'esp', 'ipv6-nonxt', 'none', 'prot', 'protocol'],
+    }),
+    flag('soft', 'Matches if the packet has at least these headers (not exactly these).'),
+  ], { families: ['ipv6'] }),
+  match('srh', 'IPv6 only: tests the segment routing header.', [
+    one('srh-next-hdr', 'n', 'Next header.', { ...NEG, valueKind: 'number' }),
+    one('srh-hdr-len-eq', 'n', 'Header length equals n.', NEG), one('srh-hdr-len-gt', 'n', 'Header length greater than n.', NEG), one('srh-hdr-len-lt', 'n', 'Header length less than n.', NEG),
+    one('srh-segs-left-eq', 'n', 'Segments left equals n.', NEG), one('srh-segs-left-gt', 'n', 'Segments left greater than n.', NEG), one('srh-segs-left-lt', 'n', 'Segments left less than n.', NEG),
+    one('srh-last-entry-eq', 'n', 'Last entry equals n.', NEG), one('srh-last-entry-gt', 'n', 'Last entry greater than n.', NEG), one('srh-last-entry-lt', 'n', 'Last entry less than n.', NEG),
+    one('srh-tag', 'n', 'Tag equals n.', NEG),
+    one('srh-psid', 'address/mask', 'Previous segment.', NEG), one('srh-nsid', 'address/mask', 'Next segment.', NEG), one('srh-lsid', 'address/mask', 'Last segment.', NEG),
+  ], { families: ['ipv6'] }),
+];
+
+const LOCAL_MATCHES: MatchInfo[] = [
+  match('owner', 'Tests which local process created the packet: its user, group, or whether it has a socket. Only for locally generated packets.', [
+    one('uid-owner', 'user[-user]', 'The socket\'s user, by name, id or id range.', NEG),
+    one('gid-owner', 'group[-group]', 'The socket\'s group, by name, id or id range.', NEG),
+    flag('suppl-groups', 'Also looks at the user\'s supplementary groups for --gid-owner.'),
+    flag('socket-exists', 'The packet has a socket.', NEG),
+  ], { hooks: ['OUTPUT', 'POSTROUTING'] }),
+  match('cgroup', 'Tests the control group of the local process that owns the packet\'s socket.', [
+    one('path', 'path', 'cgroup v2 path.', NEG),
+    one('cgroup', 'classid', 'cgroup v1 net_cls class id.', NEG),
+  ], { hooks: ['INPUT', 'OUTPUT', 'POSTROUTING'] }),
+  match('socket', 'Tests that a local socket exists for the packet (for transparent proxying).', [
+    flag('transparent', 'The socket must be transparent (IP_TRANSPARENT).'),
+    flag('nowildcard', 'Also matches sockets bound to 0.0.0.0.'),
+    flag('restore-skmark', 'Copies the socket\'s mark to the packet.'),
+  ], { hooks: ['PREROUTING', 'INPUT'] }),
+  match('rpfilter', 'Reverse-path filter: tests that a reply to the packet\'s source would leave by the interface the packet came in on.', [
+    flag('loose', 'Any route back to the source is enough, whatever the interface.'),
+    flag('validmark', 'Uses the packet mark for the route lookup.'),
+    flag('accept-local', 'Accepts packets whose source is a local address.'),
+    flag('invert', 'Matches packets that fail the check.'),
+  ], { tables: ['raw', 'mangle'], hooks: ['PREROUTING'] }),
+  match('physdev', 'Tests the bridge ports a bridged packet came in on or leaves by (with br_netfilter).', [
+    one('physdev-in', 'name[+]', 'The bridge port the packet entered by.', { ...NEG, valueKind: 'interface' }),
+    one('physdev-out', 'name[+]', 'The bridge port the packet will leave by.', { ...NEG, valueKind: 'interface', hooks: ['PREROUTING', 'INPUT', 'FORWARD', 'POSTROUTING'] }),
+    flag('physdev-is-in', 'The packet entered through a bridge port.', NEG),
+    flag('physdev-is-out', 'The packet will leave through a bridge port.', { ...NEG, hooks: ['PREROUTING', 'INPUT', 'FORWARD', 'POSTROUTING'] }),
+    flag('physdev-is-bridged', 'The packet is being bridged, not routed.', NEG),
+  ]),
+  match('devgroup', 'Tests the device group of the incoming or outgoing interface.', [
+    one('src-group', 'group[/mask]', 'Group of the incoming interface.', { ...NEG, valueKind: 'mark', hooks: IN_HOOKS }),
+    one('dst-group', 'group[/mask]', 'Group of the outgoing interface.', { ...NEG, valueKind: 'mark', hooks: OUT_HOOKS }),
+  ]),
+  match('realm', 'Tests the routing realm of the packet\'s route.', [
+    one('realm', 'value[/mask]|name', 'Realm number or name from rt_realms.', { ...NEG, valueKind: 'mark' }),
+  ], { families: ['ipv4'], hooks: ['INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING'] }),
+  match('cpu', 'Tests which CPU is handling the packet.', [
+    one('cpu', 'n', 'CPU number.', { ...NEG, valueKind: 'number' }),
+  ]),
+  match('cluster', 'Spreads packets over cluster nodes by a hash of the source address; matches those that belong to this node.', [
+    one('cluster-total-nodes', 'n', 'Number of nodes.', { valueKind: 'number' }),
+    one('cluster-local-node', 'n', 'This node\'s number.', { ...NEG, valueKind: 'number' }),
+    one('cluster-local-nodemask', 'mask', 'This node\'s numbers as a bit mask.', NEG),
+    one('cluster-hash-seed', 'value', 'Seed for the hash.'),
+  ]),
+  match('osf', 'Passive OS fingerprinting: tests which operating system sent a TCP SYN.', [
+    one('genre', 'name', 'OS genre, e.g. Linux.', NEG),
+    one('ttl', '0|1|2', 'How strictly to check the TTL.'),
+    one('log', '0|1|2', 'Log matches or mismatches.'),
+  ], { protocols: ['tcp'], hooks: IN_HOOKS }),
+  match('nfacct', 'Counts the packet in a named nfacct accounting object; always matches.', [
+    one('nfacct-name', 'name', 'The accounting object (made with nfacct).'),
+  ]),
+  match('quota', 'Matches until a byte quota is used up, then stops matching.', [
+    one('quota', 'bytes', 'The quota in bytes.', { ...NEG, valueKind: 'number' }),
+  ]),
+  match('ipvs', 'Tests IPVS (kernel load balancer) properties of the packet\'s connection.', [
+    flag('ipvs', 'The packet belongs to an IPVS connection.', NEG),
+    one('vproto', 'protocol', 'Virtual service protocol.', NEG),
+    one('vaddr', 'address[/mask]', 'Virtual service address.', { ...NEG, valueKind: 'address' }),
+    one('vport', 'port', 'Virtual service port.', { ...NEG, valueKind: 'port' }),
+    one('vdir', 'ORIGINAL|REPLY', 'Direction of the packet.', { values: ['ORIGINAL', 'REPLY'] }),
+    one('vmethod', 'GATE|IPIP|MASQ', 'Forwarding method.', { ...NEG, values: ['GATE', 'IPIP', 'MASQ'] }),
+    one('vportctl', 'port', 'Port of the controlling connection.', NEG),
+  ]),
+  match('l2tp', 'Tests L2TP tunnel and session ids.', [
+    one('tid', 'id', 'Tunnel id.'), one('sid', 'id', 'Session id.'),
+    one('pversion', '2|3', 'L2TP version.', { values: ['2', '3'] }),
+    one('type', 'control|data', 'Message type.', { values: ['control', 'data'] }),
+  ], { protocols: ['udp', 'l2tp'] }),
+];
+
+const RATE_AND_SETS: MatchInfo[] = [
+  match('hashlimit', 'Like limit, but keeps a separate token bucket per source/destination address or port group, in a named hash table.', [
+    one('hashlimit-upto', 'rate[/unit]', 'Matches while the group\'s rate is at most this (packets or bytes per second/minute/hour/day).', { valueKind: 'rate', aliases: ['hashlimit'] }),
+    one('hashlimit-above', 'rate[/unit]', 'Matches when the group\'s rate is above this.', { valueKind: 'rate' }),
+    one('hashlimit-burst', 'n', 'Burst allowance (default 5).', { valueKind: 'number' }),
+    one('hashlimit-mode', 'srcip,srcport,dstip,dstport', 'Which fields make a group (none: one bucket for all).', { list: true, values: ['srcip', 'srcport', 'dstip', 'dstport'] }),
+    one('hashlimit-srcmask', 'prefix length', 'Groups source addresses by this prefix.', { valueKind: 'number' }),
+    one('hashlimit-dstmask', 'prefix length', 'Groups destination addresses by this prefix.', { valueKind: 'number' }),
+    one('hashlimit-name', 'name', 'The hash table\'s name (see /proc/net/ipt_hashlimit/).'),
+    one('hashlimit-htable-size', 'n', 'Number of buckets.', { valueKind: 'number' }),
+    one('hashlimit-htable-max', 'n', 'Maximum number of entries.', { valueKind: 'number' }),
+    one('hashlimit-htable-expire', 'ms', 'Milliseconds after which an idle entry expires.', { valueKind: 'number' }),
+    one('hashlimit-htable-gcinterval', 'ms', 'Milliseconds between garbage collections.', { valueKind: 'number' }),
+    flag('hashlimit-rate-match', 'Classifies flows by rate rather than limiting them.'),
+    one('hashlimit-rate-interval', 'seconds', 'Sampling interval for --hashlimit-rate-match.', { valueKind: 'number' }),
+  ]),
+  match('recent', 'Keeps a named list of recently seen addresses: adds the packet\'s address, or tests, updates or removes it. Often used against brute force.', [
+    one('name', 'name', 'The list\'s name (DEFAULT when omitted).'),
+    flag('set', 'Adds the address to the list; always matches.', NEG),
+    flag('rcheck', 'Matches if the address is in the list.', NEG),
+    flag('update', 'Like --rcheck, and refreshes the address\'s last-seen time.', NEG),
+    flag('remove', 'Matches if the address is in the list, and removes it.', NEG),
+    one('seconds', 'n', 'Only if seen within the last n seconds.', { valueKind: 'number' }),
+    flag('reap', 'Purges entries older than --seconds.'),
+    one('hitcount', 'n', 'Only if seen at least n times.', { valueKind: 'number' }),
+    flag('rttl', 'The TTL must also be the same as when added.'),
+    flag('rsource', 'Uses the source address (the default).'),
+    flag('rdest', 'Uses the destination address.'),
+    one('mask', 'netmask', 'Mask applied to the address first.'),
+  ]),
+  match('set', 'Tests the packet\'s addresses or ports against an ipset set.', [
+    two('match-set', 'SET FLAGS', 'The set\'s name and which fields to look up, as a comma list of src/dst (e.g. `src`, `dst,dst`).', { ...NEG, aliases: ['set'] }),
+    flag('return-nomatch', 'Also matches entries marked nomatch in the set.'),
+    flag('update-counters', 'Updates the set entry\'s counters (default).', NEG),
+    flag('update-subcounters', 'Updates counters of the member set in a list:set.', NEG),
+    one('packets-eq', 'n', 'The entry\'s packet counter equals n.', NEG), one('packets-lt', 'n', 'Packet counter less than n.'), one('packets-gt', 'n', 'Packet counter greater than n.'),
+    one('bytes-eq', 'n', 'The entry\'s byte counter equals n.', NEG), one('bytes-lt', 'n', 'Byte counter less than n.'), one('bytes-gt', 'n', 'Byte counter greater than n.'),
+  ]),
+  match('rateest', 'Compares rates measured by RATEEST targets (bytes or packets per second) with a value or with each other.', [
+    one('rateest', 'name', 'The estimator to read.'),
+    one('rateest1', 'name', 'First estimator of a comparison.'), one('rateest2', 'name', 'Second estimator of a comparison.'),
+    flag('rateest-delta', 'Compares the free capacity (rate minus given value).'),
+    one('rateest-bps', 'rate', 'Bytes-per-second value.'), one('rateest-pps', 'n', 'Packets-per-second value.'),
+    one('rateest-bps1', 'rate', 'First bytes-per-second value.'), one('rateest-pps1', 'n', 'First packets-per-second value.'),
+    one('rateest-bps2', 'rate', 'Second bytes-per-second value.'), one('rateest-pps2', 'n', 'Second packets-per-second value.'),
+    flag('rateest-lt', 'Less than.', NEG), flag('rateest-gt', 'Greater than.', NEG), flag('rateest-eq', 'Equal.', NEG),
+  ]),
+  match('time', 'Matches only at certain times: time of day, weekdays, days of the month, dates.', [
+    one('timestart', 'hh:mm[:ss]', 'From this time of day.'),
+    one('timestop', 'hh:mm[:ss]', 'Until this time of day.'),
+    one('datestart', 'YYYY[-MM[-DD[Thh[:mm[:ss]]]]]', 'From this date.'),
+    one('datestop', 'YYYY[-MM[-DD[Thh[:mm[:ss]]]]]', 'Until this date.'),
+    one('weekdays', 'day[,…]', 'Only on these weekdays (Mon…Sun or 1…7).', { ...NEG, list: true, ...docsOf(WEEKDAYS) }),
+    one('monthdays', 'day[,…]', 'Only on these days of the month (1…31).', { ...NEG, list: true }),
+    flag('contiguous', 'A timestop before timestart means the next day.'),
+    flag('kerneltz', 'Uses the kernel\'s time zone instead of UTC.'),
+    flag('utc', 'Uses UTC (the default).'),
+  ]),
+];
+
 /** Every match extension the table knows, in no particular order. */
-export const MATCH_LIST: MatchInfo[] = [...GENERIC, ...PROTOCOL_MATCHES, ...STATE_MATCHES, ...MISC_MATCHES];
+export const MATCH_LIST: MatchInfo[] = [
+  ...GENERIC, ...PROTOCOL_MATCHES, ...STATE_MATCHES, ...MISC_MATCHES, ...PACKET_MATCHES, ...IPSEC_AND_IPV6, ...LOCAL_MATCHES, ...RATE_AND_SETS,
+];

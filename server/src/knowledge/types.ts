@@ -29,6 +29,8 @@ export interface OptionInfo {
   valueDocs?: Record<string, string>;
   /** How hover spells the value out: ports, addresses, marks, … (plain text when absent). */
   valueKind?: ValueKind;
+  /** Built-in chains where this option (rather than the whole extension) is accepted; all when absent. */
+  hooks?: string[];
 }
 
 /** Value syntaxes that hover knows how to put into words. */

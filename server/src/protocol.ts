@@ -69,23 +69,6 @@ export interface PacketSuggestion {
   /** Where it comes from in the dump, e.g. `nat KUBE-SERVICES rule 6 → KUBE-SVC-7RUAH544RSSBQYKK`. */
   detail: string;
 }
-/**
- * `iptables/packetSuggestions`: packets worth tracing, built from the dump
- * itself (kube-proxy Service cluster IPs and NodePorts, Docker published
- * ports, ports that INPUT accepts), for the trace input's pick list.
- */
-export const PACKET_SUGGESTIONS_REQUEST = 'iptables/packetSuggestions';
-export interface PacketSuggestionsParams {
-  textDocument: { uri: string };
-}
-export interface PacketSuggestion {
-  /** What the packet is for, e.g. `default/heketi cluster IP`. */
-  label: string;
-  /** A packet description the trace accepts, e.g. `tcp 192.0.2.10:40000 -> 10.96.125.27:8080 in eth0`. */
-  packet: string;
-  /** Where it comes from in the dump, e.g. `nat KUBE-SERVICES rule 6 → KUBE-SVC-7RUAH544RSSBQYKK`. */
-  detail: string;
-}
 
 /** `iptables/graph`: the chain graph around a chain, for the graph view. */
 export const GRAPH_REQUEST = 'iptables/graph';
@@ -106,6 +89,10 @@ export interface GraphNode {
   /** 0-based line of the chain's declaration, for revealing it. */
   line: number | null;
   centre?: boolean;
+  /** Callers of this chain that the graph leaves out (beyond the depth or the node cap). */
+  hiddenCallers?: number;
+  /** Chains this one jumps or goes to that the graph leaves out. */
+  hiddenCallees?: number;
 }
 export interface GraphEdge {
   from: string;
@@ -119,4 +106,8 @@ export interface GraphResult {
   edges: GraphEdge[];
   /** Chains beyond the chosen depth or the node cap that were left out. */
   omitted: number;
+  /** The table block the graph is drawn from (several names when a CLI graph spans tables). */
+  table?: string;
+  /** The depth the graph was drawn to, for the view's depth selector. */
+  depth?: number;
 }

@@ -5,6 +5,7 @@
 import { readFileSync } from 'fs';
 import { Analysis } from './model/analysis';
 import { toJson } from './model/toJson';
+import { graphCommand } from './features/graph';
 import type { Chain, TableGraph } from './model/types';
 
 const USAGE = `usage: iptables-lens <command> [options] FILE...
@@ -106,8 +107,33 @@ function cmdParse(args: string[]): number {
   return 0;
 }
 
+function cmdGraph(args: string[]): number {
+  const usage = 'usage: iptables-lens graph FILE [--format dot|mermaid|json] [--chain NAME] [--depth N] [--table T] [--max-nodes N]';
+  const { positional, flags } = parseArgs(args, ['format', 'chain', 'depth', 'table', 'max-nodes']);
+  if (positional.length !== 1) throw new UsageError(usage);
+  const format = flags.get('format') ?? 'dot';
+  if (format !== 'dot' && format !== 'mermaid' && format !== 'json') throw new UsageError(`iptables-lens: --format must be dot, mermaid or json\n${usage}`);
+  const count = (flag: string): number | undefined => {
+    const v = flags.get(flag);
+    if (v === undefined) return undefined;
+    if (typeof v !== 'string' || !/^\d+$/.test(v)) throw new UsageError(`iptables-lens: --${flag} needs a whole number\n${usage}`);
+    return Number(v);
+  };
+  const str = (flag: string): string | undefined => (typeof flags.get(flag) === 'string' ? flags.get(flag) as string : undefined);
+  const result = graphCommand(Analysis.of(readInput(positional[0])), {
+    format, chain: str('chain'), table: str('table'), depth: count('depth'), maxNodes: count('max-nodes'),
+  });
+  if ('error' in result) {
+    process.stderr.write(`iptables-lens: ${result.error}\n`);
+    return 1;
+  }
+  process.stdout.write(result.output + '\n');
+  return 0;
+}
+
 const COMMANDS: Record<string, (args: string[]) => number | Promise<number>> = {
   parse: cmdParse,
+  graph: cmdGraph,
 };
 
 export async function main(argv: string[]): Promise<number> {

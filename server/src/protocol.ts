@@ -77,6 +77,8 @@ export interface GraphParams {
   /** Cursor position; the chain under it (or enclosing it) is the centre. */
   position: { line: number; character: number };
   depth: number;
+  /** Node cap (default 150); chains beyond it are counted in `omitted`. */
+  maxNodes?: number;
 }
 export interface GraphNode {
   id: string;

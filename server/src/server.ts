@@ -7,6 +7,17 @@ import { Analysis } from './model/analysis';
 import { toDiagnostic } from './features/convert';
 import { packetSuggestions } from './features/packetSuggestions';
 import { PACKET_SUGGESTIONS_REQUEST, type PacketSuggestion, type PacketSuggestionsParams } from './protocol';
+import { ResponseError, type InitializeParams } from 'vscode-languageserver/node';
+import { GRAPH_REQUEST, type GraphParams, type GraphResult } from './protocol';
+import { findDefinition } from './features/definition';
+import { documentHighlights, findReferences } from './features/references';
+import { prepareRename, renameChain } from './features/rename';
+import { documentSymbols } from './features/documentSymbols';
+import { folderPaths, workspaceSymbols, type WorkspaceCache } from './features/workspaceSymbols';
+import { incomingCalls, outgoingCalls, prepareCallHierarchy } from './features/callHierarchy';
+import { foldingRanges } from './features/folding';
+import { codeLenses, resolveCodeLens } from './features/codeLens';
+import { graphAt } from './features/graph';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -40,9 +51,21 @@ function scheduleDiagnostics(uri: string, delay: number): void {
   }, delay));
 }
 
-connection.onInitialize((): InitializeResult => ({
+/** What the client said about itself at initialize (workspace folders, link support). */
+let clientInit: InitializeParams | undefined;
+
+connection.onInitialize((params): InitializeResult => (clientInit = params, {
   capabilities: {
     textDocumentSync: TextDocumentSyncKind.Incremental,
+    definitionProvider: true,
+    referencesProvider: true,
+    documentHighlightProvider: true,
+    renameProvider: { prepareProvider: true },
+    documentSymbolProvider: { label: 'iptables' },
+    workspaceSymbolProvider: true,
+    callHierarchyProvider: true,
+    foldingRangeProvider: true,
+    codeLensProvider: { resolveProvider: true },
   },
   serverInfo: { name: 'iptables-lens' },
 }));
@@ -60,6 +83,92 @@ connection.onRequest(PACKET_SUGGESTIONS_REQUEST, (params: PacketSuggestionsParam
   const analysis = analysisOf(params.textDocument.uri);
   return analysis ? packetSuggestions(analysis.ruleset) : [];
 });
+
+/**
+ * Runs a navigation feature: a ResponseError (something the user can fix)
+ * goes to the client as it is; anything unexpected is logged and answered
+ * with the empty result, never with stale data.
+ */
+function answer<T>(what: string, empty: T, run: () => T): T {
+  try {
+    return run();
+  } catch (e) {
+    if (e instanceof ResponseError) throw e;
+    connection.console.error(`${what} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+    return empty;
+  }
+}
+
+connection.onDefinition(({ textDocument, position }) => answer('definition', [], () => {
+  const analysis = analysisOf(textDocument.uri);
+  if (!analysis) return [];
+  const links = findDefinition(analysis, textDocument.uri, position.line, position.character);
+  if (clientInit?.capabilities.textDocument?.definition?.linkSupport) return links;
+  return links.map((l) => ({ uri: l.targetUri, range: l.targetSelectionRange }));
+}));
+connection.onReferences(({ textDocument, position, context }) => answer('references', [], () => {
+  const analysis = analysisOf(textDocument.uri);
+  return analysis ? findReferences(analysis, textDocument.uri, position.line, position.character, context.includeDeclaration) : [];
+}));
+connection.onDocumentHighlight(({ textDocument, position }) => answer('documentHighlight', [], () => {
+  const analysis = analysisOf(textDocument.uri);
+  return analysis ? documentHighlights(analysis, position.line, position.character) : [];
+}));
+connection.onPrepareRename(({ textDocument, position }) => answer('prepareRename', null, () => {
+  const analysis = analysisOf(textDocument.uri);
+  return analysis ? prepareRename(analysis, position.line, position.character) : null;
+}));
+connection.onRenameRequest(({ textDocument, position, newName }) => answer('rename', null, () => {
+  const analysis = analysisOf(textDocument.uri);
+  return analysis ? renameChain(analysis, textDocument.uri, position.line, position.character, newName) : null;
+}));
+connection.onDocumentSymbol(({ textDocument }) => answer('documentSymbol', [], () => {
+  const analysis = analysisOf(textDocument.uri);
+  return analysis ? documentSymbols(analysis) : [];
+}));
+const workspaceCache: WorkspaceCache = new Map();
+connection.onWorkspaceSymbol(async ({ query }) => {
+  try {
+    const open = documents.all().flatMap((d) => {
+      const analysis = analysisOf(d.uri);
+      return analysis ? [{ uri: d.uri, analysis }] : [];
+    });
+    return await workspaceSymbols(query, open, folderPaths(clientInit?.workspaceFolders, clientInit?.rootUri), workspaceCache);
+  } catch (e) {
+    connection.console.error(`workspaceSymbol failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+    return [];
+  }
+});
+connection.languages.callHierarchy.onPrepare(({ textDocument, position }) => answer('callHierarchy', [], () => {
+  const analysis = analysisOf(textDocument.uri);
+  return analysis ? prepareCallHierarchy(analysis, textDocument.uri, position.line, position.character) : [];
+}));
+connection.languages.callHierarchy.onIncomingCalls(({ item }) => answer('incomingCalls', [], () => {
+  const analysis = analysisOf(item.uri);
+  return analysis ? incomingCalls(analysis, item) : [];
+}));
+connection.languages.callHierarchy.onOutgoingCalls(({ item }) => answer('outgoingCalls', [], () => {
+  const analysis = analysisOf(item.uri);
+  return analysis ? outgoingCalls(analysis, item) : [];
+}));
+connection.onFoldingRanges(({ textDocument }) => answer('foldingRange', [], () => {
+  const analysis = analysisOf(textDocument.uri);
+  return analysis ? foldingRanges(analysis) : [];
+}));
+connection.onCodeLens(({ textDocument }) => answer('codeLens', [], () => {
+  const analysis = analysisOf(textDocument.uri);
+  return analysis ? codeLenses(analysis, textDocument.uri) : [];
+}));
+connection.onCodeLensResolve((lens) => answer('codeLensResolve', lens, () => {
+  const uri = (lens.data as { uri?: string } | undefined)?.uri;
+  const analysis = uri ? analysisOf(uri) : undefined;
+  return analysis ? resolveCodeLens(analysis, lens) : lens;
+}));
+connection.onRequest(GRAPH_REQUEST, (params: GraphParams): GraphResult => answer('graph', { nodes: [], edges: [], omitted: 0 }, () => {
+  const analysis = analysisOf(params.textDocument.uri);
+  if (!analysis) return { nodes: [], edges: [], omitted: 0 };
+  return graphAt(analysis, params.position.line, params.position.character, params.depth, params.maxNodes);
+}));
 
 documents.listen(connection);
 connection.listen();

@@ -1,0 +1,172 @@
+/**
+ * Every place a chain name is written in a table block: its declaration
+ * (`:X`, `-N X`, `-P X`, a listing's `Chain X (…)` header), the chain name of
+ * each of its `-A`/`-I` lines, and every `-j X` / `-g X` (a listing's target
+ * column). Definition, references, highlight, rename, CodeLens and the call
+ * hierarchy all read this one index, built once per Analysis on first use.
+ */
+import type { Analysis } from '../model/analysis';
+import type { Chain, Rule, Span, Table } from '../model/types';
+
+/** How an occurrence uses the name. */
+export type OccurrenceKind = 'declaration' | 'rule' | 'jump' | 'goto';
+
+export interface Occurrence {
+  name: string;
+  kind: OccurrenceKind;
+  /** The span of the name itself. */
+  span: Span;
+  /** The rule the name stands in (for `rule`, `jump` and `goto`). */
+  rule?: Rule;
+}
+
+/** A chain name under the cursor, resolved within its table block. */
+export interface ChainRef {
+  table: Table;
+  name: string;
+  /** The span of the name under the cursor. */
+  span: Span;
+  kind: OccurrenceKind;
+  /** The chain of that name in the table; undefined for a jump to a chain that does not exist. */
+  chain: Chain | undefined;
+}
+
+/** A target name under the cursor that is not a chain (ACCEPT, DNAT, …). */
+export interface TargetRef {
+  table: Table;
+  name: string;
+  span: Span;
+}
+
+type TableIndex = Map<string, Occurrence[]>;
+
+const indexes = new WeakMap<Analysis, Map<Table, TableIndex>>();
+
+function push(map: TableIndex, occ: Occurrence): void {
+  const list = map.get(occ.name);
+  if (list) list.push(occ);
+  else map.set(occ.name, [occ]);
+}
+
+function compare(a: Occurrence, b: Occurrence): number {
+  return a.span.line - b.span.line || a.span.start - b.span.start;
+}
+
+function buildIndex(table: Table): TableIndex {
+  const map: TableIndex = new Map();
+  for (const chain of table.chains) {
+    if (chain.nameSpan) push(map, { name: chain.name, kind: 'declaration', span: chain.nameSpan });
+    for (const rule of chain.rules) {
+      if (rule.chainNameSpan) push(map, { name: chain.name, kind: 'rule', span: rule.chainNameSpan, rule });
+      const t = rule.target;
+      if (t && (t.kind === 'jump' || t.kind === 'goto')) push(map, { name: t.name, kind: t.kind, span: t.nameSpan, rule });
+    }
+  }
+  // -I lines reorder rules within a chain, so document order needs a sort.
+  for (const list of map.values()) list.sort(compare);
+  return map;
+}
+
+/** All occurrences of a chain name in one table block, in document order. */
+export function occurrencesOf(analysis: Analysis, table: Table, name: string): readonly Occurrence[] {
+  let perTable = indexes.get(analysis);
+  if (!perTable) {
+    perTable = new Map();
+    indexes.set(analysis, perTable);
+  }
+  let index = perTable.get(table);
+  if (!index) {
+    index = buildIndex(table);
+    perTable.set(table, index);
+  }
+  return index.get(name) ?? [];
+}
+
+/**
+ * The chain name at a position: a declaration's name, the chain after
+ * `-A`/`-I`, or a jump/goto target. Undefined anywhere else, including on
+ * targets that are not chains (see `targetAt`).
+ */
+export function chainAt(analysis: Analysis, line: number, character: number): ChainRef | undefined {
+  const hit = analysis.hitAt(line, character);
+  if (!hit) return undefined;
+  const table = hit.table;
+  switch (hit.kind) {
+    case 'chainDecl': {
+      const span = hit.chain.nameSpan;
+      if (!span || span.line !== line || character < span.start || character > span.end) return undefined;
+      return { table, name: hit.chain.name, span, kind: 'declaration', chain: hit.chain };
+    }
+    case 'ruleChain':
+      return { table, name: hit.chain.name, span: hit.rule.chainNameSpan!, kind: 'rule', chain: hit.chain };
+    case 'target': {
+      const t = hit.rule.target!;
+      if (t.kind !== 'jump' && t.kind !== 'goto') return undefined;
+      return { table, name: t.name, span: t.nameSpan, kind: t.kind, chain: table.chainsByName.get(t.name) };
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** A target under the cursor that names no chain (ACCEPT, DNAT, …), for clear refusals. */
+export function targetAt(analysis: Analysis, line: number, character: number): TargetRef | undefined {
+  const hit = analysis.hitAt(line, character);
+  if (!hit || hit.kind !== 'target') return undefined;
+  const t = hit.rule.target!;
+  if (t.kind === 'jump' || t.kind === 'goto') return undefined;
+  return { table: hit.table, name: t.name, span: t.nameSpan };
+}
+
+/** The chain whose declaration or rule is on a line (the "enclosing" chain for a cursor anywhere on it). */
+export function chainOnLine(analysis: Analysis, line: number): { table: Table; chain: Chain } | undefined {
+  const entry = analysis.entryAt(line);
+  return entry ? { table: entry.table, chain: entry.chain } : undefined;
+}
+
+/** Rules in the table that jump or go to a chain (its references, as iptables counts them). */
+export function jumpsTo(analysis: Analysis, table: Table, name: string): Occurrence[] {
+  return occurrencesOf(analysis, table, name).filter((o) => o.kind === 'jump' || o.kind === 'goto');
+}
+
+/**
+ * Where a chain is best shown: its declaration, or for a chain only ever
+ * appended to (`-A X` with no `-N X`), its first rule's chain name.
+ */
+export function chainAnchor(chain: Chain): { range: Span; selection: Span } | undefined {
+  if (chain.declSpan && chain.nameSpan) return { range: chain.declSpan, selection: chain.nameSpan };
+  let first: Rule | undefined;
+  for (const r of chain.rules) {
+    if (r.chainNameSpan && (!first || r.span.line < first.span.line)) first = r;
+  }
+  return first ? { range: first.span, selection: first.chainNameSpan! } : undefined;
+}
+
+/**
+ * The lines a chain occupies, for the outline and folding. A listing chain
+ * runs from its header to its last row. In save format a chain runs from its
+ * declaration through its rules only when they follow it without a gap (the
+ * `-N X` then `-A X …` style of `iptables -S` and hand-written files);
+ * iptables-save lists all declarations first, so there a chain is its
+ * declaration line. A chain with no declaration covers its first rule line.
+ */
+export function chainExtent(chain: Chain, format: 'save' | 'listing'): Span | undefined {
+  const anchor = chainAnchor(chain);
+  if (!anchor) return undefined;
+  const start = anchor.range;
+  let end = start;
+  if (format === 'listing') {
+    for (const r of chain.rules) if (r.span.endLine > end.endLine) end = r.span;
+  } else {
+    const byLine = chain.rules.map((r) => r.span).sort((a, b) => a.line - b.line);
+    let next = start.endLine + 1;
+    for (const s of byLine) {
+      if (s.line < start.line) continue;
+      if (s.line === start.line) continue;
+      if (s.line !== next) break;
+      end = s;
+      next = s.endLine + 1;
+    }
+  }
+  return { line: start.line, start: start.start, endLine: end.endLine, end: end.end };
+}

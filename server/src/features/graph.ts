@@ -103,10 +103,15 @@ export function neighbourhood(
   return makeResult(analysis, table, shown, depth);
 }
 
+/** Whether a chain is written in the dump; the kernel's implicit, empty built-in chains are not drawn. */
+function inText(chain: Chain): boolean {
+  return chain.declSpan !== null || chain.rules.length > 0;
+}
+
 /** Every chain of a table (built-in chains first), up to the node cap. */
 export function wholeTable(analysis: Analysis, table: Table, maxNodes = Infinity): GraphResult {
   const shown = new Map<Chain, boolean>();
-  const ordered = [...table.chains.filter((c) => c.builtin), ...table.chains.filter((c) => !c.builtin)];
+  const ordered = [...table.chains.filter((c) => c.builtin && inText(c)), ...table.chains.filter((c) => !c.builtin)];
   for (const c of ordered) {
     if (shown.size >= maxNodes) break;
     shown.set(c, false);
@@ -126,7 +131,7 @@ export function graphAt(analysis: Analysis, line: number, character: number, dep
   if (on) return neighbourhood(analysis, on.table, [on.chain], depth, maxNodes);
   const table = analysis.tableAt(line) ?? analysis.ruleset.tables[0];
   if (!table) return { nodes: [], edges: [], omitted: 0 };
-  return neighbourhood(analysis, table, table.chains.filter((c) => c.builtin), depth, maxNodes, 'callees');
+  return neighbourhood(analysis, table, table.chains.filter((c) => c.builtin && inText(c)), depth, maxNodes, 'callees');
 }
 
 /** Several per-table graphs as one (the CLI draws every table unless told one). */
@@ -252,7 +257,7 @@ export function graphCommand(analysis: Analysis, opts: GraphCommandOptions): { o
     if (!holding.length) return { error: `no chain ${name} in ${opts.table ? `table ${opts.table}` : 'the dump'}` };
     parts = holding.map((t) => neighbourhood(analysis, t, [t.chainsByName.get(name)!], opts.depth ?? 2, maxNodes));
   } else if (opts.depth !== undefined) {
-    parts = tables.map((t) => neighbourhood(analysis, t, t.chains.filter((c) => c.builtin), opts.depth!, maxNodes, 'callees'));
+    parts = tables.map((t) => neighbourhood(analysis, t, t.chains.filter((c) => c.builtin && inText(c)), opts.depth!, maxNodes, 'callees'));
   } else {
     parts = tables.map((t) => wholeTable(analysis, t, maxNodes));
   }

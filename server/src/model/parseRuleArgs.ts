@@ -1,6 +1,6 @@
 import { lineSpan } from './span';
 import type { Token } from './tokenize';
-import type { Counters, Match, Option, Problem, Span, Target } from './types';
+import type { Counters, Match, Option, Problem, Span, Target, TargetKind } from './types';
 
 /** Generic options of a rule and the match module each becomes. */
 const GENERIC: Record<string, string> = {
@@ -28,10 +28,104 @@ export interface RuleArgs {
   problems: Problem[];
 }
 
+const NO_VALUES: string[] = [];
+
+/**
+ * Module and option names repeat on every rule of a large dump; keeping one
+ * copy of each saves a string per option.
+ */
+const interned = new Map<string, string>();
+function intern(s: string): string {
+  const hit = interned.get(s);
+  if (hit !== undefined) return hit;
+  if (interned.size < 4096) interned.set(s, s);
+  return s;
+}
+
+/*
+ * Matches and options keep their positions as numbers and build span objects
+ * only when asked: a 100k-rule dump has about a million of them.
+ */
+
+class OptionNode implements Option {
+  value: string | null;
+  constructor(
+    public name: string,
+    public values: string[],
+    public negated: boolean,
+    private readonly line: number,
+    private readonly start: number,
+    private readonly end: number,
+    private readonly nameStart: number,
+    private readonly nameEnd: number,
+    private readonly valueStart: number,
+  ) {
+    this.value = values.length === 0 ? null : values.length === 1 ? values[0] : values.join(' ');
+  }
+  get span(): Span {
+    return lineSpan(this.line, this.start, this.end);
+  }
+  get nameSpan(): Span {
+    return lineSpan(this.line, this.nameStart, this.nameEnd);
+  }
+  get valueSpan(): Span | null {
+    return this.valueStart < 0 ? null : lineSpan(this.line, this.valueStart, this.end);
+  }
+}
+
+class MatchNode implements Match {
+  options: Option[] = [];
+  constructor(
+    public module: string,
+    public implicit: boolean,
+    public negated: boolean,
+    private readonly lineText: string,
+    private readonly line: number,
+    public start: number,
+    public end: number,
+    private readonly moduleStart: number,
+    private readonly moduleEnd: number,
+  ) {}
+  get span(): Span {
+    return lineSpan(this.line, this.start, this.end);
+  }
+  get moduleSpan(): Span | null {
+    return this.moduleStart < 0 ? null : lineSpan(this.line, this.moduleStart, this.moduleEnd);
+  }
+  get text(): string {
+    return this.lineText.slice(this.start, this.end);
+  }
+}
+
+class TargetNode implements Target {
+  options: Option[] = [];
+  kind: TargetKind;
+  constructor(
+    public name: string,
+    public goto: boolean,
+    private readonly line: number,
+    private readonly start: number,
+    public end: number,
+    private readonly nameStart: number,
+    private readonly nameEnd: number,
+  ) {
+    this.kind = goto ? 'goto' : 'jump';
+  }
+  get span(): Span {
+    return lineSpan(this.line, this.start, this.end);
+  }
+  get nameSpan(): Span {
+    return lineSpan(this.line, this.nameStart, this.nameEnd);
+  }
+}
+
 function isOptionWord(t: Token): boolean {
   if (t.quoted) return false;
   const s = t.text;
-  return (s.length > 1 && s.charCodeAt(0) === 45 /* - */ && !/^-\d/.test(s)) || s === '!';
+  if (s === '!') return true;
+  if (s.length < 2 || s.charCodeAt(0) !== 45 /* - */) return false;
+  const c1 = s.charCodeAt(1);
+  return !(c1 >= 48 && c1 <= 57);
 }
 
 function span(line: number, a: Token, b: Token = a): Span {
@@ -47,30 +141,17 @@ export function parseRuleArgs(tokens: Token[], from: number, line: number, lineT
   const matches: Match[] = [];
   const comments: string[] = [];
   const problems: Problem[] = [];
-  let target: Target | null = null;
+  let target: TargetNode | null = null;
   let counters: Counters | null = null;
-  // Where options without a preceding -m go: the last explicit match, or the target.
-  let current: Match | Target | null = null;
+  // Where options go: the last explicit match, the implicit protocol match, or the target.
+  let current: MatchNode | TargetNode | null = null;
   let protocol: string | null = null;
-  let implicit: Match | null = null;
+  let implicit: MatchNode | null = null;
   let negateNext: Token | null = null;
 
   const n = tokens.length;
   let i = from;
 
-  const readValues = (k: number): number => {
-    let j = k;
-    while (j < n && !isOptionWord(tokens[j])) j++;
-    return j;
-  };
-
-  const closeMatch = (m: Match | Target | null, lastToken: Token) => {
-    if (!m) return;
-    m.span = lineSpan(line, m.span.start, Math.max(m.span.end, lastToken.end));
-    if ('module' in m) m.text = lineText.slice(m.span.start, m.span.end);
-  };
-
-  let lastTok: Token | null = null;
   while (i < n) {
     const t = tokens[i];
     const word = t.text;
@@ -85,11 +166,7 @@ export function parseRuleArgs(tokens: Token[], from: number, line: number, lineT
       const startTok = negateNext ?? t;
       negateNext = null;
       if (generic === 'fragment') {
-        const m: Match = {
-          module: 'fragment', implicit: true, negated, options: [],
-          span: span(line, startTok, t), moduleSpan: null, text: lineText.slice(startTok.start, t.end),
-        };
-        matches.push(m);
+        matches.push(new MatchNode('fragment', true, negated, lineText, line, startTok.start, t.end, -1, -1));
         i++;
         continue;
       }
@@ -102,29 +179,22 @@ export function parseRuleArgs(tokens: Token[], from: number, line: number, lineT
       }
       const valTok = vEnd < n && !isOptionWord(tokens[vEnd]) ? tokens[vEnd] : null;
       const endTok = valTok ?? t;
-      const opt: Option = {
-        name: generic, value: valTok ? valTok.text : null, values: valTok ? [valTok.text] : [],
-        negated: negated || negatedInside,
-        span: span(line, startTok, endTok), nameSpan: span(line, t),
-        valueSpan: valTok ? span(line, valTok) : null,
-      };
+      const neg = negated || negatedInside;
+      const opt = new OptionNode(
+        generic, valTok ? [valTok.text] : NO_VALUES, neg,
+        line, startTok.start, endTok.end, t.start, t.end, valTok ? valTok.start : -1,
+      );
       if (!valTok) {
-        problems.push({
-          span: span(line, t), severity: 'error', code: 'missing-value',
-          message: `Option ${word} needs a value.`,
-        });
+        problems.push({ span: span(line, t), severity: 'error', code: 'missing-value', message: `Option ${word} needs a value.` });
       }
-      matches.push({
-        module: generic, implicit: true, negated: negated || negatedInside, options: [opt],
-        span: opt.span, moduleSpan: null, text: lineText.slice(opt.span.start, opt.span.end),
-      });
+      const m = new MatchNode(generic, true, neg, lineText, line, startTok.start, endTok.end, -1, -1);
+      m.options.push(opt);
+      matches.push(m);
       if (generic === 'protocol' && valTok) protocol = valTok.text.toLowerCase();
-      lastTok = endTok;
       i = valTok ? vEnd + 1 : vEnd;
       continue;
     }
     if (!t.quoted && (word === '-m' || word === '--match')) {
-      closeMatch(current, lastTok ?? t);
       if (negateNext) {
         problems.push({ span: span(line, negateNext), severity: 'error', code: 'bad-negation', message: '"!" cannot negate -m; put it before an option of the match.' });
         negateNext = null;
@@ -136,18 +206,13 @@ export function parseRuleArgs(tokens: Token[], from: number, line: number, lineT
         i++;
         continue;
       }
-      const m: Match = {
-        module: modTok.text, implicit: false, negated: false, options: [],
-        span: span(line, t, modTok), moduleSpan: span(line, modTok), text: '',
-      };
+      const m = new MatchNode(intern(modTok.text), false, false, lineText, line, t.start, modTok.end, modTok.start, modTok.end);
       matches.push(m);
       current = m;
-      lastTok = modTok;
       i += 2;
       continue;
     }
     if (!t.quoted && (word === '-j' || word === '--jump' || word === '-g' || word === '--goto')) {
-      closeMatch(current, lastTok ?? t);
       if (negateNext) {
         problems.push({ span: span(line, negateNext), severity: 'error', code: 'bad-negation', message: `"!" cannot negate ${word}.` });
         negateNext = null;
@@ -161,13 +226,8 @@ export function parseRuleArgs(tokens: Token[], from: number, line: number, lineT
       if (target) {
         problems.push({ span: span(line, t, nameTok), severity: 'error', code: 'multiple-targets', message: 'A rule can have only one -j or -g.' });
       }
-      const goto = word === '-g' || word === '--goto';
-      target = {
-        name: nameTok.text, kind: goto ? 'goto' : 'jump', goto, options: [],
-        span: span(line, t, nameTok), nameSpan: span(line, nameTok),
-      };
+      target = new TargetNode(nameTok.text, word === '-g' || word === '--goto', line, t.start, nameTok.end, nameTok.start, nameTok.end);
       current = target;
-      lastTok = nameTok;
       i += 2;
       continue;
     }
@@ -190,20 +250,16 @@ export function parseRuleArgs(tokens: Token[], from: number, line: number, lineT
       continue;
     }
     if (!t.quoted && word.startsWith('--')) {
-      // An option of the current match or target.
-      let owner: Match | Target | null = current;
-      {
-        if (!owner && protocol && PROTOCOL_MODULE[protocol]) {
-          if (!implicit) {
-            implicit = {
-              module: PROTOCOL_MODULE[protocol], implicit: true, negated: false, options: [],
-              span: span(line, negateNext ?? t), moduleSpan: null, text: '',
-            };
-            matches.push(implicit);
-          }
-          owner = implicit;
-          current = implicit;
+      // An option of the current match or target; without one, of the protocol's implicit match.
+      let owner: MatchNode | TargetNode | null = current;
+      if (!owner && protocol && PROTOCOL_MODULE[protocol]) {
+        if (!implicit) {
+          const s = negateNext ?? t;
+          implicit = new MatchNode(PROTOCOL_MODULE[protocol], true, false, lineText, line, s.start, s.end, -1, -1);
+          matches.push(implicit);
         }
+        owner = implicit;
+        current = implicit;
       }
       const startTok = negateNext ?? t;
       let negated = negateNext !== null;
@@ -213,18 +269,17 @@ export function parseRuleArgs(tokens: Token[], from: number, line: number, lineT
         negated = true;
         k++;
       }
-      const vEnd = readValues(k);
-      const valueToks = tokens.slice(k, vEnd);
-      const endTok = valueToks.length ? valueToks[valueToks.length - 1] : t;
-      const values = valueToks.map((v) => v.text);
-      const opt: Option = {
-        name: word.slice(2), value: values.length ? values.join(' ') : null, values, negated,
-        span: span(line, startTok, endTok), nameSpan: span(line, t),
-        valueSpan: valueToks.length ? span(line, valueToks[0], endTok) : null,
-      };
+      let vEnd = k;
+      while (vEnd < n && !isOptionWord(tokens[vEnd])) vEnd++;
+      const values = vEnd === k ? NO_VALUES : tokens.slice(k, vEnd).map((v) => v.text);
+      const endTok = vEnd > k ? tokens[vEnd - 1] : t;
+      const opt = new OptionNode(
+        intern(word.slice(2)), values, negated, line, startTok.start, endTok.end, t.start, t.end, vEnd > k ? tokens[k].start : -1,
+      );
       if (owner) {
         owner.options.push(opt);
-        if ('module' in owner && owner.module === 'comment' && opt.name === 'comment' && opt.value !== null) {
+        owner.end = Math.max(owner.end, endTok.end);
+        if (owner instanceof MatchNode && owner.module === 'comment' && opt.name === 'comment' && opt.value !== null) {
           comments.push(opt.value);
         }
       } else {
@@ -233,7 +288,6 @@ export function parseRuleArgs(tokens: Token[], from: number, line: number, lineT
           message: `Option ${word} belongs to no match: add -m MODULE before it.`,
         });
       }
-      lastTok = endTok;
       i = vEnd;
       continue;
     }
@@ -242,24 +296,10 @@ export function parseRuleArgs(tokens: Token[], from: number, line: number, lineT
       span: span(line, t), severity: 'error', code: 'bad-argument',
       message: `Bad argument \`${word}': iptables would refuse this rule.`,
     });
-    lastTok = t;
     i++;
   }
   if (negateNext) {
     problems.push({ span: span(line, negateNext), severity: 'error', code: 'bad-negation', message: '"!" at the end of the rule negates nothing.' });
-  }
-  if (lastTok) closeMatch(current, lastTok);
-  if (implicit && implicit !== current && lastTok) {
-    // Implicit match options are recorded as they come; its span runs to its last option.
-    const last = implicit.options[implicit.options.length - 1];
-    if (last) {
-      implicit.span = lineSpan(line, implicit.span.start, last.span.end);
-      implicit.text = lineText.slice(implicit.span.start, implicit.span.end);
-    }
-  }
-  if (target && target.options.length) {
-    const last = target.options[target.options.length - 1];
-    target.span = lineSpan(line, target.span.start, last.span.end);
   }
   return { matches, target, counters, comments, problems };
 }

@@ -1,5 +1,5 @@
 import { finishTable, newChain } from './finishTable';
-import { SaveRule } from './saveRule';
+import { SaveRule, SaveTarget } from './saveRule';
 import { lineSpan } from './span';
 import { tokenizeLine, type Token } from './tokenize';
 import {
@@ -60,6 +60,26 @@ export function splitLines(text: string): string[] {
   return text.split('\n');
 }
 
+
+/** Whether a word may be a target or chain name (not an option, not a negation). */
+function isNameStart(c: number): boolean {
+  return c !== 45 && c !== 33 && c !== 34;
+}
+
+/** Index of the last ` -j NAME` / ` -g NAME` / `--jump` / `--goto` outside quotes, or null. */
+function findTargetWord(raw: string, from: number): { at: number; len: number; goto: boolean } | null {
+  // -j is by far the most common; the others are looked for only after it (or everywhere when it is absent).
+  const j = raw.lastIndexOf(' -j ');
+  let best: { at: number; len: number; goto: boolean } | null = j >= from ? { at: j, len: 4, goto: false } : null;
+  const after = best ? best.at : from;
+  for (const [word, goto] of [[' -g ', true], [' --jump ', false], [' --goto ', true]] as const) {
+    const at = raw.indexOf(word, after);
+    if (at >= from && (!best || at > best.at)) best = { at, len: word.length, goto };
+  }
+  if (best && best.at < raw.lastIndexOf('"')) return null;
+  return best;
+}
+
 function looksIpv6(ruleset: { tables: Table[] }): boolean {
   for (const table of ruleset.tables) {
     for (const chain of table.chains) {
@@ -109,9 +129,13 @@ export function parseSave(text: string): Ruleset {
   const tableForCommand = (line: number, lineText: string, tok: Token): Table | null => {
     if (table) return table;
     if (hasTableLines) {
+      // iptables-restore refuses a `:CHAIN` line outside a table but accepts a file with -A/-N/-P lines there.
+      const chainLine = tok.text.startsWith(':');
       problems.push({
-        span: lineSpan(line, tok.start, lineText.replace(/\s+$/, '').length), severity: 'error', code: 'rule-outside-table',
-        message: 'This line is outside any table: put it between a `*table` line and COMMIT.',
+        span: lineSpan(line, tok.start, lineText.replace(/\s+$/, '').length), severity: chainLine ? 'error' : 'warning', code: 'rule-outside-table',
+        message: chainLine
+          ? 'This line is outside any table: put it between a `*table` line and COMMIT.'
+          : 'This line is outside any table: iptables-restore accepts the file but this line does not belong to any table; move it between a `*table` line and COMMIT.',
       });
       return null;
     }
@@ -133,6 +157,59 @@ export function parseSave(text: string): Ruleset {
       t.chainsByName.set(name, chain);
     }
     return chain ?? null;
+  };
+
+
+  /** Chain for an `-A`/`-I` line, reporting a user chain that was never declared. */
+  const ruleChain = (t: Table, name: string, ln: number, start: number, end: number): Chain => {
+    let chain = t.chainsByName.get(name);
+    if (!chain) {
+      chain = chainFor(t, name, ln, true)!;
+      if (!chain.builtin && t.nameSpan !== null) {
+        problems.push({
+          span: lineSpan(ln, start, end), severity: 'error', code: 'undeclared-chain',
+          message: `Chain ${name} is not declared in table ${t.name}: add \`:${name} - [0:0]\` after the \`*${t.name}\` line.`,
+          data: { chain: name, table: t.name },
+        });
+      }
+    }
+    return chain;
+  };
+
+  /**
+   * `-A CHAIN … -j TARGET` read without tokenizing the whole line; false when
+   * the line needs the full tokenizer (tabs, quotes in the way, odd shapes).
+   */
+  const appendFast = (t: Table, raw: string, first: number, ln: number): boolean => {
+    if (raw.indexOf('\t') >= 0) return false;
+    let i = first + 3;
+    while (raw.charCodeAt(i) === 32) i++;
+    const nameStart = i;
+    while (i < raw.length && raw.charCodeAt(i) !== 32 && raw.charCodeAt(i) !== 13) i++;
+    const nameEnd = i;
+    if (nameEnd === nameStart || raw.charCodeAt(nameStart) === 34 || raw.slice(nameStart, nameEnd).includes('"')) return false;
+    while (raw.charCodeAt(i) === 32) i++;
+    const argOffset = i;
+    const end = contentEnd(raw);
+    const tw = findTargetWord(raw, nameEnd);
+    let target: { name: string; goto: boolean; start: number; end: number; head: number } | null = null;
+    if (tw) {
+      let s = tw.at + tw.len;
+      while (raw.charCodeAt(s) === 32) s++;
+      let e = s;
+      while (e < end && raw.charCodeAt(e) !== 32) e++;
+      if (e === s || !isNameStart(raw.charCodeAt(s))) return false;
+      target = { name: raw.slice(s, e), goto: tw.goto, start: s, end: e, head: tw.at + 1 };
+    } else if (/(?:^|\s)(?:-j|-g|--jump|--goto)(?:\s|$)/.test(raw)) return false;
+    const chain = ruleChain(t, raw.slice(nameStart, nameEnd), ln, nameStart, nameEnd);
+    const rule = new SaveRule(t.name, chain.name, ln, first, end, nameStart, nameEnd, 'append', raw, argOffset, null, problems);
+    if (target) {
+      const known = t.chainsByName.get(target.name);
+      rule.target = new SaveTarget(rule, known ? known.name : target.name, target.goto, target.start, target.end, target.head);
+    }
+    lazyRules.push(rule);
+    chain.rules.push(rule);
+    return true;
   };
 
   for (let ln = 0; ln < lines.length; ln++) {
@@ -157,9 +234,11 @@ export function parseSave(text: string): Ruleset {
 
     if (c0 === 42 /* * */) {
       if (table) {
+        // iptables-restore names this line ("Bad argument `*nat'"), so the error sits here.
         problems.push({
-          span: table.nameSpan ?? lineSpan(ln, 0, 1), severity: 'error', code: 'missing-commit',
-          message: `Table ${table.name} has no COMMIT before the next table starts: iptables-restore would refuse it.`,
+          span: lineSpan(ln, first, raw.replace(/\s+$/, '').length), severity: 'error', code: 'missing-commit',
+          message: `Table ${table.name} (line ${table.span.line + 1}) has no COMMIT before this table starts: iptables-restore refuses the file here.`,
+          data: { table: table.name, insertLine: ln },
         });
         closeTable(table, ln - 1);
       }
@@ -174,6 +253,9 @@ export function parseSave(text: string): Ruleset {
       table = openTable(name, nameSpan, ln);
       continue;
     }
+
+    // The common case in large dumps: `-A CHAIN … -j TARGET` inside a table, no tabs.
+    if (c0 === 45 && table && raw.charCodeAt(first + 1) === 65 && raw.charCodeAt(first + 2) === 32 && appendFast(table, raw, first, ln)) continue;
 
     const { tokens, unterminatedQuote } = tokenizeLine(raw);
     if (unterminatedQuote >= 0) {
@@ -232,9 +314,10 @@ export function parseSave(text: string): Ruleset {
         const counters = parseCounters(cntTok.text);
         if (counters) chain.counters = counters;
         else {
+          // Without --counters iptables-restore ignores chain counters, so a malformed pair does not stop the load.
           problems.push({
-            span: lineSpan(ln, cntTok.start, cntTok.end), severity: 'error', code: 'counters-malformed',
-            message: `Counters must look like [packets:bytes], not ${cntTok.text}.`,
+            span: lineSpan(ln, cntTok.start, cntTok.end), severity: 'warning', code: 'counters-malformed',
+            message: `Counters must look like [packets:bytes], not ${cntTok.text}; iptables-restore ignores them unless run with --counters.`,
           });
         }
       }
@@ -267,8 +350,8 @@ export function parseSave(text: string): Ruleset {
       prefixCounters = parseCounters(tok0.text);
       if (!prefixCounters) {
         problems.push({
-          span: lineSpan(ln, tok0.start, tok0.end), severity: 'error', code: 'counters-malformed',
-          message: `Counters must look like [packets:bytes], not ${tok0.text}.`,
+          span: lineSpan(ln, tok0.start, tok0.end), severity: 'warning', code: 'counters-malformed',
+          message: `Counters must look like [packets:bytes], not ${tok0.text}; iptables-restore ignores them unless run with --counters.`,
         });
       }
       k = 1;
@@ -295,23 +378,13 @@ export function parseSave(text: string): Ruleset {
             argStart++;
           } else position = 1;
         }
-        let chain = t.chainsByName.get(nameTok.text);
-        if (!chain) {
-          chain = chainFor(t, nameTok.text, ln, true)!;
-          if (!chain.builtin && t.nameSpan !== null) {
-            problems.push({
-              span: lineSpan(ln, nameTok.start, nameTok.end), severity: 'error', code: 'undeclared-chain',
-              message: `Chain ${nameTok.text} is not declared in table ${t.name}: add \`:${nameTok.text} - [0:0]\` after the \`*${t.name}\` line.`,
-              data: { chain: nameTok.text, table: t.name },
-            });
-          }
-        }
+        const chain = ruleChain(t, nameTok.text, ln, nameTok.start, nameTok.end);
         const argOffset = argStart < tokens.length ? tokens[argStart].start : raw.length;
         const rule = new SaveRule(
-          t.name, chain.name, lineSpan(ln, first, contentEnd(raw)), lineSpan(ln, nameTok.start, nameTok.end),
+          t.name, chain.name, ln, first, contentEnd(raw), nameTok.start, nameTok.end,
           insert ? 'insert' : 'append', raw, argOffset, prefixCounters, problems,
         );
-        SaveRule.targetFrom(rule, tokens, argStart, ln);
+        SaveRule.targetFrom(rule, tokens, argStart);
         lazyRules.push(rule);
         if (insert) {
           const at = Math.min(Math.max(position - 1, 0), chain.rules.length);
@@ -400,9 +473,11 @@ export function parseSave(text: string): Ruleset {
 
   if (table) {
     const last = lines.length - 1;
+    // iptables-restore reports "COMMIT expected at line N" for the line after the last one.
     problems.push({
-      span: table.nameSpan ?? lineSpan(last, 0, 0), severity: 'error', code: 'missing-commit',
-      message: `Table ${table.name} is never committed: add COMMIT at its end, or iptables-restore loads nothing of it.`,
+      span: lineSpan(last, 0, (lines[last] ?? '').replace(/\s+$/, '').length), severity: 'error', code: 'missing-commit',
+      message: `Table ${table.name} (line ${table.span.line + 1}) is never committed: add COMMIT at its end, or iptables-restore refuses the file.`,
+      data: { table: table.name, insertLine: lines.length },
     });
     closeTable(table, last);
   }

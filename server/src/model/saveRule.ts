@@ -14,14 +14,15 @@ function isOptionLike(t: Token): boolean {
  * chain graph needs its name and kind); its options are read with the rest of
  * the rule, on first use.
  */
-class SaveTarget implements Target {
+export class SaveTarget implements Target {
   kind: TargetKind;
   constructor(
     private readonly rule: SaveRule,
     public name: string,
     public goto: boolean,
-    public nameSpan: Span,
-    private readonly headSpan: Span,
+    private readonly nameStart: number,
+    private readonly nameEnd: number,
+    private readonly headStart: number,
   ) {
     this.kind = goto ? 'goto' : 'jump';
   }
@@ -30,8 +31,12 @@ class SaveTarget implements Target {
     return this.rule.args().target?.options ?? [];
   }
 
+  get nameSpan(): Span {
+    return lineSpan(this.rule.line, this.nameStart, this.nameEnd);
+  }
+
   get span(): Span {
-    return this.rule.args().target?.span ?? this.headSpan;
+    return this.rule.args().target?.span ?? lineSpan(this.rule.line, this.headStart, this.nameEnd);
   }
 }
 
@@ -50,8 +55,11 @@ export class SaveRule implements Rule {
   constructor(
     public table: string,
     public chain: string,
-    public span: Span,
-    public chainNameSpan: Span,
+    readonly line: number,
+    private readonly start: number,
+    private readonly end: number,
+    private readonly chainStart: number,
+    private readonly chainEnd: number,
     public command: 'append' | 'insert',
     private readonly lineText: string,
     /** Character offset where the rule's arguments start (after the chain name and -I position). */
@@ -60,8 +68,16 @@ export class SaveRule implements Rule {
     private readonly problemSink: Problem[],
   ) {}
 
+  get span(): Span {
+    return lineSpan(this.line, this.start, this.end);
+  }
+
+  get chainNameSpan(): Span {
+    return lineSpan(this.line, this.chainStart, this.chainEnd);
+  }
+
   /** Reads the rule's target from its tokens without parsing the matches. */
-  static targetFrom(rule: SaveRule, tokens: Token[], from: number, line: number): void {
+  static targetFrom(rule: SaveRule, tokens: Token[], from: number): void {
     let found = -1;
     for (let i = from; i < tokens.length - 1; i++) {
       const t = tokens[i];
@@ -71,7 +87,7 @@ export class SaveRule implements Rule {
     const word = tokens[found];
     const name = tokens[found + 1];
     const goto = word.text === '-g' || word.text === '--goto';
-    rule.target = new SaveTarget(rule, name.text, goto, lineSpan(line, name.start, name.end), lineSpan(line, word.start, name.end));
+    rule.target = new SaveTarget(rule, name.text, goto, name.start, name.end, word.start);
   }
 
   get matches(): Match[] {
@@ -97,7 +113,7 @@ export class SaveRule implements Rule {
     const { tokens } = tokenizeLine(this.lineText);
     let from = 0;
     while (from < tokens.length && tokens[from].start < this.argOffset) from++;
-    const parsed = parseRuleArgs(tokens, from, this.span.line, this.lineText);
+    const parsed = parseRuleArgs(tokens, from, this.line, this.lineText);
     this.parsed = parsed;
     for (const p of parsed.problems) this.problemSink.push(p);
     return parsed;

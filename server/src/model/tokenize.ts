@@ -47,38 +47,46 @@ export function tokenizeLine(line: string): TokenizedLine {
       i = j;
       continue;
     }
-    let text = line.slice(i, j);
+    // Slow path: quotes and escapes. Pieces are collected and joined once, so the
+    // word is one flat string rather than a chain of one-character concatenations.
+    const parts: string[] = [line.slice(i, j)];
     i = j;
     let inQuote = false;
     let quoteStart = -1;
+    let segStart = i;
     while (i < n) {
       const c = line.charCodeAt(i);
       if (inQuote) {
         if (c === 92 && i + 1 < n) {
-          text += line[i + 1];
+          parts.push(line.slice(segStart, i));
+          segStart = i + 1;
           i += 2;
           continue;
         }
         if (c === 34) {
+          parts.push(line.slice(segStart, i));
           inQuote = false;
           i++;
+          segStart = i;
           continue;
         }
-        text += line[i];
         i++;
       } else {
         if (isBlank(c)) break;
         if (c === 34) {
+          parts.push(line.slice(segStart, i));
           inQuote = true;
           quoted = true;
           quoteStart = i;
           i++;
+          segStart = i;
           continue;
         }
-        text += line[i];
         i++;
       }
     }
+    parts.push(line.slice(segStart, i));
+    const text = parts.join('');
     if (inQuote) unterminatedQuote = quoteStart;
     tokens.push({ text, start, end: i, quoted });
   }

@@ -2,6 +2,7 @@ import * as path from 'path';
 import type { ExtensionContext } from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { LANGUAGE_IDS } from '../../server/src/protocol';
+import { registerTrace } from './trace/registerTrace';
 
 let client: LanguageClient | undefined;
 
@@ -19,6 +20,7 @@ export async function activate(context: ExtensionContext): Promise<void> {
     ]),
   };
   client = new LanguageClient('iptables-lens', 'iptables-lens', serverOptions, clientOptions);
+  registerTrace(context, client);
   await client.start();
 }
 

@@ -1,0 +1,78 @@
+/**
+ * The editor side of the inline trace: one decoration type per kind of step,
+ * coloured from the theme colours the manifest contributes (each defaults to
+ * an editor colour, so light, dark and high-contrast themes all have one),
+ * with the step number and a ✓ ✗ ? marker as text so nothing rests on
+ * colour alone. The text itself comes from `decorationText.ts`.
+ */
+import {
+  DecorationRangeBehavior, MarkdownString, OverviewRulerLane, Range, ThemeColor, window,
+  type DecorationOptions, type Disposable, type TextEditor, type TextEditorDecorationType,
+} from 'vscode';
+import type { LineDecoration, StepKind } from './decorationText';
+
+const color = (name: string) => new ThemeColor(`iptablesLens.trace.${name}`);
+
+function kindType(kind: StepKind): TextEditorDecorationType {
+  const fg = { match: 'matchForeground', noMatch: 'noMatchForeground', maybe: 'maybeForeground', policy: 'policyForeground', info: 'noMatchForeground' }[kind];
+  const bg = { match: 'matchBackground', noMatch: undefined, maybe: 'maybeBackground', policy: 'policyBackground', info: undefined }[kind];
+  const strong = kind === 'match' || kind === 'maybe' || kind === 'policy';
+  return window.createTextEditorDecorationType({
+    isWholeLine: true,
+    rangeBehavior: DecorationRangeBehavior.ClosedClosed,
+    backgroundColor: bg ? color(bg) : undefined,
+    // Only high-contrast themes give this colour a value: there a frame replaces the tint.
+    outlineColor: strong ? color('border') : undefined,
+    outlineStyle: strong ? 'solid' : undefined,
+    outlineWidth: strong ? '1px' : undefined,
+    overviewRulerColor: strong ? color(fg) : undefined,
+    overviewRulerLane: OverviewRulerLane.Left,
+    before: { color: color(fg), margin: '0 1ch 0 0', fontWeight: strong ? 'bold' : 'normal' },
+    after: { color: color(fg), margin: '0 0 0 3ch', fontStyle: 'italic' },
+  });
+}
+
+/** The decoration types, created once and disposed with the extension. */
+export class TraceDecorations implements Disposable {
+  private readonly types: Record<StepKind, TextEditorDecorationType> = {
+    match: kindType('match'),
+    noMatch: kindType('noMatch'),
+    maybe: kindType('maybe'),
+    policy: kindType('policy'),
+    info: kindType('info'),
+  };
+  private readonly current = window.createTextEditorDecorationType({
+    isWholeLine: true,
+    backgroundColor: color('currentStepBackground'),
+    borderColor: color('currentStepBorder'),
+    borderStyle: 'solid',
+    borderWidth: '1px',
+  });
+
+  /** Puts one branch's line decorations (and the highlighted step's line, if any) on an editor, replacing what was there. */
+  apply(editor: TextEditor, lines: readonly LineDecoration[], currentLine: number | undefined): void {
+    const byKind: Record<StepKind, DecorationOptions[]> = { match: [], noMatch: [], maybe: [], policy: [], info: [] };
+    const count = editor.document.lineCount;
+    for (const d of lines) {
+      if (d.line >= count) continue;
+      const text = editor.document.lineAt(d.line);
+      byKind[d.kind].push({
+        range: new Range(d.line, 0, d.line, text.range.end.character),
+        hoverMessage: new MarkdownString().appendText(d.hover),
+        renderOptions: { before: { contentText: d.before }, after: d.after ? { contentText: d.after } : undefined },
+      });
+    }
+    for (const kind of Object.keys(byKind) as StepKind[]) editor.setDecorations(this.types[kind], byKind[kind]);
+    editor.setDecorations(this.current, currentLine !== undefined && currentLine < count ? [new Range(currentLine, 0, currentLine, 0)] : []);
+  }
+
+  clear(editor: TextEditor): void {
+    for (const type of Object.values(this.types)) editor.setDecorations(type, []);
+    editor.setDecorations(this.current, []);
+  }
+
+  dispose(): void {
+    for (const type of Object.values(this.types)) type.dispose();
+    this.current.dispose();
+  }
+}

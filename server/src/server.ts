@@ -18,6 +18,8 @@ import { incomingCalls, outgoingCalls, prepareCallHierarchy } from './features/c
 import { foldingRanges } from './features/folding';
 import { codeLenses, resolveCodeLens } from './features/codeLens';
 import { graphAt } from './features/graph';
+import { hover } from './features/hover';
+import { completion } from './features/completion';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -66,6 +68,8 @@ connection.onInitialize((params): InitializeResult => (clientInit = params, {
     callHierarchyProvider: true,
     foldingRangeProvider: true,
     codeLensProvider: { resolveProvider: true },
+    hoverProvider: true,
+    completionProvider: { triggerCharacters: ['-', ' ', ',', '*'] },
   },
   serverInfo: { name: 'iptables-lens' },
 }));
@@ -121,6 +125,14 @@ connection.onPrepareRename(({ textDocument, position }) => answer('prepareRename
 connection.onRenameRequest(({ textDocument, position, newName }) => answer('rename', null, () => {
   const analysis = analysisOf(textDocument.uri);
   return analysis ? renameChain(analysis, textDocument.uri, position.line, position.character, newName) : null;
+}));
+connection.onHover(({ textDocument, position }) => answer('hover', null, () => {
+  const analysis = analysisOf(textDocument.uri);
+  return analysis ? hover(analysis, position.line, position.character) : null;
+}));
+connection.onCompletion(({ textDocument, position }) => answer('completion', [], () => {
+  const analysis = analysisOf(textDocument.uri);
+  return analysis ? completion(analysis, position.line, position.character) : [];
 }));
 connection.onDocumentSymbol(({ textDocument }) => answer('documentSymbol', [], () => {
   const analysis = analysisOf(textDocument.uri);

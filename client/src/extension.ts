@@ -3,6 +3,8 @@ import type { ExtensionContext } from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { LANGUAGE_IDS } from '../../server/src/protocol';
 import { registerTrace } from './trace/registerTrace';
+import { registerGraphView } from './graphView';
+import { registerShowReferences } from './showReferences';
 
 let client: LanguageClient | undefined;
 
@@ -21,6 +23,8 @@ export async function activate(context: ExtensionContext): Promise<void> {
   };
   client = new LanguageClient('iptables-lens', 'iptables-lens', serverOptions, clientOptions);
   registerTrace(context, client);
+  registerGraphView(context, client);
+  registerShowReferences(context, client);
   await client.start();
 }
 

@@ -162,15 +162,15 @@ export function describeValue(owner: string, option: Option): string | undefined
   const info = findMatch(owner) ?? findTarget(owner);
   const oi = info ? findOption(info, option.name) : undefined;
   const kind = oi?.valueKind;
-  if (oi?.list && oi.valueDocs) {
-    const words = value.split(',');
-    return words.length === 1 ? `**${value}** — ${oi.valueDocs[value] ?? value}` : `one of:\n- ${listOf(words, oi.valueDocs)}`;
-  }
   if (owner === 'tcp' && option.name === 'tcp-flags') {
     const [mask, comp] = option.values;
     if (comp === undefined) return undefined;
     const set = comp === 'NONE' ? 'none of them set' : `exactly ${comp} set`;
     return `looking at ${mask === 'ALL' ? 'all six flags' : mask}: ${set}`;
+  }
+  if (oi?.list && oi.valueDocs) {
+    const words = value.split(',');
+    return words.length === 1 ? `**${value}** — ${oi.valueDocs[value] ?? value}` : `one of:\n- ${listOf(words, oi.valueDocs)}`;
   }
   if (owner === 'icmp' || owner === 'icmp6') {
     const table = owner === 'icmp' ? ICMP_TYPES : ICMP6_TYPES;

@@ -46,7 +46,7 @@ const FILTERING: TargetInfo[] = [
       valuesByFamily: { ipv4: Object.keys(REJECT_V4), ipv6: Object.keys(REJECT_V6) },
       valueDocs: { ...REJECT_V6, ...REJECT_V4 },
     }),
-  ], { hooks: ['INPUT', 'FORWARD', 'OUTPUT'] }),
+  ], { tables: ['filter'], hooks: ['INPUT', 'FORWARD', 'OUTPUT'] }),
   target('LOG', false, 'Writes a line about the packet to the kernel log, then goes on with the next rule.', [
     one('log-level', 'level', 'Syslog level, by number or name (default 4, warning).', docsOf(LOG_LEVELS)),
     one('log-prefix', 'text', 'Text put in front of the log line (up to 29 characters).', { valueKind: 'text' }),

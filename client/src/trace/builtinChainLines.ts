@@ -16,7 +16,8 @@ const SAVE_DECL = /^:(PREROUTING|INPUT|FORWARD|OUTPUT|POSTROUTING)\s/;
 const SAVE_POLICY = /^-P\s+(PREROUTING|INPUT|FORWARD|OUTPUT|POSTROUTING)\s/;
 const LISTING = /^Chain\s+(PREROUTING|INPUT|FORWARD|OUTPUT|POSTROUTING)\s+\(policy\b/;
 const TABLE = /^\*(\w+)/;
-const LISTING_TABLE = /^(?:#\s*)?(?:\S+\s+)?(?:iptables|ip6tables)(?:-legacy|-nft)?\b.*?\s-t\s*(\w+)/;
+/** A pasted command line (`[root@host ~]# iptables -t nat -nvL`) names the table of the listing below it. */
+const LISTING_TABLE = /(?:^|[\s#$>])(?:\S*\/)?ip6?tables(?:-legacy|-nft)?\s(?:.*\s)?(?:-t\s*|--table[=\s]+)(\w+)/;
 
 export function builtinChainLines(text: string): BuiltinChainLine[] {
   const out: BuiltinChainLine[] = [];

@@ -1,0 +1,93 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'fs';
+import { join } from 'path';
+import { lineDecorations, stepNote } from '../../../client/src/trace/decorationText';
+import type { TraceBranch } from '../../../server/src/protocol';
+import { seedBranch, threeEndpoints } from './traceResults';
+
+const seed = readFileSync(join(__dirname, '../../fixtures/seed/heketi-nat.save'), 'utf8').split('\n');
+
+/** Decorations keyed by the text of the line they sit on (first 40 characters), so the test reads like the dump. */
+function byText(branch: TraceBranch): [string, string, string, string][] {
+  return lineDecorations(branch).map((d) => [seed[d.line].slice(0, 40), d.kind, d.before, d.after]);
+}
+
+test('the seed trace: every evaluated rule numbered and marked, notes after the path the packet took', () => {
+  assert.deepEqual(byText(seedBranch), [
+    [':KUBE-MARK-MASQ - [0:0]', 'info', '10·', '↩ back to the caller'],
+    [':cali-POSTROUTING - [0:0]', 'info', '16·', '↩ back to the caller'],
+    [':cali-PREROUTING - [0:0]', 'info', '2·', '↩ back to the caller'],
+    ['-A PREROUTING -m comment --comment "cali', 'match', '1✓', '→ cali-PREROUTING'],
+    ['-A PREROUTING -m comment --comment "kube', 'match', '3✓', '→ KUBE-SERVICES'],
+    ['-A POSTROUTING -m comment --comment "cal', 'match', '15✓', '→ cali-POSTROUTING'],
+    ['-A POSTROUTING -m comment --comment "kub', 'match', '17✓', '→ KUBE-POSTROUTING'],
+    ['-A KUBE-MARK-MASQ -j MARK --set-xmark 0x', 'match', '9✓', 'mark |= 0x4000'],
+    ['-A KUBE-POSTROUTING -m comment --comment', 'match', '18✓', 'MASQUERADE'],
+    ['-A KUBE-SEP-IWORYNCAYHBSQHXU -s 10.254.2', 'noMatch', '13✗', ''],
+    ['-A KUBE-SEP-IWORYNCAYHBSQHXU -p tcp -m c', 'match', '14✓', 'DNAT → 10.254.20.8:8080'],
+    ['-A KUBE-SERVICES ! -s 10.254.0.0/16 -d 1', 'noMatch', '4✗', ''],
+    ['-A KUBE-SERVICES -d 10.96.0.10/32 -p udp', 'noMatch', '5✗', ''],
+    ['-A KUBE-SERVICES ! -s 10.254.0.0/16 -d 1', 'noMatch', '6✗', ''],
+    ['-A KUBE-SERVICES -d 10.96.0.10/32 -p tcp', 'noMatch', '7✗', ''],
+    ['-A KUBE-SERVICES ! -s 10.254.0.0/16 -d 1', 'match', '8✓', '→ KUBE-MARK-MASQ'],
+    ['-A KUBE-SERVICES -d 10.96.125.27/32 -p t', 'match', '11✓', '→ KUBE-SVC-7RUAH544RSSBQYKK'],
+    ['-A KUBE-SVC-7RUAH544RSSBQYKK -m comment ', 'match', '12✓', '→ KUBE-SEP-IWORYNCAYHBSQHXU'],
+  ]);
+});
+
+test('rules never reached stay plain: no decoration on the later Services, the OUTPUT rules or COMMIT', () => {
+  const decorated = new Set(lineDecorations(seedBranch).map((d) => d.line + 1));
+  for (const line of [22, 23, 36, 37, 38, 39, 40, 42]) assert.ok(!decorated.has(line), `line ${line} is decorated`);
+});
+
+test('a line met twice (a chain entered twice) carries both step numbers and both notes', () => {
+  const twice: TraceBranch = {
+    ...seedBranch,
+    steps: [
+      { hook: 'PREROUTING', table: 'nat', chain: 'KUBE-MARK-MASQ', rule: 1, line: 26, result: 'match', action: 'CONTINUE', note: 'mark |= 0x4000' },
+      { hook: 'PREROUTING', table: 'nat', chain: 'X', rule: 1, line: 30, result: 'no-match', action: 'ACCEPT' },
+      { hook: 'OUTPUT', table: 'nat', chain: 'KUBE-MARK-MASQ', rule: 1, line: 26, result: 'match', action: 'CONTINUE', note: 'mark |= 0x4000' },
+      { hook: 'OUTPUT', table: 'nat', chain: 'X', rule: 1, line: 30, result: 'match', action: 'ACCEPT' },
+    ],
+  };
+  assert.deepEqual(lineDecorations(twice).map((d) => [d.line + 1, d.kind, d.before, d.after, d.steps]), [
+    [26, 'match', '1✓ 3✓', '1: mark |= 0x4000 · 3: mark |= 0x4000', [1, 3]],
+    // Not matched the first time, matched the second: the match colours the line, the markers tell both.
+    [30, 'match', '2✗ 4✓', '4: ACCEPT', [2, 4]],
+  ]);
+});
+
+test('maybe steps carry their assumption, policy steps say the policy, steps without a line are left to the tree', () => {
+  const branch: TraceBranch = {
+    ...seedBranch,
+    steps: [
+      { hook: 'INPUT', table: 'filter', chain: 'INPUT', rule: 1, line: 5, result: 'maybe-match', action: 'DROP', assumption: 'assuming -m recent --rcheck matches' },
+      { hook: 'INPUT', table: 'filter', chain: 'INPUT', rule: 2, line: 6, result: 'maybe-match', action: 'JUMP:LOGDROP', assumption: 'assuming -m limit does not match' },
+      { hook: 'INPUT', table: 'filter', chain: 'INPUT', rule: null, line: 2, result: 'policy', action: 'DROP' },
+      { hook: 'INPUT', table: 'filter', chain: 'GONE', rule: null, line: null, result: 'skipped', action: 'ERROR' },
+    ],
+  };
+  assert.deepEqual(lineDecorations(branch).map((d) => [d.line + 1, d.kind, d.before, d.after]), [
+    [2, 'policy', '3⚑', 'policy DROP'],
+    [5, 'maybe', '1?', 'assuming -m recent --rcheck matches · DROP'],
+    [6, 'maybe', '2?', 'assuming -m limit does not match · → LOGDROP'],
+  ]);
+  const hover = lineDecorations(branch)[1].hover;
+  assert.equal(hover, 'Step 1 ? INPUT · filter INPUT rule 1: may match — assuming -m recent --rcheck matches · DROP');
+});
+
+test('notes: the engine\'s note wins, goto and rewrites are spelled out, a non-match says nothing', () => {
+  const base = { hook: 'PREROUTING', table: 'nat', chain: 'C', rule: 1, line: 1 } as const;
+  assert.equal(stepNote({ ...base, result: 'match', action: 'GOTO:KUBE-EXT-X' }), '⇒ KUBE-EXT-X (goto)');
+  assert.equal(stepNote({ ...base, result: 'match', action: 'DNAT', note: 'DNAT → 10.0.0.1:80' }), 'DNAT → 10.0.0.1:80');
+  assert.equal(stepNote({ ...base, result: 'match', action: 'CONTINUE', rewrite: { tos: '0x10' } }), 'tos = 0x10');
+  assert.equal(stepNote({ ...base, result: 'match', action: 'CONTINUE' }), '');
+  assert.equal(stepNote({ ...base, result: 'no-match', action: 'DROP', note: 'p = 0.5' }), '');
+});
+
+test('the branch switch changes the decorated lines: each endpoint branch marks its own KUBE-SEP rule', () => {
+  const result = threeEndpoints();
+  const matchedLines = result.branches.map((b) => lineDecorations(b).filter((d) => d.kind === 'match').map((d) => d.line + 1));
+  assert.deepEqual(matchedLines, [[3, 10, 12, 16], [3, 10, 13, 17], [3, 10, 14, 18]]);
+});

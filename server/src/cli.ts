@@ -4,8 +4,12 @@
  */
 import { readFileSync } from 'fs';
 import { Analysis } from './model/analysis';
+import { runChecks } from './checks';
+import { formatProblems, toJsonDiagnostic, type CheckedFile } from './checks/format';
 import { toJson } from './model/toJson';
 import { graphCommand } from './features/graph';
+import { trace } from './trace';
+import { formatTrace } from './trace/format';
 import type { Chain, TableGraph } from './model/types';
 
 const USAGE = `usage: iptables-lens <command> [options] FILE...
@@ -131,8 +135,55 @@ function cmdGraph(args: string[]): number {
   return 0;
 }
 
+/** `check FILE... [--json]`: diagnostics of each file; 1 when any is an error, 2 when a file cannot be read. */
+function cmdCheck(args: string[]): number {
+  const { positional, flags } = parseArgs(args, []);
+  if (!positional.length) throw new UsageError('usage: iptables-lens check FILE... [--json]');
+  const results: CheckedFile[] = [];
+  let errors = false;
+  let unreadable = false;
+  for (const file of positional) {
+    let text: string;
+    try {
+      text = readInput(file);
+    } catch (e) {
+      if (!(e instanceof UsageError)) throw e;
+      process.stderr.write(e.message + '\n');
+      unreadable = true;
+      continue;
+    }
+    const problems = runChecks(Analysis.of(text));
+    if (problems.some((p) => p.severity === 'error')) errors = true;
+    if (flags.has('json')) results.push({ file, diagnostics: problems.map(toJsonDiagnostic) });
+    else process.stdout.write(formatProblems(file, problems));
+  }
+  if (flags.has('json')) process.stdout.write(JSON.stringify(results, null, 2) + '\n');
+  return unreadable ? 2 : errors ? 1 : 0;
+}
+
+/** `trace FILE --packet SPEC [--json] [--matched] [--branches N]`: 0 traced, 1 bad packet description, 2 bad usage. */
+function cmdTrace(args: string[]): number {
+  const usage = 'usage: iptables-lens trace FILE --packet "PROTO SRC[:PORT] -> DST[:PORT] [in IF] [out IF] …" [--json] [--matched] [--branches N]';
+  const { positional, flags } = parseArgs(args, ['packet', 'branches']);
+  const packet = flags.get('packet');
+  if (positional.length !== 1 || typeof packet !== 'string') throw new UsageError(usage);
+  const limit = flags.get('branches');
+  if (limit !== undefined && (typeof limit !== 'string' || !/^\d+$/.test(limit))) throw new UsageError(`iptables-lens: --branches needs a whole number\n${usage}`);
+  const outcome = trace(Analysis.of(readInput(positional[0])), packet, { branchLimit: limit ? Number(limit) : undefined });
+  if (outcome.error) {
+    const e = outcome.error;
+    process.stderr.write(`iptables-lens: bad packet description: ${e.message}\n  ${packet}\n  ${' '.repeat(e.start)}${'^'.repeat(Math.max(1, e.end - e.start))}\n`);
+    return 1;
+  }
+  if (flags.has('json')) process.stdout.write(JSON.stringify(outcome.result, null, 2) + '\n');
+  else process.stdout.write(formatTrace(outcome.result, flags.has('matched')) + '\n');
+  return 0;
+}
+
 const COMMANDS: Record<string, (args: string[]) => number | Promise<number>> = {
+  trace: cmdTrace,
   parse: cmdParse,
+  check: cmdCheck,
   graph: cmdGraph,
 };
 

@@ -35,6 +35,8 @@ export interface TraceBranch {
   steps: TraceStep[];
   /** Set when the branch ended in an error (missing chain, loop…). */
   error?: string;
+  /** The routing decision in words (e.g. `10.254.20.8 is not a local address → FORWARD`). */
+  route?: string;
 }
 
 export interface TraceResult {
@@ -50,6 +52,26 @@ export interface TraceParams {
   textDocument: { uri: string };
   /** The packet description, e.g. `tcp 10.1.2.3:40000 -> 10.96.125.27:8080 in eth0`. */
   packet: string;
+}
+
+/**
+ * `iptables/parsePacket`: checks a packet description as the user types it.
+ * The answer has no `error` when the description is fine; otherwise the
+ * error names the bad word and where it is (offsets into `packet`).
+ */
+export const PARSE_PACKET_REQUEST = 'iptables/parsePacket';
+export interface ParsePacketParams {
+  packet: string;
+}
+export interface PacketDescriptionError {
+  message: string;
+  /** Offset of the bad word's first character. */
+  start: number;
+  /** Offset just past the bad word. */
+  end: number;
+}
+export interface ParsePacketResult {
+  error?: PacketDescriptionError;
 }
 
 /**

@@ -7,8 +7,13 @@ import { Analysis } from './model/analysis';
 import { toDiagnostic } from './features/convert';
 import { packetSuggestions } from './features/packetSuggestions';
 import { PACKET_SUGGESTIONS_REQUEST, type PacketSuggestion, type PacketSuggestionsParams } from './protocol';
-import { ResponseError, type InitializeParams } from 'vscode-languageserver/node';
+import { ErrorCodes, ResponseError, type InitializeParams } from 'vscode-languageserver/node';
 import { GRAPH_REQUEST, type GraphParams, type GraphResult } from './protocol';
+import {
+  PARSE_PACKET_REQUEST, TRACE_REQUEST,
+  type ParsePacketParams, type ParsePacketResult, type TraceParams, type TraceResult,
+} from './protocol';
+import { parsePacket, trace } from './trace';
 import { findDefinition } from './features/definition';
 import { documentHighlights, findReferences } from './features/references';
 import { prepareRename, renameChain } from './features/rename';
@@ -180,6 +185,21 @@ connection.onRequest(GRAPH_REQUEST, (params: GraphParams): GraphResult => answer
   const analysis = analysisOf(params.textDocument.uri);
   if (!analysis) return { nodes: [], edges: [], omitted: 0 };
   return graphAt(analysis, params.position.line, params.position.character, params.depth, params.maxNodes);
+}));
+
+connection.onRequest(TRACE_REQUEST, (params: TraceParams): TraceResult => answer('trace', { packet: {}, branches: [] }, () => {
+  const analysis = analysisOf(params.textDocument.uri);
+  if (!analysis) return { packet: {}, branches: [] };
+  const outcome = trace(analysis, params.packet);
+  if (outcome.error) {
+    const { message, start, end } = outcome.error;
+    throw new ResponseError(ErrorCodes.InvalidParams, message, { start, end });
+  }
+  return outcome.result;
+}));
+connection.onRequest(PARSE_PACKET_REQUEST, (params: ParsePacketParams): ParsePacketResult => answer('parsePacket', {}, () => {
+  const parsed = parsePacket(params.packet);
+  return parsed.error ? { error: parsed.error } : {};
 }));
 
 documents.listen(connection);

@@ -82,29 +82,33 @@ function fail(w: Word | undefined, message: string, textLength: number): never {
   throw new DescriptionError(message, w.start, w.end);
 }
 
-/** `ADDR`, `ADDR:PORT` (IPv4), `[ADDR]:PORT` or bare `ADDR` (IPv6). */
+/** `ADDR`, `ADDR:PORT` (IPv4), `[ADDR]:PORT` or bare `ADDR` (IPv6). Errors point at the address or the port. */
 function readEndpoint(w: Word, textLength: number): { addr: Address; port: number | null } {
   let addrText = w.text;
+  let addrStart = w.start;
   let portText: string | null = null;
+  let portStart = w.end;
   if (addrText.startsWith('[')) {
     const close = addrText.indexOf(']');
     if (close < 0) fail(w, `"${w.text}": an IPv6 address in brackets needs a closing "]".`, textLength);
     const rest = addrText.slice(close + 1);
     if (rest && !rest.startsWith(':')) fail(w, `"${w.text}": write [ADDRESS]:PORT.`, textLength);
     portText = rest ? rest.slice(1) : null;
+    portStart = w.start + close + 2;
     addrText = addrText.slice(1, close);
-  } else {
-    const colons = addrText.split(':').length - 1;
-    if (colons === 1) {
-      portText = addrText.slice(addrText.indexOf(':') + 1);
-      addrText = addrText.slice(0, addrText.indexOf(':'));
-    }
+    addrStart = w.start + 1;
+  } else if (addrText.split(':').length === 2) {
+    const c = addrText.indexOf(':');
+    portText = addrText.slice(c + 1);
+    portStart = w.start + c + 1;
+    addrText = addrText.slice(0, c);
   }
   const addr = parseAddress(addrText);
-  if (!addr) fail(w, `"${addrText}" is not an IPv4 or IPv6 address.`, textLength);
+  const part = (text: string, start: number): Word => ({ text, start, end: start + text.length });
+  if (!addr) fail(part(addrText, addrStart), `"${addrText}" is not an IPv4 or IPv6 address${w.text.split(':').length > 2 && !w.text.startsWith('[') ? ' (put an IPv6 address in brackets when a port follows: [2001:db8::1]:443)' : ''}.`, textLength);
   let port: number | null = null;
   if (portText !== null) {
-    if (!/^\d+$/.test(portText) || Number(portText) > 65535) fail(w, `"${portText}" is not a port (0-65535).`, textLength);
+    if (!/^\d+$/.test(portText) || Number(portText) > 65535) fail(part(portText, portStart), `"${portText}" is not a port (0-65535).`, textLength);
     port = Number(portText);
   }
   return { addr, port };

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { TextEdit } from 'vscode-languageserver';
 import { Analysis } from '../../../server/src/model/analysis';
 import { completion } from '../../../server/src/features/completion';
 import { cursor, textOf } from '../../support/cursor';
@@ -37,7 +38,7 @@ test('a half-typed target is replaced as a whole word, and items carry their exp
   const { items, c } = complete(nat('-A POSTROUTING -j MAS$0'));
   const masq = items.find((i) => i.label === 'MASQUERADE')!;
   assert.ok(masq);
-  assert.equal(textOf(c.text, (masq.textEdit as { range: never }).range), 'MAS');
+  assert.equal(textOf(c.text, (masq.textEdit as TextEdit).range), 'MAS');
   assert.match(docOf(masq), /interface the packet leaves by/);
   assert.equal(masq.detail, 'terminating target');
 });

@@ -1,0 +1,135 @@
+/**
+ * Language-server benchmarks over stdio, printed as figures: didOpen → first
+ * diagnostics, request latencies (p50/p99) for definition, references, hover
+ * and document symbols, a one-line edit in the middle → fresh diagnostics, a
+ * ClusterIP packet trace, and the server's peak RSS. Also times
+ * `iptables-restore --test` on the same file when the kernel tools and
+ * network namespaces are available (root).
+ *
+ *   npm run bench:lsp            1k and 10k services
+ *   npm run bench:lsp -- 30000   one size
+ */
+import { spawnSync } from 'child_process';
+import { readFileSync } from 'fs';
+import { LspClient } from '../test/support/lspClient';
+import { generateKubeProxy } from '../test/support/kubeProxy';
+
+function percentile(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+}
+
+async function timed<T>(f: () => Promise<T>): Promise<[T, number]> {
+  const t = performance.now();
+  const r = await f();
+  return [r, performance.now() - t];
+}
+
+function peakRssMb(pid: number): number {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
+/** Positions on target names of jump rules, spread through the file. */
+function jumpPositions(text: string, count: number): { line: number; character: number }[] {
+  const lines = text.split('\n');
+  const out: { line: number; character: number }[] = [];
+  const step = Math.max(1, Math.floor(lines.length / (count * 3)));
+  for (let i = 0; i < lines.length && out.length < count; i += step) {
+    const m = / -j (KUBE-\S+)/.exec(lines[i]) ?? /^\s*\d+\s+\d+\s+(KUBE-\S+)/.exec(lines[i]);
+    if (m) out.push({ line: i, character: lines[i].indexOf(m[1], m.index) + 2 });
+  }
+  return out;
+}
+
+function restoreTest(text: string): number | null {
+  if (process.getuid?.() !== 0) return null;
+  const ns = `ilbench${process.pid}`;
+  if (spawnSync('ip', ['netns', 'add', ns]).status !== 0) return null;
+  try {
+    const t = performance.now();
+    const r = spawnSync('ip', ['netns', 'exec', ns, 'iptables-restore', '--test'], { input: text, maxBuffer: 1 << 26 });
+    const ms = performance.now() - t;
+    return r.status === 0 ? ms : null;
+  } finally {
+    spawnSync('ip', ['netns', 'del', ns]);
+  }
+}
+
+async function benchOne(services: number, kind: 'save' | 'listing'): Promise<void> {
+  const dump = generateKubeProxy({ services, endpointsPerService: 3, nodePortEvery: 4, noEndpointsEvery: 50 });
+  const text = kind === 'save' ? dump.save : dump.listing;
+  const languageId = kind === 'save' ? 'iptables-save' : 'iptables-listing';
+  const uri = `file:///bench/kube-${services}.${kind === 'save' ? 'iptables-save' : 'nvL'}`;
+  const client = new LspClient();
+  await client.start();
+  const pid = (client as unknown as { child: { pid: number } }).child.pid;
+
+  const [, openMs] = await timed(async () => {
+    client.open(uri, languageId, text, 1);
+    await client.waitForNotification('textDocument/publishDiagnostics', (p: { uri: string; version?: number }) => p.uri === uri && p.version === 1);
+  });
+
+  const positions = jumpPositions(text, 200);
+  const lat: Record<string, number[]> = { definition: [], references: [], hover: [], documentSymbol: [] };
+  for (const position of positions) {
+    const td = { textDocument: { uri }, position };
+    lat.definition.push((await timed(() => client.request('textDocument/definition', td)))[1]);
+    lat.hover.push((await timed(() => client.request('textDocument/hover', td)))[1]);
+  }
+  for (const position of positions.slice(0, 50)) {
+    lat.references.push((await timed(() => client.request('textDocument/references', { textDocument: { uri }, position, context: { includeDeclaration: true } })))[1]);
+  }
+  for (let i = 0; i < 10; i++) lat.documentSymbol.push((await timed(() => client.request('textDocument/documentSymbol', { textDocument: { uri } })))[1]);
+
+  // A one-line edit in the middle: insert a space at the end of a rule line.
+  const lines = text.split('\n');
+  const mid = Math.floor(lines.length / 2);
+  const [, editMs] = await timed(async () => {
+    client.notify('textDocument/didChange', {
+      textDocument: { uri, version: 2 },
+      contentChanges: [{ range: { start: { line: mid, character: lines[mid].length }, end: { line: mid, character: lines[mid].length } }, text: ' ' }],
+    });
+    await client.waitForNotification('textDocument/publishDiagnostics', (p: { uri: string; version?: number }) => p.uri === uri && p.version === 2);
+  });
+
+  const svc = dump.services.find((s) => s.endpoints.length > 0)!;
+  let traceMs = NaN;
+  try {
+    const packet = `${svc.protocol} 192.0.2.10:40000 -> ${svc.clusterIP}:${svc.servicePort} in eth0`;
+    for (let i = 0; i < 5; i++) {
+      const [, ms] = await timed(() => client.request('iptables/trace', { textDocument: { uri }, packet }));
+      traceMs = Number.isNaN(traceMs) ? ms : Math.min(traceMs, ms);
+    }
+  } catch {
+    // The server has no trace request (yet).
+  }
+  const rss = peakRssMb(pid);
+  await client.stop();
+  const restore = kind === 'save' ? restoreTest(text) : null;
+
+  const f = (xs: number[]) => `${percentile(xs, 50).toFixed(1)}/${percentile(xs, 99).toFixed(1)}`;
+  console.log(
+    `${`${services} svc ${kind}`.padEnd(18)} ${(text.length / 1e6).toFixed(1).padStart(5)}MB ` +
+    `open→diag ${openMs.toFixed(0).padStart(5)} ms  def ${f(lat.definition)}  refs ${f(lat.references)}  hover ${f(lat.hover)}  ` +
+    `symbols ${f(lat.documentSymbol)}  edit→diag ${editMs.toFixed(0)} ms  trace ${traceMs.toFixed(1)} ms  peak RSS ${rss.toFixed(0)} MB` +
+    (restore !== null ? `  iptables-restore --test ${restore.toFixed(0)} ms (${(restore / openMs).toFixed(1)}× our open→diag)` : ''),
+  );
+}
+
+async function main(): Promise<void> {
+  const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
+  console.log('latencies in ms as p50/p99; open→diag includes parse, graph and every check');
+  for (const services of sizes.length ? sizes : [1000, 10000]) {
+    for (const kind of ['save', 'listing'] as const) await benchOne(services, kind);
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -80,13 +80,25 @@ function tableNameAt(analysis: Analysis, lines: string[], line: number): string 
   return undefined;
 }
 
+const linesCache = new WeakMap<Analysis, string[]>();
+
+/** The document's lines, split once per analysis (completion runs on every keystroke). */
+function linesOf(analysis: Analysis): string[] {
+  let lines = linesCache.get(analysis);
+  if (!lines) {
+    lines = analysis.text.split(/\r?\n/);
+    linesCache.set(analysis, lines);
+  }
+  return lines;
+}
+
 /**
  * Completion items at a position of a save-format document; empty for
  * listings and for positions where nothing sensible can follow.
  */
 export function completion(analysis: Analysis, line: number, character: number): CompletionItem[] {
   if (analysis.ruleset.format !== 'save') return [];
-  const lines = analysis.text.split(/\r?\n/);
+  const lines = linesOf(analysis);
   const lineText = lines[line] ?? '';
   const before = lineText.slice(0, character);
   const family = analysis.ruleset.family;

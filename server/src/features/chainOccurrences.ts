@@ -63,7 +63,14 @@ function buildIndex(table: Table): TableIndex {
     }
   }
   // -I lines reorder rules within a chain, so document order needs a sort.
-  for (const list of map.values()) list.sort(compare);
+  for (const list of map.values()) {
+    for (let i = 1; i < list.length; i++) {
+      if (compare(list[i - 1], list[i]) > 0) {
+        list.sort(compare);
+        break;
+      }
+    }
+  }
   return map;
 }
 

@@ -10,7 +10,7 @@
 import { SymbolKind, type DocumentSymbol } from 'vscode-languageserver';
 import type { Analysis } from '../model/analysis';
 import type { Chain, Counters, Table } from '../model/types';
-import { chainAnchor, chainExtent, jumpsTo } from './chainOccurrences';
+import { chainAnchor, chainExtent } from './chainOccurrences';
 import { toRange } from './convert';
 
 /** 1234567 → "1.2M", as a compact figure for details. */
@@ -39,7 +39,8 @@ function plural(n: number, word: string): string {
 export function chainDetail(analysis: Analysis, table: Table, chain: Chain): string {
   const parts: string[] = [];
   if (chain.builtin) parts.push(`policy ${chain.policy ?? 'ACCEPT'}`);
-  else parts.push(plural(jumpsTo(analysis, table, chain.name).length, 'reference'));
+  // The graph's incoming edges are exactly the rules that jump or go here: a lookup, not a scan.
+  else parts.push(plural(analysis.graphOf(table).incoming.get(chain.name)?.length ?? 0, 'reference'));
   parts.push(plural(chain.rules.length, 'rule'));
   const c = countersText(chain.counters);
   if (c) parts.push(c);

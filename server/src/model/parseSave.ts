@@ -260,8 +260,8 @@ export function parseSave(text: string): Ruleset {
     const { tokens, unterminatedQuote } = tokenizeLine(raw);
     if (unterminatedQuote >= 0) {
       problems.push({
-        span: lineSpan(ln, unterminatedQuote, contentEnd(raw)), severity: 'error', code: 'unterminated-quote',
-        message: 'This quote is never closed: iptables-restore would refuse the line.',
+        span: lineSpan(ln, unterminatedQuote, contentEnd(raw)), severity: 'warning', code: 'unterminated-quote',
+        message: 'This quote is never closed: iptables-restore accepts the line, but the quoted text swallows the rest of it, line end included.',
       });
     }
     const tok0 = tokens[0];

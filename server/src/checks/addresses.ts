@@ -1,0 +1,106 @@
+/** Syntax of the address and port values iptables reads, checked without any lookup. */
+
+/** A dotted-quad IPv4 address, each part 0–255. */
+export function isIPv4(text: string): boolean {
+  const parts = text.split('.');
+  return parts.length === 4 && parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255);
+}
+
+/** An IPv6 address in any of its textual forms (with :: and an optional embedded IPv4 tail). */
+export function isIPv6(text: string): boolean {
+  if (!/^[0-9A-Fa-f:.]+$/.test(text) || !text.includes(':')) return false;
+  let s = text;
+  let groups = 8;
+  const lastColon = s.lastIndexOf(':');
+  const tail = s.slice(lastColon + 1);
+  if (tail.includes('.')) {
+    if (!isIPv4(tail)) return false;
+    s = s.slice(0, lastColon + 1) + '0:0';
+  }
+  const halves = s.split('::');
+  if (halves.length > 2) return false;
+  const count = (h: string) => (h === '' ? [] : h.split(':'));
+  const head = count(halves[0]);
+  const rest = halves.length === 2 ? count(halves[1]) : [];
+  if ([...head, ...rest].some((g) => !/^[0-9A-Fa-f]{1,4}$/.test(g))) return false;
+  const n = head.length + rest.length;
+  return halves.length === 2 ? n < groups : n === (groups = 8);
+}
+
+export type AddressVerdict = 'ok' | 'bad' | 'hostname';
+
+/**
+ * One `address[/mask]` item of -s/-d (or a similar option) for a family:
+ * `bad` when the kernel would refuse it whatever the machine, `hostname` when
+ * iptables would have to look the name up while loading.
+ */
+export function checkAddress(item: string, family: 'ipv4' | 'ipv6'): AddressVerdict {
+  const slash = item.indexOf('/');
+  const addr = slash >= 0 ? item.slice(0, slash) : item;
+  const mask = slash >= 0 ? item.slice(slash + 1) : null;
+  if (!addr) return 'bad';
+  if (mask !== null) {
+    const max = family === 'ipv4' ? 32 : 128;
+    if (/^\d+$/.test(mask)) {
+      if (Number(mask) > max) return 'bad';
+    } else if (!(family === 'ipv4' ? isIPv4(mask) : isIPv6(mask))) return 'bad';
+  }
+  if (family === 'ipv4') {
+    if (isIPv4(addr)) return 'ok';
+    if (/^[\d.]+$/.test(addr)) return 'bad';
+    if (addr.includes(':')) return 'bad';
+  } else {
+    if (isIPv6(addr)) return 'ok';
+    if (/^[\d.]+$/.test(addr) || addr.includes(':')) return 'bad';
+  }
+  return /^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*\.?$/.test(addr) ? 'hostname' : 'bad';
+}
+
+/** Host names every system resolves from /etc/hosts without a network. */
+export const LOCAL_HOSTNAMES: ReadonlySet<string> = new Set(['localhost', 'localhost.localdomain', 'ip6-localhost', 'ip6-loopback']);
+
+/** A port by number (0–65535) or a service name; `port[:port]` ranges allowed when `range` is set. */
+export function checkPort(text: string, range: boolean): boolean {
+  const one = (p: string) => (/^\d+$/.test(p) ? Number(p) <= 65535 : /^[A-Za-z][A-Za-z0-9._+-]*$/.test(p));
+  if (!range) return one(text);
+  // Matches write ranges as `lo:hi`, NAT targets' --to-ports as `lo-hi`.
+  const parts = text.split(/[:-]/);
+  if (parts.length > 2) return false;
+  if (parts.length === 1) return one(parts[0]);
+  return (parts[0] === '' || one(parts[0])) && (parts[1] === '' || one(parts[1]));
+}
+
+/** Protocol names iptables takes for -p besides numbers: its own list and the usual /etc/protocols entries. */
+export const PROTOCOL_NAMES: ReadonlySet<string> = new Set([
+  'all', 'tcp', 'udp', 'udplite', 'icmp', 'icmpv6', 'ipv6-icmp', 'esp', 'ah', 'sctp', 'mh', 'dccp',
+  'ip', 'hopopt', 'igmp', 'ggp', 'ipencap', 'st', 'egp', 'igp', 'pup', 'hmp', 'xns-idp', 'rdp', 'iso-tp4',
+  'xtp', 'ddp', 'idpr-cmtp', 'ipv6', 'ipv6-route', 'ipv6-frag', 'idrp', 'rsvp', 'gre', 'skip', 'ipv6-nonxt',
+  'ipv6-opts', 'rspf', 'vmtp', 'eigrp', 'ospf', 'ax.25', 'ipip', 'etherip', 'encap', 'pim', 'ipcomp', 'vrrp',
+  'l2tp', 'isis', 'fc', 'mobility-header', 'mpls-in-ip', 'manet', 'hip', 'shim6', 'wesp', 'rohc', 'ethernet', 'mptcp',
+]);
+
+/**
+ * A NAT range for --to-destination/--to-source: `a[-b][:p[-q]]` for IPv4;
+ * for IPv6 either `a[-b]` or `[a[-b]]:p[-q]` (brackets around the whole
+ * range, not around each address). Either part may be left out.
+ */
+export function checkNatRange(text: string, family: 'ipv4' | 'ipv6'): boolean {
+  // Ports may end with `/base` (the offset form of newer kernels).
+  const ports = (p: string) => /^\d+(-\d+)?(\/\d+)?$/.test(p) && p.split('/')[0].split('-').every((x) => Number(x) <= 65535);
+  const addrs = (a: string, ok: (x: string) => boolean) => a.split('-').length <= 2 && a.split('-').every(ok);
+  if (family === 'ipv4') {
+    const [a, p, extra] = text.split(':');
+    if (extra !== undefined) return false;
+    if (a && !addrs(a, isIPv4)) return false;
+    return p === undefined || ports(p);
+  }
+  if (text.startsWith('[')) {
+    const close = text.indexOf(']');
+    if (close < 0) return false;
+    const rest = text.slice(close + 1);
+    if (rest && !(rest.startsWith(':') && ports(rest.slice(1)))) return false;
+    const inside = text.slice(1, close);
+    return inside === '' || addrs(inside, isIPv6);
+  }
+  return text.startsWith(':') ? ports(text.slice(1)) : addrs(text, isIPv6);
+}

@@ -1,0 +1,35 @@
+import type { Analysis } from '../model/analysis';
+import type { Option, Problem } from '../model/types';
+import { checkAddress, LOCAL_HOSTNAMES } from './addresses';
+import { allRules } from './rules';
+
+export const HOSTNAME_LOOKUP = 'hostname-lookup';
+
+/**
+ * `-s example.com`: iptables looks the name up once, while loading, and
+ * stores the addresses. Whether that works depends on the machine's resolver
+ * at that moment, which a file cannot tell; without one the load fails
+ * ("host/network not found").
+ */
+export function hostnameLookup(option: Option, name: string): Problem {
+  return {
+    span: option.valueSpan ?? option.span, severity: 'warning', code: HOSTNAME_LOOKUP,
+    message: `${name} is a host name: iptables-restore resolves it once while loading, and refuses the file if it cannot (no DNS, e.g. at boot or in a fresh network namespace).`,
+    data: { phase: 'parse', environment: true },
+  };
+}
+
+export function checkHostnameLookup(analysis: Analysis): Problem[] {
+  if (analysis.ruleset.format !== 'save') return [];
+  const out: Problem[] = [];
+  for (const { rule } of allRules(analysis)) {
+    for (const m of rule.matches) {
+      if (m.module !== 'source' && m.module !== 'destination') continue;
+      const o = m.options[0];
+      if (!o?.value) continue;
+      const name = o.value.split(',').find((a) => checkAddress(a, analysis.ruleset.family) === 'hostname' && !LOCAL_HOSTNAMES.has(a.split('/')[0]));
+      if (name) out.push(hostnameLookup(o, name));
+    }
+  }
+  return out;
+}

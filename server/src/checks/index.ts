@@ -1,0 +1,85 @@
+/**
+ * All diagnostics of a document: the parser's problems plus every check, with
+ * the user's settings applied. Each check lives in its own file with its
+ * stable code and the one function that builds its problem.
+ */
+import type { Analysis } from '../model/analysis';
+import { compareSpans } from '../model/span';
+import type { Problem } from '../model/types';
+import { checkAmbiguousTable } from './ambiguousTable';
+import { checkBadArgument } from './badArgument';
+import { checkBadValue } from './badValue';
+import { checkBuiltinChainWrongTable } from './builtinChainWrongTable';
+import { checkChainNameTooLong } from './chainNameTooLong';
+import { checkEmptyChainJump } from './emptyChainJump';
+import { checkExternalObject } from './externalObject';
+import { checkHostnameLookup } from './hostnameLookup';
+import { checkJumpLoop } from './jumpLoop';
+import { checkJumpToBuiltin } from './jumpToBuiltin';
+import { checkJumpTooDeep } from './jumpTooDeep';
+import { checkLegacyOnly } from './legacyOnly';
+import { checkLoopUnreachable } from './loopUnreachable';
+import { checkMissingValue } from './missingValue';
+import { checkNftOnly } from './nftOnly';
+import { checkReturnInBuiltin } from './returnInBuiltin';
+import { checkShadowedRule } from './shadowedRule';
+import { checkTargetWrongChain } from './targetWrongChain';
+import { checkTargetWrongTable } from './targetWrongTable';
+import { checkTruncatedListing } from './truncatedListing';
+import type { Check, CheckSettings } from './types';
+import { checkUndefinedChain } from './undefinedChain';
+import { checkUnknownMatch } from './unknownMatch';
+import { checkUnknownOption } from './unknownOption';
+import { checkUnreachableRule } from './unreachableRule';
+import { checkUnreferencedChain } from './unreferencedChain';
+
+export type { CheckSettings } from './types';
+export { firstError, firstReported, reportedLine } from './kernelOrder';
+
+/** Every check, in no particular order (results are sorted by position). */
+export const CHECKS: readonly Check[] = [
+  checkUndefinedChain, checkTruncatedListing, checkJumpLoop, checkLoopUnreachable, checkJumpTooDeep, checkJumpToBuiltin,
+  checkTargetWrongTable, checkTargetWrongChain, checkUnknownMatch, checkUnknownOption, checkMissingValue, checkBadValue,
+  checkBadArgument, checkHostnameLookup, checkChainNameTooLong, checkBuiltinChainWrongTable, checkUnreferencedChain,
+  checkUnreachableRule, checkShadowedRule, checkEmptyChainJump, checkReturnInBuiltin, checkLegacyOnly, checkNftOnly,
+  checkAmbiguousTable, checkExternalObject,
+];
+
+/** Applies `disable` and `severity` settings to a list of problems. */
+export function applySettings(problems: Problem[], settings: CheckSettings | undefined): Problem[] {
+  if (!settings) return problems;
+  const disabled = new Set(settings.disable ?? []);
+  const out: Problem[] = [];
+  for (const p of problems) {
+    if (disabled.has(p.code)) continue;
+    const s = settings.severity?.[p.code];
+    if (s === 'off') continue;
+    out.push(s ? { ...p, severity: s } : p);
+  }
+  return out;
+}
+
+/**
+ * The parser's problems and every check's findings for a document, sorted by
+ * position, with duplicates removed and the settings applied. Never throws:
+ * a check that fails is skipped so the others still report.
+ */
+export function runChecks(analysis: Analysis, settings?: CheckSettings): Problem[] {
+  const all: Problem[] = [...analysis.ruleset.problems];
+  for (const check of CHECKS) {
+    try {
+      all.push(...check(analysis));
+    } catch {
+      // A bug in one check must not hide the others' diagnostics.
+    }
+  }
+  const seen = new Set<string>();
+  const unique = all.filter((p) => {
+    const key = `${p.code}|${p.span.line}|${p.span.start}|${p.span.endLine}|${p.span.end}|${p.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  unique.sort((a, b) => compareSpans(a.span, b.span));
+  return applySettings(unique, settings);
+}

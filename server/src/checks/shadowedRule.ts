@@ -1,0 +1,128 @@
+import type { Analysis } from '../model/analysis';
+import type { Match, Problem, Rule } from '../model/types';
+import { isIPv4 } from './addresses';
+import { endsChain } from './unconditional';
+
+export const SHADOWED_RULE = 'shadowed-rule';
+
+/** An earlier rule that ends the chain catches every packet this rule could match. */
+export function shadowedRule(rule: Rule, by: Rule): Problem {
+  return {
+    span: rule.span, severity: 'warning', code: SHADOWED_RULE,
+    message: `No packet reaches this rule: rule ${by.index} (line ${by.span.line + 1}, -j ${by.target!.name}) already matches every packet this one matches.`,
+    data: { byLine: by.span.line },
+  };
+}
+
+/**
+ * What a rule requires of a packet, for the matches understood exactly:
+ * addresses (IPv4 CIDR), protocol, interfaces, tcp/udp ports and conntrack
+ * states. Null when the rule has anything else (or a negation), since then
+ * containment cannot be decided.
+ */
+interface Conditions {
+  [field: string]: string[];
+}
+
+function cidr(text: string): [number, number] | null {
+  const [a, m] = text.split('/');
+  if (!isIPv4(a)) return null;
+  const bits = m === undefined ? 32 : /^\d+$/.test(m) && Number(m) <= 32 ? Number(m) : -1;
+  if (bits < 0) return null;
+  const n = a.split('.').reduce((x, p) => x * 256 + Number(p), 0);
+  const size = 2 ** (32 - bits);
+  const start = n - (n % size);
+  return [start, start + size - 1];
+}
+
+function portRange(text: string): [number, number] | null {
+  const [a, b] = text.split(':');
+  const lo = a === '' ? 0 : /^\d+$/.test(a) ? Number(a) : NaN;
+  const hi = b === undefined ? lo : b === '' ? 65535 : /^\d+$/.test(b) ? Number(b) : NaN;
+  return Number.isNaN(lo) || Number.isNaN(hi) ? null : [lo, hi];
+}
+
+const IGNORED = new Set(['comment']);
+
+function conditionsOf(rule: Rule): Conditions | null {
+  const c: Conditions = {};
+  const add = (field: string, values: string[]) => {
+    if (c[field]) return false;
+    c[field] = values;
+    return true;
+  };
+  for (const m of rule.matches) {
+    if (IGNORED.has(m.module)) continue;
+    if (m.negated || m.options.some((o) => o.negated)) return null;
+    if (!understood(m, add)) return null;
+  }
+  return c;
+}
+
+function understood(m: Match, add: (field: string, values: string[]) => boolean): boolean {
+  const o = m.options;
+  switch (m.module) {
+    case 'source': case 'destination':
+      return !!o[0]?.value && o[0].value.split(',').every((v) => cidr(v)) && add(m.module, o[0].value.split(','));
+    case 'protocol':
+      return !!o[0]?.value && add('protocol', [o[0].value.toLowerCase()]);
+    case 'in-interface': case 'out-interface':
+      return !!o[0]?.value && add(m.module, [o[0].value]);
+    case 'tcp': case 'udp':
+      return o.every((opt) => (opt.name === 'dport' || opt.name === 'sport') && !!opt.value && portRange(opt.value) !== null && add(opt.name, [opt.value]));
+    case 'conntrack': case 'state':
+      return o.every((opt) => (opt.name === 'ctstate' || opt.name === 'state') && !!opt.value && add('state', opt.value.toUpperCase().split(',')));
+    default:
+      return false;
+  }
+}
+
+/** Whether every packet allowed by `inner` is allowed by `outer`, field by field. */
+function covers(outer: Conditions, inner: Conditions): boolean {
+  for (const field of Object.keys(outer)) {
+    const a = outer[field];
+    const b = inner[field];
+    if (!b) return false;
+    switch (field) {
+      case 'source': case 'destination':
+        if (!b.every((x) => a.some((y) => within(cidr(x)!, cidr(y)!)))) return false;
+        break;
+      case 'in-interface': case 'out-interface':
+        if (!b.every((x) => a.some((y) => (y.endsWith('+') ? x.replace(/\+$/, '').startsWith(y.slice(0, -1)) : x === y)))) return false;
+        break;
+      case 'dport': case 'sport':
+        if (!within(portRange(b[0])!, portRange(a[0])!)) return false;
+        break;
+      default:
+        if (!b.every((x) => a.includes(x))) return false;
+    }
+  }
+  return true;
+}
+
+function within(inner: [number, number], outer: [number, number]): boolean {
+  return outer[0] <= inner[0] && inner[1] <= outer[1];
+}
+
+/** How many earlier rules of a chain are compared with each rule, to keep huge chains fast. */
+const WINDOW = 400;
+
+export function checkShadowedRule(analysis: Analysis): Problem[] {
+  const out: Problem[] = [];
+  for (const table of analysis.ruleset.tables) {
+    for (const chain of table.chains) {
+      const terminal: { rule: Rule; cond: Conditions }[] = [];
+      for (const rule of chain.rules) {
+        const cond = conditionsOf(rule);
+        // Unconditional blockers are reported as unreachable-rule instead.
+        if (terminal.some((t) => Object.keys(t.cond).length === 0)) break;
+        if (cond) {
+          const by = terminal.slice(-WINDOW).find((t) => Object.keys(t.cond).length > 0 && covers(t.cond, cond));
+          if (by) out.push(shadowedRule(rule, by.rule));
+        }
+        if (cond && endsChain(rule)) terminal.push({ rule, cond });
+      }
+    }
+  }
+  return out;
+}

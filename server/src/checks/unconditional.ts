@@ -1,0 +1,24 @@
+import { findTarget } from '../knowledge';
+import type { Rule } from '../model/types';
+
+/** Matches that never reject a packet. */
+const NEUTRAL = new Set(['comment']);
+
+/** Whether a rule matches every packet (only comments or nothing before its target). */
+export function matchesEverything(rule: Rule): boolean {
+  return rule.matches.every((m) => NEUTRAL.has(m.module) && !m.negated);
+}
+
+/** Whether a packet that matches this rule never reaches the next rule of the chain. */
+export function endsChain(rule: Rule): boolean {
+  const t = rule.target;
+  if (!t) return false;
+  switch (t.kind) {
+    case 'accept': case 'drop': case 'reject': case 'return': case 'goto': case 'queue':
+      return true;
+    case 'extension':
+      return findTarget(t.name)?.terminating === true;
+    default:
+      return false;
+  }
+}

@@ -1,0 +1,43 @@
+import type { Analysis } from '../model/analysis';
+import type { Problem, Rule, Table } from '../model/types';
+import { closestName } from './closest';
+
+export const UNDEFINED_CHAIN = 'undefined-chain';
+
+/** Names a misspelled jump might have meant besides the table's own chains. */
+const VERDICTS = ['ACCEPT', 'DROP', 'RETURN', 'REJECT'];
+
+/**
+ * A `-j`/`-g` to a name that is neither a chain of the table (declared before
+ * the rule) nor a target. iptables-restore notices it when it reads the
+ * table's COMMIT line and names that line ("Chain 'X' does not exist").
+ */
+export function undefinedChain(rule: Rule, table: Table, why: 'missing' | 'late' | 'undeclared', suggestion: string | undefined): Problem {
+  const name = rule.target!.name;
+  const reason =
+    why === 'late' ? `chain ${name} is declared only after this rule; iptables-restore needs the \`:${name}\` line first`
+      : why === 'undeclared' ? `chain ${name} is never declared with a \`:${name} - [0:0]\` line`
+        : `there is no chain ${name} in table ${table.name}`;
+  return {
+    span: rule.target!.nameSpan, severity: 'error', code: UNDEFINED_CHAIN,
+    message: `${rule.target!.goto ? 'Goto' : 'Jump'} to an undefined chain: ${reason}${suggestion ? ` (did you mean ${suggestion}?)` : ''}. iptables-restore refuses the table at its COMMIT.`,
+    data: { chain: name, table: table.name, suggestion, phase: 'commit' },
+  };
+}
+
+/** Every jump or goto to a chain the kernel would not find when it loads the table (save format only). */
+export function checkUndefinedChain(analysis: Analysis): Problem[] {
+  if (analysis.ruleset.format !== 'save') return [];
+  const out: Problem[] = [];
+  for (const table of analysis.ruleset.tables) {
+    const graph = analysis.graphOf(table);
+    const names = table.chains.filter((c) => !c.builtin).map((c) => c.name).concat(VERDICTS);
+    for (const rule of graph.dangling) out.push(undefinedChain(rule, table, 'missing', closestName(rule.target!.name, names)));
+    for (const e of graph.edges) {
+      if (e.to.builtin) continue;
+      if (!e.to.declSpan) out.push(undefinedChain(e.rule, table, 'undeclared', undefined));
+      else if (e.to.declSpan.line > e.rule.span.line) out.push(undefinedChain(e.rule, table, 'late', undefined));
+    }
+  }
+  return out;
+}

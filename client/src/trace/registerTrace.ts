@@ -7,7 +7,7 @@
  * between, are replaced by the new result.
  */
 import {
-  CodeLens, commands, languages, Range, Selection, TextEditorRevealType, window, workspace,
+  CodeLens, commands, languages, Range, Selection, TextEditorRevealType, Uri, window, workspace,
   type CodeLensProvider, type ExtensionContext, type TextDocument, type TextEditor, type TreeView,
 } from 'vscode';
 import type { BaseLanguageClient } from 'vscode-languageclient';
@@ -16,7 +16,7 @@ import {
 } from '../../../server/src/protocol';
 import { builtinChainLines } from './builtinChainLines';
 import { lineDecorations, type LineDecoration } from './decorationText';
-import { pickPacket, PACKET_EXAMPLE } from './packetInput';
+import { checkPacket, pickPacket, PACKET_EXAMPLE } from './packetInput';
 import { rememberPacket } from './recentPackets';
 import { TraceDecorations } from './traceDecorations';
 import { traceTree, type TraceNode } from './traceTree';
@@ -27,6 +27,8 @@ export const CLEAR_TRACE_COMMAND = 'iptables.clearTrace';
 export const RERUN_TRACE_COMMAND = 'iptables.rerunTrace';
 /** Test-only: the trace as plain data (tree, decorations, selection), so UI tests need not reach into internals. */
 export const TRACE_STATE_COMMAND = 'iptables._traceState';
+/** Test-only: the message the input box would show for a packet description (undefined when it parses). */
+export const CHECK_PACKET_COMMAND = 'iptables._traceCheckPacket';
 
 const RECENT_KEY = 'iptablesLens.recentPackets';
 const RERUN_DELAY_MS = 300;
@@ -45,6 +47,8 @@ export interface TraceState {
   error: string | null;
   /** How many traces have completed since activation (tests wait for it to grow). */
   runs: number;
+  /** The engine's answer as it came. */
+  result: TraceResult | null;
   tree: TraceNode[];
   decorations: LineDecoration[];
   /** The step last revealed from the view, with its 0-based line. */
@@ -159,9 +163,9 @@ export function registerTrace(context: ExtensionContext, client: BaseLanguageCli
     return window.activeTextEditor?.document;
   };
 
-  const tracePacket = async (args: TraceArgs): Promise<TraceState> => {
+  const tracePacket = async (args: TraceArgs, documentUri?: Uri | string): Promise<TraceState> => {
     const given = typeof args === 'string' ? { packet: args } : args ?? {};
-    const document = await documentFor(given.uri);
+    const document = await documentFor(given.uri ?? (documentUri instanceof Uri ? documentUri.toString() : documentUri));
     if (!document || !isDump(document)) {
       void window.showWarningMessage('Trace Packet works on an iptables dump: open an iptables-save or iptables -L file (or set the language of a pasted one).');
       return state();
@@ -223,6 +227,7 @@ export function registerTrace(context: ExtensionContext, client: BaseLanguageCli
       running,
       error: active?.error ?? null,
       runs,
+      result: active?.result ?? null,
       tree: roots,
       decorations: branchLines(),
       current: active?.current ?? null,
@@ -254,6 +259,7 @@ export function registerTrace(context: ExtensionContext, client: BaseLanguageCli
       return state();
     }),
     commands.registerCommand(TRACE_STATE_COMMAND, state),
+    commands.registerCommand(CHECK_PACKET_COMMAND, (packet: string) => checkPacket(client, packet)),
     commands.registerCommand(SELECT_BRANCH_COMMAND, selectBranch),
     commands.registerCommand(REVEAL_STEP_COMMAND, revealStep),
     languages.registerCodeLensProvider(LANGUAGE_IDS.map((language) => ({ language })), lenses),

@@ -8,7 +8,7 @@
 import type { TraceBranch, TraceResult, TraceVerdict } from '../../../server/src/protocol';
 import { MARKERS, stepKind, stepNote, stepSentence } from './decorationText';
 
-export type TraceNodeKind = 'packet' | 'field' | 'branch' | 'final' | 'assumption' | 'error' | 'hook' | 'table' | 'step' | 'omitted';
+export type TraceNodeKind = 'packet' | 'field' | 'branch' | 'final' | 'route' | 'assumption' | 'error' | 'hook' | 'table' | 'step' | 'omitted';
 
 export interface TraceNode {
   /** Stable across re-runs of the same trace, so the view keeps what was expanded. */
@@ -50,19 +50,25 @@ function first(p: Record<string, unknown>, names: string[]): unknown {
 }
 
 function hostPort(address: unknown, port: unknown): string {
-  const a = String(address);
+  let a = String(address);
+  // The engine writes an address it cannot know in words ("address of eth1").
+  if (/\s/.test(a)) a = `(${a})`;
   if (port === undefined) return a;
   return a.includes(':') ? `[${a}]:${port}` : `${a}:${port}`;
 }
 
+/** Fields left out of a packet's line when they hold the value a new description starts with. */
+const DEFAULTS: Record<string, unknown> = { family: undefined, fromLocal: false, state: 'NEW', mark: '0x0', ctmark: '0x0', flags: 'SYN' };
+/** The description keyword of a packet field, where it differs from the field's name. */
+const KEYWORDS: Record<string, string> = { fromLocal: 'from local', sets: 'set', icmpType: 'type' };
+
 /**
- * One line for a packet the engine describes as an object: written the way a
- * person types it (`tcp 10.1.2.3:40000 -> 10.254.20.8:8080 mark 0x4000`),
- * with fields that have no place in that form added as `name value`.
+ * One line for a packet the engine describes as an object, written the way a
+ * person types it (`tcp 10.1.2.3:40000 -> 10.254.20.8:8080 in eth0 mark
+ * 0x4000`): fields that still hold their starting value are left out.
  */
 export function describePacket(packet: Record<string, unknown>): string {
   if (typeof packet.text === 'string') return packet.text;
-  if (typeof packet.description === 'string') return packet.description;
   const used = new Set<string>();
   const take = (names: string[]): unknown => {
     for (const n of names) if (packet[n] !== undefined) used.add(n);
@@ -79,8 +85,13 @@ export function describePacket(packet: Record<string, unknown>): string {
   const words = [`${proto ?? ''} ${hostPort(src, sport)} -> ${hostPort(dst, dport)}`.trim()];
   for (const [k, v] of Object.entries(packet)) {
     if (used.has(k) || v === undefined || v === null || v === '' || v === false) continue;
+    if (k in DEFAULTS && (DEFAULTS[k] === undefined || DEFAULTS[k] === v)) continue;
+    if (k === 'icmpCode') continue;
     if (Array.isArray(v) && v.length === 0) continue;
-    words.push(v === true ? k : `${k} ${Array.isArray(v) ? v.join(',') : typeof v === 'object' ? JSON.stringify(v) : String(v)}`);
+    const word = KEYWORDS[k] ?? k;
+    if (v === true) words.push(word);
+    else if (k === 'icmpType') words.push(`type ${v}${packet.icmpCode !== undefined && packet.icmpCode !== null ? `/${packet.icmpCode}` : ''}`);
+    else words.push(`${word} ${Array.isArray(v) ? v.join(',') : typeof v === 'object' ? JSON.stringify(v) : String(v)}`);
   }
   return words.join(' ');
 }
@@ -144,6 +155,9 @@ export function traceTree(result: TraceResult, packetText: string, selected: num
   result.branches.forEach((branch, b) => {
     const children: TraceNode[] = [];
     children.push({ id: `b${b}/final`, kind: 'final', label: describePacket(branch.final ?? {}), description: 'final packet', branch: b });
+    // The engine says where routing sent the packet (INPUT or FORWARD), beyond the declared protocol.
+    const route = (branch as TraceBranch & { route?: unknown }).route;
+    if (typeof route === 'string' && route) children.push({ id: `b${b}/route`, kind: 'route', label: route, description: 'routing decision', branch: b });
     branch.assumptions.forEach((a, i) => children.push({ id: `b${b}/a${i}`, kind: 'assumption', label: a, description: 'assumption', branch: b }));
     if (branch.error) children.push({ id: `b${b}/error`, kind: 'error', label: branch.error, description: 'error', branch: b });
     children.push(...stepsOf(branch, b));

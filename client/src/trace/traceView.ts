@@ -19,6 +19,7 @@ function icon(node: TraceNode): ThemeIcon | undefined {
     case 'packet': return new ThemeIcon('mail');
     case 'field': return new ThemeIcon('symbol-field');
     case 'final': return new ThemeIcon('arrow-right');
+    case 'route': return new ThemeIcon('git-compare');
     case 'assumption': return tinted('question', 'iptablesLens.trace.maybeForeground');
     case 'error': return tinted('error', 'errorForeground');
     case 'hook': return new ThemeIcon('symbol-event');

@@ -96,5 +96,14 @@ test('packets: written as typed, IPv6 in brackets, unknown shapes still shown', 
   assert.equal(describePacket({ protocol: 'icmp', src: '10.0.0.1', dst: '10.0.0.2', type: 8 }), 'icmp 10.0.0.1 -> 10.0.0.2 type 8');
   assert.equal(describePacket({ text: 'tcp 1.2.3.4:1 -> 5.6.7.8:2' }), 'tcp 1.2.3.4:1 -> 5.6.7.8:2');
   assert.equal(describePacket({ weird: 1 }), 'weird 1');
+  // As the engine writes packets: starting values left out, words for what it cannot know kept readable.
+  assert.equal(describePacket({
+    family: 'ipv4', protocol: 'tcp', src: 'address of the output interface', dst: '10.254.20.8', sport: 40000, dport: 8080,
+    in: 'eth0', fromLocal: false, state: 'NEW', mark: '0x4000', ctmark: '0x0', flags: 'SYN',
+  }), 'tcp (address of the output interface):40000 -> 10.254.20.8:8080 in eth0 mark 0x4000');
+  assert.equal(describePacket({
+    family: 'ipv4', protocol: 'icmp', src: '10.0.0.1', dst: '10.0.0.2', fromLocal: true, local: ['10.0.0.1'], state: 'ESTABLISHED',
+    mark: '0x0', ctmark: '0x1', icmpType: 0, icmpCode: 0,
+  }), 'icmp 10.0.0.1 -> 10.0.0.2 from local local 10.0.0.1 state ESTABLISHED ctmark 0x1 type 0/0');
   assert.deepEqual([formatProbability(1), formatProbability(1 / 3), formatProbability(0.25)], ['p = 1', 'p = 0.333', 'p = 0.25']);
 });

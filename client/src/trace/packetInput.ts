@@ -7,11 +7,11 @@
  */
 import { QuickPickItemKind, ThemeIcon, window, type QuickPickItem } from 'vscode';
 import type { BaseLanguageClient } from 'vscode-languageclient';
-import { PACKET_SUGGESTIONS_REQUEST, type PacketSuggestion, type PacketSuggestionsParams } from '../../../server/src/protocol';
-import { validationMessage, type PacketError } from './validationMessage';
-
-/** Declared by the trace engine's protocol; named here so the input works before and after it lands. */
-export const PARSE_PACKET_REQUEST = 'iptables/parsePacket';
+import {
+  PACKET_SUGGESTIONS_REQUEST, PARSE_PACKET_REQUEST,
+  type PacketSuggestion, type PacketSuggestionsParams, type ParsePacketParams, type ParsePacketResult,
+} from '../../../server/src/protocol';
+import { validationMessage } from './validationMessage';
 
 /** An example that shows every part of the syntax a first-time user needs. */
 export const PACKET_EXAMPLE = 'tcp 10.1.2.3:40000 -> 10.96.125.27:8080 in eth0';
@@ -28,7 +28,8 @@ interface PacketItem extends QuickPickItem {
  */
 export async function checkPacket(client: BaseLanguageClient, packet: string): Promise<string | undefined> {
   try {
-    const answer = await client.sendRequest<{ error?: PacketError | null }>(PARSE_PACKET_REQUEST, { packet });
+    const params: ParsePacketParams = { packet };
+    const answer = await client.sendRequest<ParsePacketResult>(PARSE_PACKET_REQUEST, params);
     return validationMessage(packet, answer?.error);
   } catch {
     return undefined;

@@ -4,7 +4,6 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Analysis } from './model/analysis';
-import { toDiagnostic } from './features/convert';
 import { packetSuggestions } from './features/packetSuggestions';
 import { PACKET_SUGGESTIONS_REQUEST, type PacketSuggestion, type PacketSuggestionsParams } from './protocol';
 import { ErrorCodes, ResponseError, type InitializeParams } from 'vscode-languageserver/node';
@@ -25,6 +24,10 @@ import { codeLenses, resolveCodeLens } from './features/codeLens';
 import { graphAt } from './features/graph';
 import { hover } from './features/hover';
 import { completion } from './features/completion';
+import { diagnostics, settingsFrom } from './features/diagnostics';
+import { codeActions } from './features/codeActions';
+import type { CheckSettings } from './checks';
+import { CodeActionKind, DidChangeConfigurationNotification } from 'vscode-languageserver/node';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -45,6 +48,21 @@ function analysisOf(uri: string): Analysis | undefined {
 
 const pending = new Map<string, ReturnType<typeof setTimeout>>();
 
+/** `iptablesLens.diagnostics` as last read from the client: codes turned off, severities changed. */
+let checkSettings: CheckSettings = {};
+
+/** Reads the diagnostics settings (when the client can be asked) and publishes every open document again. */
+async function refreshSettings(): Promise<void> {
+  if (clientInit?.capabilities.workspace?.configuration) {
+    try {
+      checkSettings = settingsFrom(await connection.workspace.getConfiguration('iptablesLens.diagnostics'));
+    } catch (e) {
+      connection.console.error(`reading iptablesLens.diagnostics failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  for (const doc of documents.all()) scheduleDiagnostics(doc.uri, 0);
+}
+
 function scheduleDiagnostics(uri: string, delay: number): void {
   clearTimeout(pending.get(uri));
   pending.set(uri, setTimeout(() => {
@@ -54,7 +72,7 @@ function scheduleDiagnostics(uri: string, delay: number): void {
     const version = doc.version;
     const analysis = analysisOf(uri);
     if (!analysis || documents.get(uri)?.version !== version) return;
-    void connection.sendDiagnostics({ uri, version, diagnostics: analysis.ruleset.problems.map(toDiagnostic) });
+    void connection.sendDiagnostics({ uri, version, diagnostics: answer('diagnostics', [], () => diagnostics(analysis, checkSettings)) });
   }, delay));
 }
 
@@ -75,8 +93,26 @@ connection.onInitialize((params): InitializeResult => (clientInit = params, {
     codeLensProvider: { resolveProvider: true },
     hoverProvider: true,
     completionProvider: { triggerCharacters: ['-', ' ', ',', '*'] },
+    codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
   },
   serverInfo: { name: 'iptables-lens' },
+}));
+
+connection.onInitialized(() => {
+  if (clientInit?.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration) {
+    void connection.client.register(DidChangeConfigurationNotification.type, { section: 'iptablesLens' });
+  }
+  void refreshSettings();
+});
+connection.onDidChangeConfiguration((change) => {
+  // Clients without workspace/configuration push the settings with the notification.
+  const pushed = (change.settings as { iptablesLens?: { diagnostics?: unknown } } | undefined)?.iptablesLens?.diagnostics;
+  if (!clientInit?.capabilities.workspace?.configuration && pushed !== undefined) checkSettings = settingsFrom(pushed);
+  void refreshSettings();
+});
+connection.onCodeAction(({ textDocument, range }) => answer('codeAction', [], () => {
+  const analysis = analysisOf(textDocument.uri);
+  return analysis ? codeActions(analysis, textDocument.uri, range, checkSettings) : [];
 }));
 
 documents.onDidOpen((e) => scheduleDiagnostics(e.document.uri, 0));

@@ -9,7 +9,7 @@ import type { Analysis } from '../model/analysis';
 import type { Chain, Counters, Match, Option, Rule, Span, Table, TableGraph } from '../model/types';
 import { findHook, findMatch, findOption, findTable, findTarget, POLICY_SUMMARY } from '../knowledge';
 import {
-  chainConvention, dockerPublishedPorts, kubeEndpoint, kubeService, servicesWithoutEndpoints, type KubeService,
+  chainConvention, dockerPublishedPorts, kubeEndpoint, kubeService, serviceNameIn, servicesWithoutEndpoints, type KubeService,
 } from '../knowledge/conventions';
 import { describeValue, formatBytes, formatCount, formatPercent, ruleSentence, shortPurpose } from '../knowledge/describe';
 import { toRange } from './convert';
@@ -126,7 +126,7 @@ function chainHover(analysis: Analysis, table: Table, chain: Chain, fromRule?: R
   } else {
     lines.push(`**${chain.name}** — user chain in ${table.name}`);
   }
-  const conv = chainConvention(chain.name);
+  const conv = chainConvention(chain.name, table.name);
   if (conv) lines.push('', `*${conv.owner}:* ${conv.purpose}`);
 
   const svc = kubeService(table, graph, chain.name);
@@ -187,6 +187,7 @@ function serviceLines(analysis: Analysis, svc: KubeService): string[] {
       lines.push(`- ${e.address ? `**${e.address}**` : code(e.chain)} — ${formatPercent(e.share)}${e.probability !== null ? ` (probability ${e.probability} of what is left)` : ''}`);
     }
     if (svc.endpoints.length > 20) lines.push(`- … ${svc.endpoints.length - 20} more`);
+    if (svc.sessionAffinity) lines.push('', 'Session affinity: a client seen recently goes back to the endpoint it used before; the shares apply to new clients.');
   } else {
     const rejected = svc.name ? servicesWithoutEndpoints(analysis.ruleset.tables).get(svc.name) : undefined;
     lines.push('', `No endpoints${rejected ? ': kube-proxy rejects traffic to it (filter KUBE-SERVICES)' : ''}.`);
@@ -305,6 +306,10 @@ function targetSpecifics(analysis: Analysis, table: Table, rule: Rule): string[]
   if (t.name === 'DNAT' && rule.chain === 'DOCKER') {
     const p = dockerPublishedPorts(table).find((x) => x.rule === rule);
     if (p) out.push(`Docker published port: host ${p.hostAddress ? `${p.hostAddress} ` : ''}port ${p.hostPort}/${p.protocol} → container ${p.to}.`);
+  }
+  const noEndpoints = rule.comments.map((c) => (/has no (local )?endpoints/.test(c) ? serviceNameIn(c) : undefined)).find(Boolean);
+  if (noEndpoints && (t.name === 'REJECT' || t.name === 'DROP')) {
+    out.push(`kube-proxy: Service **${noEndpoints}** has no ${/no local endpoints/.test(rule.comments.join(' ')) ? 'local ' : ''}endpoints, so connections to it are ${t.name === 'REJECT' ? 'refused' : 'dropped'}.`);
   }
   if ((t.name === 'MARK' || t.name === 'CONNMARK') && chainConvention(rule.chain)) {
     const why = shortPurpose(rule.chain);

@@ -82,8 +82,22 @@ const PREFIXES: [string, ChainConvention][] = [
   ['POSTROUTING_', { owner: 'firewalld', purpose: 'firewalld\'s POSTROUTING dispatch.' }],
 ].sort((a, b) => (b[0] as string).length - (a[0] as string).length) as [string, ChainConvention][];
 
-/** The tool that names chains this way and what the chain is for, if a convention says. */
-export function chainConvention(name: string): ChainConvention | undefined {
+/** Chains whose job differs by table (kube-proxy uses the same names in nat and filter). */
+const BY_TABLE: Record<string, Record<string, ChainConvention>> = {
+  filter: {
+    'KUBE-SERVICES': { owner: 'kube-proxy', purpose: 'Filter side of Services: rejects connections to Services that have no endpoints.' },
+    'KUBE-NODEPORTS': { owner: 'kube-proxy', purpose: 'Filter side of node ports: accepts traffic to health-check node ports.' },
+    DOCKER: { owner: 'Docker', purpose: 'Accepts forwarded traffic to published container ports; drops other traffic into the bridge from outside.' },
+  },
+  nat: {
+    DOCKER: { owner: 'Docker', purpose: 'Published container ports: each DNAT rule sends a host port to a container\'s address and port.' },
+  },
+};
+
+/** The tool that names chains this way and what the chain is for, if a convention says; `table` refines it where the job differs by table. */
+export function chainConvention(name: string, table?: string): ChainConvention | undefined {
+  const specific = table ? BY_TABLE[table]?.[name] : undefined;
+  if (specific) return specific;
   const exact = EXACT[name];
   if (exact) return exact;
   for (const [prefix, conv] of PREFIXES) if (name.startsWith(prefix)) return conv;
@@ -148,6 +162,8 @@ export interface KubeService {
   endpoints: Endpoint[];
   /** kube-proxy's "has no endpoints" reject rule for this Service, or a Service chain with no endpoints. */
   noEndpoints: boolean;
+  /** Clients go back to the endpoint they used before (`-m recent` rules ahead of the random picks). */
+  sessionAffinity?: boolean;
 }
 
 /** The probability of a `-m statistic --mode random` match, or null when the rule has none. */
@@ -227,18 +243,24 @@ export function kubeService(table: Table, graph: TableGraph | undefined, chainNa
     const comment = edge.rule.comments[0];
     service.name ??= comment ? serviceNameIn(comment) : undefined;
     const a = addressOf(edge.rule, comment);
-    if (a) service.addresses.push(a);
+    const same = (x: ServiceAddress) => a && x.kind === a.kind && x.port === a.port && x.protocol === a.protocol && (x.address === a.address || a.kind === 'node port');
+    if (a && !service.addresses.some(same)) service.addresses.push(a);
   }
 
-  // Endpoints: the SEP jumps of this chain, or of the Service chain an EXT/FW/XLB chain leads to.
+  // Endpoints: the SEP jumps of this chain, or of the Service chain an EXT/FW/XLB chain leads to (FW → EXT → SVC).
   let pickChain: Chain | undefined = chain;
-  if (!/^KUBE-(SVC|SVL)-/.test(chainName)) {
-    const next = chain.rules.map((r) => r.target?.name ?? '').find((n) => /^KUBE-(SVC|SVL)-/.test(n));
+  for (let hop = 0; hop < 3 && pickChain && !/^KUBE-(SVC|SVL)-/.test(pickChain.name); hop++) {
+    if (pickChain.rules.some((r) => r.target?.name.startsWith('KUBE-SEP-'))) break;
+    const names: string[] = pickChain.rules.map((r: Rule) => r.target?.name ?? '');
+    const next: string | undefined = names.find((n) => /^KUBE-(SVC|SVL)-/.test(n)) ?? names.find((n) => /^KUBE-(EXT|XLB)-/.test(n));
     pickChain = next ? table.chainsByName.get(next) : undefined;
-    if (!pickChain && chain.rules.some((r) => r.target?.name.startsWith('KUBE-SEP-'))) pickChain = chain;
   }
   if (pickChain) {
-    const picks = pickChain.rules.filter((r) => r.target?.name.startsWith('KUBE-SEP-'));
+    // Rules with `-m recent --rcheck` send returning clients to their endpoint (session affinity); they are not a pick.
+    const isAffinity = (r: Rule) => r.matches.some((m) => m.module === 'recent');
+    const sepRules = pickChain.rules.filter((r) => r.target?.name.startsWith('KUBE-SEP-'));
+    service.sessionAffinity = sepRules.some(isAffinity);
+    const picks = sepRules.filter((r) => !isAffinity(r));
     const probabilities = picks.map(randomProbability);
     const shares = effectiveShares(probabilities);
     service.endpoints = picks.map((r, i) => ({

@@ -173,3 +173,16 @@ test('nothing to say on a comment line or past the end', () => {
   const c = cursor('# a co$0mment\n*filter\nCOMMIT\n');
   assert.equal(hover(Analysis.of(c.text, 'iptables-save'), c.line, c.character), null);
 });
+
+test('kube-proxy corpus: a load-balancer firewall chain leads through KUBE-EXT to the endpoints; affinity rules are not picks', () => {
+  const text = readFileSync(join(FIXTURES, 'corpus', 'kube-proxy', 'proxier_test_TestOverallIPTablesRules.save'), 'utf8');
+  const fw = hoverAt(mark(text, ':KUBE-FW-NUKIZ6OKUXPJNT4C', 'KUBE-FW'));
+  has(fw.value, 'Service **ns5/svc5:p80**', 'loadbalancer IP: 5.6.7.8 port 80/tcp', 'Endpoints (1)', '**10.180.0.3:80** — 100%', 'Session affinity');
+  const ext = hoverAt(mark(text, ':KUBE-EXT-GNZBNJ2PO5MGZ6GT', 'KUBE-EXT'));
+  has(ext.value, 'Service **ns2/svc2:p80**', 'node port: 3001/tcp', 'external IP: 192.168.99.22 port 80/tcp');
+  assert.equal(ext.value.split('node port: 3001/tcp').length, 2, 'the node port is listed once');
+  has(hoverAt(mark(text, 'ns6/svc6:p80 has no endpoints', 'REJECT')).value, 'Service **ns6/svc6:p80** has no endpoints, so connections to it are refused');
+  // The filter table's KUBE-SERVICES has another job than the nat one.
+  const filterAt = text.indexOf('*filter');
+  has(hoverAt(text.slice(0, filterAt) + mark(text.slice(filterAt), ':KUBE-SERVICES', 'KUBE-SERVICES')).value, 'rejects connections to Services that have no endpoints');
+});

@@ -303,3 +303,41 @@ describe('generated kube-proxy dump (10000 services, ~30k chains)', () => {
     await timed('iptables/graph (10000 services)', positions.slice(0, 10).map((p) => () => client.request('iptables/graph', { ...td(uri), position: p, depth: 3 })));
   });
 });
+
+describe('CLI graph', () => {
+  const cli = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'dist', 'cli.js'), 'graph', ...args], { encoding: 'utf8' });
+  const seed = join(ROOT, 'test', 'fixtures', 'seed', 'heketi-nat.save');
+
+  test('dot by default: every chain of the seed and one edge per (from, to, kind)', () => {
+    const r = cli(seed);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^digraph iptables \{\n  rankdir=LR;/);
+    const text = readFileSync(seed, 'utf8');
+    assert.equal(count(r.stdout, /^    "nat\/[^"]+" \[label=/), count(text, /^:\S+ /));
+    const pairs = new Set(text.split('\n').flatMap((l) => {
+      const m = /^-A (\S+) .*-([jg]) (\S+)\s*$/.exec(l);
+      return m && text.includes(`\n:${m[3]} `) ? [`${m[1]} ${m[2]} ${m[3]}`] : [];
+    }));
+    assert.equal(count(r.stdout, / -> /), pairs.size);
+  });
+
+  test('mermaid and json around a chain, to a depth', () => {
+    const m = cli(seed, '--format', 'mermaid', '--chain', 'KUBE-SVC-7RUAH544RSSBQYKK', '--depth', '1');
+    assert.equal(m.status, 0, m.stderr);
+    assert.match(m.stdout, /^flowchart LR\n/);
+    assert.equal(count(m.stdout, /^  n\d+\["/), 3);
+    const j = cli(seed, '--format=json', '--chain', 'KUBE-SVC-7RUAH544RSSBQYKK', '--depth', '1', '--table', 'nat');
+    assert.equal(j.status, 0, j.stderr);
+    const g = JSON.parse(j.stdout);
+    assert.deepEqual(g.nodes.map((n: any) => n.chain).sort(), ['KUBE-SEP-IWORYNCAYHBSQHXU', 'KUBE-SERVICES', 'KUBE-SVC-7RUAH544RSSBQYKK']);
+  });
+
+  test('errors: unknown chain exits 1, bad options exit 2', () => {
+    const r = cli(seed, '--chain', 'NOPE');
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /no chain NOPE/);
+    assert.equal(cli(seed, '--format', 'png').status, 2);
+    assert.equal(cli(seed, '--depth', 'two').status, 2);
+    assert.equal(cli().status, 2);
+  });
+});

@@ -242,7 +242,7 @@ function optionLine(owner: string, o: Option): string | undefined {
     return `${neg}${code('--' + o.name)}${oi ? `: ${oi.summary}` : ''}`;
   }
   const spelled = v && !v.includes('\n') ? v : code(o.value);
-  return `${code('--' + o.name)} ${neg}${spelled}${v && v.includes('\n') ? `, ${v.replace(/\n- /g, ' / ').replace(/\*\*/g, '')}` : ''}`;
+  return `${code('--' + o.name)} ${neg ? 'not: ' : ''}${spelled}${v && v.includes('\n') ? `, ${v.replace(/\n- /g, ' / ').replace(/\*\*/g, '')}` : ''}`;
 }
 
 function optionHover(owner: string, option: Option, kind: 'match' | 'target', family: 'ipv4' | 'ipv6', match?: Match): string {

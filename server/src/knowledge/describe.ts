@@ -197,6 +197,7 @@ export function describeValue(owner: string, option: Option): string | undefined
     case 'natRange': return describeNatRange(value);
     default: break;
   }
+  if (owner === 'protocol') return describeProtocol(value);
   if (owner === 'statistic' && option.name === 'probability') {
     const p = Number(value);
     return Number.isFinite(p) ? `${formatPercent(option.negated ? 1 - p : p)} of the packets that reach this rule, at random` : undefined;
@@ -221,7 +222,20 @@ export function describeNatRange(text: string): string {
   return parts.join(', ') || text;
 }
 
-const PROTOCOL_WORD: Record<string, string> = { tcp: 'TCP', udp: 'UDP', icmp: 'ICMP', 'ipv6-icmp': 'ICMPv6', icmpv6: 'ICMPv6', sctp: 'SCTP', esp: 'ESP', ah: 'AH', gre: 'GRE', dccp: 'DCCP', udplite: 'UDP-Lite' };
+/** Protocol names and numbers (as `-p` and the listings print them) in words. */
+const PROTOCOL_WORD: Record<string, string> = {
+  tcp: 'TCP', udp: 'UDP', icmp: 'ICMP', 'ipv6-icmp': 'ICMPv6', icmpv6: 'ICMPv6', sctp: 'SCTP', esp: 'ESP', ah: 'AH', gre: 'GRE',
+  dccp: 'DCCP', udplite: 'UDP-Lite', ipcomp: 'IPComp', vrrp: 'VRRP', igmp: 'IGMP', 'mobility-header': 'Mobility Header', mh: 'Mobility Header',
+  '6': 'TCP', '17': 'UDP', '1': 'ICMP', '58': 'ICMPv6', '132': 'SCTP', '50': 'ESP', '51': 'AH', '47': 'GRE', '33': 'DCCP',
+  '136': 'UDP-Lite', '108': 'IPComp', '112': 'VRRP', '2': 'IGMP', '135': 'Mobility Header', all: 'any protocol', '0': 'any protocol',
+};
+
+/** A protocol name or number in words: `6` → "TCP (protocol 6)". */
+export function describeProtocol(value: string): string {
+  const word = PROTOCOL_WORD[value.toLowerCase()];
+  if (!word) return /^\d+$/.test(value) ? `protocol number ${value}` : value;
+  return /^\d+$/.test(value) && value !== '0' ? `${word} (protocol ${value})` : word;
+}
 
 /** Drops the `/32` (`/128`) that iptables-save adds to single addresses. */
 function hostOnly(address: string): string {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  describeAddress, describeMarkChange, describeMarkTest, describeNatRange, describePorts, formatBytes, formatPercent, ruleSentence,
+  describeAddress, describeMarkChange, describeProtocol, describeMarkTest, describeNatRange, describePorts, formatBytes, formatPercent, ruleSentence,
 } from '../../../server/src/knowledge/describe';
 import { chainConvention, effectiveShares, serviceNameIn } from '../../../server/src/knowledge/conventions';
 import { parseSave } from '../../../server/src/model/parseSave';
@@ -60,6 +60,10 @@ test('ports and NAT ranges', () => {
     ['[fd00:10:244::5]:8080', 'fd00:10:244::5, port 8080'],
     ['2001:db8::1', '2001:db8::1'],
   ]);
+});
+
+test('protocols by name or number (listings from iptables 1.8.9 print numbers)', () => {
+  cases(describeProtocol, [['tcp', 'TCP'], ['6', 'TCP (protocol 6)'], ['17', 'UDP (protocol 17)'], ['0', 'any protocol'], ['253', 'protocol number 253'], ['ipv6-icmp', 'ICMPv6']]);
 });
 
 test('effective shares from statistic probabilities in order', () => {

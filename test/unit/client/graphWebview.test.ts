@@ -57,8 +57,8 @@ test('graph webview draws the seed neighbourhood under a strict CSP and talks ba
       window.acquireVsCodeApi = () => ({ postMessage: (m) => window.sent.push(m), setState() {}, getState: () => undefined });
     `);
     await page.goto(`${ORIGIN}/`);
-    await page.waitForFunction(() => (window as any).sent.some((m: any) => m.type === 'ready'));
-    await page.evaluate((g) => window.postMessage({ type: 'graph', graph: g, title: 'nat · KUBE-SVC-7RUAH544RSSBQYKK', depth: 2 }, '*'), graph);
+    await page.waitForFunction(() => (globalThis as any).sent.some((m: any) => m.type === 'ready'));
+    await page.evaluate((g) => (globalThis as any).postMessage({ type: 'graph', graph: g, title: 'nat · KUBE-SVC-7RUAH544RSSBQYKK', depth: 2 }, '*'), graph);
     await page.waitForSelector('svg.graph .node');
 
     assert.equal(await page.locator('svg.graph .node').count(), graph.nodes.length);
@@ -72,7 +72,7 @@ test('graph webview draws the seed neighbourhood under a strict CSP and talks ba
     assert.equal(await page.locator('#depth').inputValue(), '2');
 
     // Boxes do not overlap: dagre laid them out.
-    const boxes = await page.locator('svg.graph .node rect').evaluateAll((rs) => rs.map((r) => (r as SVGRectElement).getBBox()).map((b) => [b.x, b.y, b.width, b.height]));
+    const boxes = await page.locator('svg.graph .node rect').evaluateAll((rs) => rs.map((r) => (r as any).getBBox()).map((b) => [b.x, b.y, b.width, b.height]));
     for (let i = 0; i < boxes.length; i++) {
       for (let j = i + 1; j < boxes.length; j++) {
         const [ax, ay, aw, ah] = boxes[i];
@@ -86,11 +86,11 @@ test('graph webview draws the seed neighbourhood under a strict CSP and talks ba
     await node.click();
     await node.dblclick();
     await page.selectOption('#depth', '3');
-    const sent = await page.evaluate(() => (window as any).sent);
+    const sent = await page.evaluate(() => (globalThis as any).sent);
     assert.deepEqual(sent.filter((m: any) => m.type !== 'ready')[0], { type: 'reveal', line: target.line, chain: target.chain });
     assert.ok(sent.some((m: any) => m.type === 'recentre' && m.chain === target.chain));
     assert.deepEqual(sent[sent.length - 1], { type: 'depth', depth: 3 });
-    assert.deepEqual(await page.evaluate(() => (window as any).violations), [], 'no content security policy violation');
+    assert.deepEqual(await page.evaluate(() => (globalThis as any).violations), [], 'no content security policy violation');
   } finally {
     await browser.close();
   }

@@ -67,6 +67,17 @@ function isNameStart(c: number): boolean {
 }
 
 /** Index of the last ` -j NAME` / ` -g NAME` / `--jump` / `--goto` outside quotes, or null. */
+/** Whether a double quote is left open at the end of the line (a backslash inside quotes escapes the next character). */
+function hasOpenQuote(raw: string): boolean {
+  let open = false;
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw.charCodeAt(i);
+    if (open && c === 92) i++;
+    else if (c === 34) open = !open;
+  }
+  return open;
+}
+
 function findTargetWord(raw: string, from: number): { at: number; len: number; goto: boolean } | null {
   // -j is by far the most common; the others are looked for only after it (or everywhere when it is absent).
   const j = raw.lastIndexOf(' -j ');
@@ -182,6 +193,8 @@ export function parseSave(text: string): Ruleset {
    */
   const appendFast = (t: Table, raw: string, first: number, ln: number): boolean => {
     if (raw.indexOf('\t') >= 0) return false;
+    // An unclosed quote swallows the rest of the line, target included: leave it to the tokenizer.
+    if (raw.indexOf('"') >= 0 && hasOpenQuote(raw)) return false;
     let i = first + 3;
     while (raw.charCodeAt(i) === 32) i++;
     const nameStart = i;

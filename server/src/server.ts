@@ -17,7 +17,7 @@ import { findDefinition } from './features/definition';
 import { documentHighlights, findReferences } from './features/references';
 import { prepareRename, renameChain } from './features/rename';
 import { documentSymbols } from './features/documentSymbols';
-import { folderPaths, workspaceSymbols, type WorkspaceCache } from './features/workspaceSymbols';
+import { folderPaths, newWorkspaceCache, workspaceSymbols } from './features/workspaceSymbols';
 import { incomingCalls, outgoingCalls, prepareCallHierarchy } from './features/callHierarchy';
 import { foldingRanges } from './features/folding';
 import { codeLenses, resolveCodeLens } from './features/codeLens';
@@ -179,7 +179,7 @@ connection.onDocumentSymbol(({ textDocument }) => answer('documentSymbol', [], (
   const analysis = analysisOf(textDocument.uri);
   return analysis ? documentSymbols(analysis) : [];
 }));
-const workspaceCache: WorkspaceCache = new Map();
+const workspaceCache = newWorkspaceCache();
 connection.onWorkspaceSymbol(async ({ query }) => {
   try {
     const open = documents.all().flatMap((d) => {

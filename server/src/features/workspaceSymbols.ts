@@ -34,8 +34,22 @@ interface FileEntry {
   symbols: WorkspaceSymbol[];
 }
 
-/** Parsed workspace files by path; kept between requests and refreshed when a file's mtime or size changes. */
-export type WorkspaceCache = Map<string, FileEntry>;
+/**
+ * Kept between requests: parsed files by path (refreshed when a file's mtime
+ * or size changes), and the last directory walk, reused for a few seconds
+ * because editors ask again on every keystroke of the symbol search.
+ */
+export interface WorkspaceCache {
+  files: Map<string, FileEntry>;
+  walk?: { key: string; at: number; paths: string[] };
+}
+
+/** How long a directory walk is reused. */
+const WALK_TTL_MS = 5000;
+
+export function newWorkspaceCache(): WorkspaceCache {
+  return { files: new Map() };
+}
 
 /** The chains of one parsed dump as workspace symbols. */
 export function chainSymbols(analysis: Analysis, uri: string, label?: string): WorkspaceSymbol[] {
@@ -94,11 +108,11 @@ async function fileSymbols(path: string, cache: WorkspaceCache): Promise<Workspa
   try {
     stat = await fs.stat(path);
   } catch {
-    cache.delete(path);
+    cache.files.delete(path);
     return [];
   }
   if (stat.size > LIMITS.fileBytes) return [];
-  const have = cache.get(path);
+  const have = cache.files.get(path);
   if (have && have.mtimeMs === stat.mtimeMs && have.size === stat.size) return have.symbols;
   let text: string;
   try {
@@ -107,7 +121,7 @@ async function fileSymbols(path: string, cache: WorkspaceCache): Promise<Workspa
     return [];
   }
   const symbols = chainSymbols(Analysis.of(text, dumpLanguageOf(path) ?? undefined), pathToFileURL(path).href, basename(path));
-  cache.set(path, { mtimeMs: stat.mtimeMs, size: stat.size, symbols });
+  cache.files.set(path, { mtimeMs: stat.mtimeMs, size: stat.size, symbols });
   return symbols;
 }
 
@@ -140,7 +154,11 @@ export async function workspaceSymbols(
     if (p) openPaths.add(p);
     add(chainSymbols(doc.analysis, doc.uri));
   }
-  for (const path of await findDumpFiles(folders)) {
+  const key = folders.join('\n');
+  if (!cache.walk || cache.walk.key !== key || Date.now() - cache.walk.at > WALK_TTL_MS) {
+    cache.walk = { key, at: Date.now(), paths: await findDumpFiles(folders) };
+  }
+  for (const path of cache.walk.paths) {
     if (out.length >= LIMITS.results) break;
     if (openPaths.has(path)) continue;
     add(await fileSymbols(path, cache));

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SymbolKind } from 'vscode-languageserver';
 import { documentSymbols } from '../../../server/src/features/documentSymbols';
-import { chainSymbols, dumpLanguageOf, matchesQuery, workspaceSymbols } from '../../../server/src/features/workspaceSymbols';
+import { chainSymbols, dumpLanguageOf, matchesQuery, newWorkspaceCache, workspaceSymbols } from '../../../server/src/features/workspaceSymbols';
 import { mkdtempSync, writeFileSync, mkdirSync, rmSync, utimesSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
@@ -101,7 +101,7 @@ test('workspace symbols: open documents and workspace files, files cached until 
     writeFileSync(join(dir, 'node_modules', 'rules.v4'), dump('*filter', ':IGNORED - [0:0]', 'COMMIT'));
     writeFileSync(join(dir, 'nat.nvL'), 'Chain LISTED (0 references)\ntarget     prot opt source               destination         \n');
     const open = [{ uri: URI, analysis: Analysis.of(dump('*filter', ':FROM-EDITOR - [0:0]', 'COMMIT'), 'iptables-save') }];
-    const cache = new Map();
+    const cache = newWorkspaceCache();
     const all = await workspaceSymbols('', open, [dir], cache);
     const names = all.map((s) => s.name).sort();
     assert.deepEqual(names, ['FORWARD', 'FROM-EDITOR', 'FROM-FILE', 'INPUT', 'LISTED', 'OUTPUT'].filter((n) => all.some((s) => s.name === n)).sort());

@@ -32,8 +32,9 @@ export const MARKERS: Record<StepKind, string> = {
   info: '·',
 };
 
-/** Which colour and marker a step gets. */
+/** Which colour and marker a step gets: any step that rests on an assumption is a maybe, whichever way the branch took it. */
 export function stepKind(step: TraceStep): StepKind {
+  if (step.assumption && (step.result === 'match' || step.result === 'no-match' || step.result === 'maybe-match')) return 'maybe';
   switch (step.result) {
     case 'match': return 'match';
     case 'no-match': return 'noMatch';
@@ -47,14 +48,18 @@ export function stepKind(step: TraceStep): StepKind {
 const STRENGTH: Record<StepKind, number> = { noMatch: 0, info: 1, policy: 2, maybe: 3, match: 4 };
 
 /**
- * The short note after a rule: the engine's own note when it gave one,
- * otherwise what the action did. A rule that did not match says nothing, so
- * the eye goes to the path the packet took.
+ * The short note after a rule: the assumption a branch made, then the
+ * engine's own note when it gave one, otherwise what the action did. A rule
+ * that did not match says nothing of its action, so the eye goes to the path
+ * the packet took (the engine's note, such as `p = 0.5 not picked`, stays).
  */
 export function stepNote(step: TraceStep): string {
-  if (step.result === 'no-match') return '';
   const parts: string[] = [];
-  if (step.result === 'maybe-match' && step.assumption) parts.push(step.assumption);
+  if (step.assumption) parts.push(step.assumption);
+  if (step.result === 'no-match') {
+    if (step.note) parts.push(step.note);
+    return parts.join(' · ');
+  }
   if (step.note) parts.push(step.note);
   else {
     const action = actionNote(step);

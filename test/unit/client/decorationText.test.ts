@@ -65,6 +65,8 @@ test('maybe steps carry their assumption, policy steps say the policy, steps wit
       { hook: 'INPUT', table: 'filter', chain: 'INPUT', rule: 1, line: 5, result: 'maybe-match', action: 'DROP', assumption: 'assuming -m recent --rcheck matches' },
       { hook: 'INPUT', table: 'filter', chain: 'INPUT', rule: 2, line: 6, result: 'maybe-match', action: 'JUMP:LOGDROP', assumption: 'assuming -m limit does not match' },
       { hook: 'INPUT', table: 'filter', chain: 'INPUT', rule: null, line: 2, result: 'policy', action: 'DROP' },
+      // The other side of a fork: the branch assumed the match fails, which is still an assumption, not a plain miss.
+      { hook: 'INPUT', table: 'filter', chain: 'INPUT', rule: 3, line: 7, result: 'no-match', action: 'DROP', assumption: 'assuming not: -m recent --rcheck matches' },
       { hook: 'INPUT', table: 'filter', chain: 'GONE', rule: null, line: null, result: 'skipped', action: 'ERROR' },
     ],
   };
@@ -72,6 +74,7 @@ test('maybe steps carry their assumption, policy steps say the policy, steps wit
     [2, 'policy', '3⚑', 'policy DROP'],
     [5, 'maybe', '1?', 'assuming -m recent --rcheck matches · DROP'],
     [6, 'maybe', '2?', 'assuming -m limit does not match · → LOGDROP'],
+    [7, 'maybe', '4?', 'assuming not: -m recent --rcheck matches'],
   ]);
   const hover = lineDecorations(branch)[1].hover;
   assert.equal(hover, 'Step 1 ? INPUT · filter INPUT rule 1: may match — assuming -m recent --rcheck matches · DROP');
@@ -83,7 +86,8 @@ test('notes: the engine\'s note wins, goto and rewrites are spelled out, a non-m
   assert.equal(stepNote({ ...base, result: 'match', action: 'DNAT', note: 'DNAT → 10.0.0.1:80' }), 'DNAT → 10.0.0.1:80');
   assert.equal(stepNote({ ...base, result: 'match', action: 'CONTINUE', rewrite: { tos: '0x10' } }), 'tos = 0x10');
   assert.equal(stepNote({ ...base, result: 'match', action: 'CONTINUE' }), '');
-  assert.equal(stepNote({ ...base, result: 'no-match', action: 'DROP', note: 'p = 0.5' }), '');
+  assert.equal(stepNote({ ...base, result: 'no-match', action: 'DROP' }), '');
+  assert.equal(stepNote({ ...base, result: 'no-match', action: 'JUMP:KUBE-SEP-A', note: 'p = 0.5 not picked' }), 'p = 0.5 not picked');
 });
 
 test('the branch switch changes the decorated lines: each endpoint branch marks its own KUBE-SEP rule', () => {

@@ -130,7 +130,9 @@ export function traceTests(): void {
       assert.deepStrictEqual(s.current, { branch: 0, step: 13, line: dnat });
       const editor = vscode.window.visibleTextEditors.find((e) => e.document === doc)!;
       assert.strictEqual(editor.selection.active.line, dnat);
-      assert.ok(editor.visibleRanges.some((r) => r.start.line <= dnat && dnat <= r.end.line), 'the line is on screen');
+      // The extension host learns the new scroll position by an event after revealRange.
+      await waitFor('the DNAT line to be on screen', () => editor.visibleRanges.some((r) => r.start.line <= dnat && dnat <= r.end.line),
+        [vscode.window.onDidChangeTextEditorVisibleRanges]);
     });
 
     it('typing in the dump re-runs the trace (debounced) and the decorations follow their rules', async () => {

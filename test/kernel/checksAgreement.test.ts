@@ -42,11 +42,17 @@ export interface Verdict {
   agree: boolean;
   /** Refused by the kernel because of the machine (a set, an accounting object, DNS), and flagged as such. */
   environment: boolean;
+  /** Whether the kernel refused the file. */
+  refused: boolean;
   reason: string;
 }
 
 /** Compares our diagnostics for one file with what the kernel did. */
 export function judge(name: string, text: string, kernel: RestoreResult): Verdict {
+  return { ...compare(name, text, kernel), refused: !kernel.ok };
+}
+
+function compare(name: string, text: string, kernel: RestoreResult): Omit<Verdict, 'refused'> {
   const analysis = Analysis.of(text, 'iptables-save');
   const problems = runChecks(analysis);
   const errors = problems.filter((p) => p.severity === 'error');
@@ -108,6 +114,13 @@ test('diagnostics agree with iptables-restore (nf_tables) on fixtures and their 
   const wrong = verdicts.filter((v) => !v.agree && !v.environment);
   t.diagnostic(`${files.length} fixtures, ${cases.length} files in all, loaded in ${seconds.toFixed(1)} s`);
   t.diagnostic(`agreement: ${agreed}/${verdicts.length} (${((100 * agreed) / verdicts.length).toFixed(1)}%); ${env.length} refused because of the machine (flagged as warnings)`);
+  const kinds = new Map<string, number>();
+  for (const c of cases) {
+    const kind = c.name.split(' ~ ')[1] ?? 'fixture';
+    kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+  }
+  t.diagnostic(`files by kind: ${[...kinds].map(([k, n]) => `${k} ${n}`).join(', ')}`);
+  t.diagnostic(`refused by the kernel: ${verdicts.filter((v) => v.refused).length}; accepted: ${verdicts.filter((v) => !v.refused).length}`);
   for (const v of [...env, ...wrong]) t.diagnostic(`${v.environment ? 'environment' : 'DISAGREE'}: ${v.name}: ${v.reason}`);
   assert.ok(cases.length >= 300, `only ${cases.length} files`);
   assert.deepEqual(wrong.map((v) => `${v.name}: ${v.reason}`), []);

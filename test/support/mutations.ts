@@ -331,6 +331,63 @@ const MUTATIONS: Record<string, Mutation> = {
     const chain = pick(rng, b.userChains)!;
     return addToBlock(lines, b, [], [`-A ${chain} -j RETURN`, `-A ${chain} -p tcp --dport 22 -j ACCEPT`]);
   },
+  'valid-rules': (lines, rng) => {
+    // Rules the kernel accepts, in forms the checks must not mistake for errors.
+    const b = blockWith(lines, rng, ['filter']);
+    if (!b) return null;
+    const chain = pick(rng, b.builtins.filter((c) => c === 'INPUT' || c === 'FORWARD')) ?? b.builtins[0];
+    if (!chain) return null;
+    const v6 = lines.some((l) => /ip6tables|::/.test(l));
+    const rules = [
+      '-p tcp --dport ssh -j ACCEPT', '-p tcp -m multiport --dports 80,443,8000:8080 -j ACCEPT', '-s localhost -j ACCEPT',
+      '-m limit --limit 5/min --limit-burst 10 -j LOG --log-prefix "in: " --log-level 4', '-m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT',
+      '-p tcp --tcp-flags SYN,ACK SYN -j DROP', '-p tcp --syn -m connlimit --connlimit-above 10 -j REJECT --reject-with tcp-reset',
+      '-m addrtype --dst-type LOCAL -j ACCEPT', '-m mark --mark 0x1/0xff -j ACCEPT', '-i eth+ -j ACCEPT',
+      '-m recent --name x --rcheck --seconds 60 -j DROP', '-m hashlimit --hashlimit-upto 10/sec --hashlimit-name h1 -j ACCEPT',
+      '-m string --string foo --algo bm -j DROP', '-m pkttype --pkt-type broadcast -j DROP', '-m length --length 0:100 -j ACCEPT',
+      '-p udp -m udp --sport 53 -m comment --comment "dns replies" -j ACCEPT', '-p tcp -m tcp --dport 22 -m conntrack --ctstate NEW -j ACCEPT',
+      '-m mac --mac-source 00:11:22:33:44:55 -j ACCEPT', '-p tcp -j REJECT --reject-with tcp-reset', '-m statistic --mode random --probability 0.5 -j ACCEPT',
+      ...(v6 ? ['-s 2001:db8::/32 -j DROP', '-p ipv6-icmp -m icmp6 --icmpv6-type 128 -j ACCEPT'] : ['! -s 10.0.0.0/8 -p udp -j ACCEPT', '-p icmp --icmp-type echo-request -j ACCEPT', '-m iprange --src-range 10.0.0.1-10.0.0.9 -j ACCEPT', '-f -j DROP']),
+    ];
+    const chosen = Array.from({ length: 4 }, () => pick(rng, rules)!);
+    return addToBlock(lines, b, [], chosen.map((r) => `-A ${chain} ${r}`));
+  },
+  'protocol-needed': (lines, rng) => {
+    const options: [string, string][] = [
+      ['filter', '-A INPUT -p udp -j REJECT --reject-with tcp-reset'],
+      ['nat', '-A POSTROUTING -j MASQUERADE --to-ports 1000-2000'],
+      ['nat', '-A PREROUTING -j DNAT --to-destination 10.1.2.3:80'],
+      ['nat', '-A PREROUTING -p tcp -j DNAT --to-destination 10.1.2.3:80'],
+      ['mangle', '-A FORWARD -j TCPMSS --clamp-mss-to-pmtu'],
+      ['mangle', '-A FORWARD -p tcp --tcp-flags SYN,RST SYN -j TCPMSS --clamp-mss-to-pmtu'],
+    ];
+    const [table, rule] = pick(rng, options)!;
+    const b = blockWith(lines, rng, [table]);
+    return b ? addToBlock(lines, b, [], [rule]) : null;
+  },
+  'duplicate-option': (lines, rng) => {
+    const b = blockWith(lines, rng, ['filter']);
+    if (!b || !b.builtins.includes('INPUT')) return null;
+    return addToBlock(lines, b, [], [`-A INPUT ${pick(rng, ['-p tcp --dport 22 -m conntrack --ctstate NEW --dport 23 -j ACCEPT', '-p tcp -m multiport --dports 22 --dports 23 -j ACCEPT', '-m conntrack --ctstate NEW --ctstate ESTABLISHED -j ACCEPT'])}`]);
+  },
+  'stray-words': (lines, rng) => {
+    const b = pick(rng, blocks(lines).filter((x) => x.rules.length));
+    if (!b) return null;
+    const out = lines.slice();
+    const r = pick(rng, b.rules)!;
+    out[r] = out[r].replace(/\s*$/, pick(rng, [' # trailing note', ' --comment', ' extra'])!);
+    return out;
+  },
+  'open-quote': (lines, rng) => {
+    const b = blockWith(lines, rng, ['filter']);
+    if (!b || !b.builtins.includes('INPUT')) return null;
+    return addToBlock(lines, b, [], ['-A INPUT -p tcp --dport 81 -m comment --comment "never closed -j ACCEPT']);
+  },
+  'bad-insert-index': (lines, rng) => {
+    const b = pick(rng, blocks(lines).filter((x) => x.builtins.length));
+    if (!b) return null;
+    return addToBlock(lines, b, [], [`-I ${b.builtins[0]} ${500 + Math.floor(rng() * 100)} -j ACCEPT`]);
+  },
 };
 
 /** The kinds of mutation, in a fixed order. */

@@ -11,6 +11,7 @@ import { checkBadArgument } from './badArgument';
 import { checkBadValue } from './badValue';
 import { checkBuiltinChainWrongTable } from './builtinChainWrongTable';
 import { checkChainNameTooLong } from './chainNameTooLong';
+import { checkDuplicateOption } from './duplicateOption';
 import { checkEmptyChainJump } from './emptyChainJump';
 import { checkExternalObject } from './externalObject';
 import { checkHostnameLookup } from './hostnameLookup';
@@ -20,6 +21,7 @@ import { checkJumpTooDeep } from './jumpTooDeep';
 import { checkLegacyOnly } from './legacyOnly';
 import { checkLoopUnreachable } from './loopUnreachable';
 import { checkMissingValue } from './missingValue';
+import { checkMissingProtocol } from './missingProtocol';
 import { checkNftOnly } from './nftOnly';
 import { checkReturnInBuiltin } from './returnInBuiltin';
 import { checkShadowedRule } from './shadowedRule';
@@ -31,6 +33,7 @@ import { checkUndefinedChain } from './undefinedChain';
 import { checkUnknownMatch } from './unknownMatch';
 import { checkUnknownOption } from './unknownOption';
 import { checkUnreachableRule } from './unreachableRule';
+import { checkUnknownService } from './unknownService';
 import { checkUnreferencedChain } from './unreferencedChain';
 
 export type { CheckSettings } from './types';
@@ -42,7 +45,7 @@ export const CHECKS: readonly Check[] = [
   checkTargetWrongTable, checkTargetWrongChain, checkUnknownMatch, checkUnknownOption, checkMissingValue, checkBadValue,
   checkBadArgument, checkHostnameLookup, checkChainNameTooLong, checkBuiltinChainWrongTable, checkUnreferencedChain,
   checkUnreachableRule, checkShadowedRule, checkEmptyChainJump, checkReturnInBuiltin, checkLegacyOnly, checkNftOnly,
-  checkAmbiguousTable, checkExternalObject,
+  checkAmbiguousTable, checkExternalObject, checkUnknownService, checkMissingProtocol, checkDuplicateOption,
 ];
 
 /** Applies `disable` and `severity` settings to a list of problems. */

@@ -1,0 +1,46 @@
+import type { Analysis } from '../model/analysis';
+import type { Problem, Span } from '../model/types';
+import { ruleProtocol } from './extensions';
+import type { KernelPhase } from './types';
+import { allRules } from './rules';
+
+export const MISSING_PROTOCOL = 'missing-protocol';
+
+/** Protocols that have ports, as `-p` names or numbers. */
+const PORT_PROTOCOLS = new Set(['tcp', '6', 'udp', '17', 'sctp', '132', 'dccp', '33', 'udplite', '136']);
+const TCP = new Set(['tcp', '6']);
+
+/**
+ * Something that only makes sense for some protocols, on a rule without a
+ * matching `-p`: ports in a NAT target ("Need TCP, UDP, SCTP or DCCP with
+ * port specification"), REJECT with tcp-reset, TCPMSS.
+ */
+export function missingProtocol(span: Span, what: string, needs: string, phase: KernelPhase): Problem {
+  return {
+    span, severity: 'error', code: MISSING_PROTOCOL,
+    message: `${what} needs ${needs} on the rule: iptables-restore refuses it without.`,
+    data: { phase },
+  };
+}
+
+export function checkMissingProtocol(analysis: Analysis): Problem[] {
+  if (analysis.ruleset.format !== 'save') return [];
+  const out: Problem[] = [];
+  for (const { rule } of allRules(analysis)) {
+    const t = rule.target;
+    if (!t || t.kind === 'jump' || t.kind === 'goto') continue;
+    const proto = ruleProtocol(rule);
+    for (const o of t.options) {
+      const v = o.value ?? '';
+      const portsInRange = (o.name === 'to-destination' || o.name === 'to-source') && (/^\[.*\]:\d/.test(v) || (!v.startsWith('[') && /^[^:]*:\d/.test(v) && !v.slice(0, v.indexOf(':')).includes('::')));
+      if ((o.name === 'to-ports' || portsInRange) && !(proto && PORT_PROTOCOLS.has(proto))) {
+        out.push(missingProtocol(o.span, `A port in ${t.name} --${o.name}`, '-p tcp, udp, sctp or dccp', 'parse'));
+      }
+      if (t.name === 'REJECT' && o.name === 'reject-with' && v === 'tcp-reset' && !(proto && TCP.has(proto))) {
+        out.push(missingProtocol(o.span, 'REJECT --reject-with tcp-reset', '-p tcp', 'kernel'));
+      }
+    }
+    if (t.name === 'TCPMSS' && !(proto && TCP.has(proto))) out.push(missingProtocol(t.nameSpan, 'TCPMSS', '-p tcp', 'kernel'));
+  }
+  return out;
+}

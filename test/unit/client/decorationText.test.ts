@@ -4,6 +4,8 @@ import { readFileSync } from 'fs';
 import { join } from 'path';
 import { lineDecorations, stepNote } from '../../../client/src/trace/decorationText';
 import type { TraceBranch } from '../../../server/src/protocol';
+import { parse } from '../../../server/src/model/parse';
+import { trace } from '../../../server/src/trace';
 import { seedBranch, threeEndpoints } from './traceResults';
 
 const seed = readFileSync(join(__dirname, '../../fixtures/seed/heketi-nat.save'), 'utf8').split('\n');
@@ -94,4 +96,19 @@ test('the branch switch changes the decorated lines: each endpoint branch marks 
   const result = threeEndpoints();
   const matchedLines = result.branches.map((b) => lineDecorations(b).filter((d) => d.kind === 'match').map((d) => d.line + 1));
   assert.deepEqual(matchedLines, [[3, 10, 12, 16], [3, 10, 13, 17], [3, 10, 14, 18]]);
+});
+
+test('end to end with the trace engine: the seed trace decorates the lines of the story told by hand', () => {
+  const text = seed.join('\n');
+  const outcome = trace(parse(text, 'iptables-save'), 'tcp 10.1.2.3:40000 -> 10.96.125.27:8080 in eth0');
+  assert.ok(outcome.result, JSON.stringify(outcome.error));
+  assert.equal(outcome.result.branches.length, 1);
+  const shown = new Map(lineDecorations(outcome.result.branches[0]).map((d) => [d.line + 1, [d.kind, d.after]]));
+  // Lines as numbered in test/fixtures/seed/heketi-nat.save.
+  assert.deepEqual(shown.get(35), ['match', '→ KUBE-SVC-7RUAH544RSSBQYKK']);
+  assert.deepEqual(shown.get(29), ['match', 'DNAT → 10.254.20.8:8080']);
+  assert.deepEqual(shown.get(26), ['match', 'mark |= 0x4000']);
+  assert.equal(shown.get(27)?.[0], 'match');
+  assert.equal(shown.get(30)?.[0], 'noMatch');
+  for (const line of [22, 23, 36, 37, 38, 39, 40]) assert.equal(shown.get(line), undefined, `line ${line}`);
 });

@@ -1,6 +1,9 @@
 import { finishTable, newChain } from './finishTable';
 import { PROTOCOL_NAMES } from './listingNames';
-import { ListingRule, type RowColumns, type RowWord } from './listingRule';
+import {
+  COL_BYTES, COL_DESTINATION, COL_IN, COL_NUM, COL_OPT, COL_OUT, COL_PKTS, COL_PROT, COL_SIZE, COL_SOURCE, COL_TARGET,
+  countAt, ListingRule,
+} from './listingRule';
 import { tableFromBuiltins, tableFromCommand } from './parseSave';
 import { lineSpan } from './span';
 import {
@@ -16,7 +19,6 @@ import {
 export const PROMPT = /^\s*(?:\[[^\]]*\]\s*[#$%>]+|[\w.@:~/-]*[#$%>]+)?\s*(?:sudo\s+(?:-\S+\s+)*)?(?:timeout\s+\S+\s+)?(?:\S*\/)?(ip6?tables(?:-legacy|-nft)?(?:-save)?)(?=\s|$)(.*)$/;
 const CHAIN_HEADER = /^Chain (\S+) \((?:policy (\S+)(?: (\S+) packets, (\S+) bytes)?|(\d+) references?)\)/;
 const COLUMN_HEADER = /^\s*(num\s+)?(pkts\s+bytes\s+)?target\s+prot\s+opt\s+(in\s+out\s+)?source\s+destination\s*$/;
-const COUNT = /^(\d+)([KMGTP]?)$/;
 const HOOK_ORDER: Record<string, number> = { PREROUTING: 0, INPUT: 1, FORWARD: 2, OUTPUT: 3, POSTROUTING: 4 };
 const KNOWN_PROTOCOLS = new Set([...Object.values(PROTOCOL_NAMES), 'all', 'icmpv6', 'mh']);
 
@@ -44,103 +46,133 @@ interface Block {
   builtins: string[];
   firstHeader: Span | null;
   lastLine: number;
+  /** Where the content of the block's last line ends. */
+  lastEnd: number;
 }
 
-type Word = RowWord;
+/** Word offsets of the row being read: reused for every row, so reading columns allocates nothing. */
+const WS = new Int32Array(12);
+const WE = new Int32Array(12);
 
-/** The first `max` blank-separated words of a line, with offsets. */
-function leadingWords(line: string, max: number): Word[] {
-  const words: Word[] = [];
-  let i = 0;
-  const n = line.length;
-  while (i < n && words.length < max) {
+/** Finds the first `max` blank-separated words of a line into WS/WE; returns how many. */
+function scanWords(line: string, from: number, end: number, max: number): number {
+  let n = 0;
+  let i = from;
+  while (i < end && n < max) {
     let c = line.charCodeAt(i);
-    while (i < n && (c === 32 || c === 9)) c = line.charCodeAt(++i);
-    if (i >= n) break;
-    const s = i;
-    while (i < n && c !== 32 && c !== 9) c = line.charCodeAt(++i);
-    words.push({ s, e: i, t: line.slice(s, i) });
+    while (i < end && (c === 32 || c === 9)) c = line.charCodeAt(++i);
+    if (i >= end) break;
+    WS[n] = i;
+    while (i < end && c !== 32 && c !== 9) c = line.charCodeAt(++i);
+    WE[n++] = i;
   }
-  return words;
+  return n;
 }
 
-/** `1235K` → 1235000, approximate; plain digits are exact. */
-function parseCount(text: string): { value: number; approximate: boolean } | null {
-  const m = COUNT.exec(text);
-  if (!m) return null;
-  const scale = m[2] ? 1000 ** ('KMGTP'.indexOf(m[2]) + 1) : 1;
-  return { value: Number(m[1]) * scale, approximate: m[2] !== '' };
-}
-
-function counters(p: string, b: string): Counters | null {
-  const pk = parseCount(p);
-  const by = parseCount(b);
+function counters(line: string, ps: number, pe: number, bs: number, be: number): Counters | null {
+  const pk = countAt(line, ps, pe);
+  const by = countAt(line, bs, be);
   if (!pk || !by) return null;
   const c: Counters = { packets: pk.value, bytes: by.value };
   if (pk.approximate || by.approximate) c.approximate = true;
   return c;
 }
 
-function isOpt(t: string | undefined): boolean {
-  return t === '--' || t === '-f' || t === '!f';
+function isOptAt(line: string, w: number, n: number): boolean {
+  if (w >= n || WE[w] - WS[w] !== 2) return false;
+  const a = line.charCodeAt(WS[w]);
+  const b = line.charCodeAt(WS[w] + 1);
+  return (a === 45 && (b === 45 || b === 102)) || (a === 33 && b === 102); // --, -f, !f
 }
 
-function looksProtocol(t: string | undefined): boolean {
-  if (t === undefined) return false;
-  const p = t.startsWith('!') ? t.slice(1) : t;
-  return /^\d+$/.test(p) || KNOWN_PROTOCOLS.has(p);
+function looksProtocolAt(line: string, w: number, n: number): boolean {
+  if (w >= n) return false;
+  let t = line.slice(WS[w], WE[w]);
+  if (t.startsWith('!')) t = t.slice(1);
+  return /^\d+$/.test(t) || KNOWN_PROTOCOLS.has(t);
 }
 
-type Row = RowColumns;
+/** Column offsets of rows, COL_SIZE numbers per row, in chunks shared by many rows. */
+class ColumnPool {
+  /** The chunk the row last reserved lives in. */
+  chunk = new Int32Array(COL_SIZE * 4096);
+  private used = 0;
 
-/** The columns of a row, anchored on the opt column; null when the line is not a row in this layout. */
-function splitRow(words: Word[], layout: Layout): Row | null {
+  /** Room for one more row in `chunk`, all columns -1; returns the row's base offset. */
+  reserve(): number {
+    if (this.used + COL_SIZE > this.chunk.length) {
+      this.chunk = new Int32Array(COL_SIZE * 4096);
+      this.used = 0;
+    }
+    this.chunk.fill(-1, this.used, this.used + COL_SIZE);
+    return this.used;
+  }
+
+  /** Keeps the row last reserved. */
+  commit(): void {
+    this.used += COL_SIZE;
+  }
+}
+
+/**
+ * Writes the column offsets of a row (words in WS/WE, offsets in the whole
+ * text) at `base` of `cols`, relative to the line's start, anchored on the
+ * opt column; false when the line is not a row in this layout.
+ */
+function splitRow(line: string, n: number, layout: Layout, cols: Int32Array, base: number, lineStart: number): boolean {
   let i = 0;
-  let num: Word | null = null;
-  let pkts: Word | null = null;
-  let bytes: Word | null = null;
   if (layout.num) {
-    num = words[i++];
-    if (!num || !/^\d+$/.test(num.t)) return null;
+    if (i >= n || !countAt(line, WS[i], WE[i]) || line.charCodeAt(WE[i] - 1) > 57) return false;
+    cols[base + COL_NUM] = WS[i] - lineStart;
+    cols[base + COL_NUM + 1] = WE[i++] - lineStart;
   }
   if (layout.counters) {
-    pkts = words[i++];
-    bytes = words[i++];
-    if (!pkts || !bytes || !COUNT.test(pkts.t) || !COUNT.test(bytes.t)) return null;
+    if (i + 1 >= n || !countAt(line, WS[i], WE[i]) || !countAt(line, WS[i + 1], WE[i + 1])) return false;
+    cols[base + COL_PKTS] = WS[i] - lineStart;
+    cols[base + COL_PKTS + 1] = WE[i++] - lineStart;
+    cols[base + COL_BYTES] = WS[i] - lineStart;
+    cols[base + COL_BYTES + 1] = WE[i++] - lineStart;
   }
-  let target: Word | null = null;
-  let prot: Word;
-  let opt: Word | null = null;
   const rest = layout.ifaces ? 4 : 2;
+  let hasTarget: boolean;
+  let hasOpt: boolean;
   // Anchor on the opt column: the target column may be blank, and long names push later columns over.
-  if (isOpt(words[i + 2]?.t)) {
-    target = words[i];
-    prot = words[i + 1];
-    opt = words[i + 2];
-    i += 3;
-  } else if (isOpt(words[i + 1]?.t)) {
-    prot = words[i];
-    opt = words[i + 1];
-    i += 2;
-  } else if (looksProtocol(words[i + 1]?.t) && !looksProtocol(words[i]?.t) && words.length >= i + 2 + rest) {
+  if (isOptAt(line, i + 2, n)) {
+    hasTarget = true;
+    hasOpt = true;
+  } else if (isOptAt(line, i + 1, n)) {
+    hasTarget = false;
+    hasOpt = true;
+  } else if (n >= i + 2 + rest && looksProtocolAt(line, i + 1, n) && !looksProtocolAt(line, i, n)) {
     // ip6tables before 1.8.9 printed a blank opt column.
-    target = words[i];
-    prot = words[i + 1];
-    i += 2;
-  } else if (looksProtocol(words[i]?.t) && words.length >= i + 1 + rest) {
-    prot = words[i];
-    i += 1;
-  } else return null;
-  let inIface: Word | null = null;
-  let outIface: Word | null = null;
-  if (layout.ifaces) {
-    inIface = words[i++];
-    outIface = words[i++];
+    hasTarget = true;
+    hasOpt = false;
+  } else if (n >= i + 1 + rest && looksProtocolAt(line, i, n)) {
+    hasTarget = false;
+    hasOpt = false;
+  } else return false;
+  if (n < i + (hasTarget ? 1 : 0) + 1 + (hasOpt ? 1 : 0) + rest) return false;
+  if (hasTarget) {
+    cols[base + COL_TARGET] = WS[i] - lineStart;
+    cols[base + COL_TARGET + 1] = WE[i++] - lineStart;
   }
-  const source = words[i++];
-  const destination = words[i++];
-  if (!source || !destination || !prot) return null;
-  return { num, pkts, bytes, target, prot, opt, inIface, outIface, source, destination };
+  cols[base + COL_PROT] = WS[i] - lineStart;
+  cols[base + COL_PROT + 1] = WE[i++] - lineStart;
+  if (hasOpt) {
+    cols[base + COL_OPT] = WS[i] - lineStart;
+    cols[base + COL_OPT + 1] = WE[i++] - lineStart;
+  }
+  if (layout.ifaces) {
+    cols[base + COL_IN] = WS[i] - lineStart;
+    cols[base + COL_IN + 1] = WE[i++] - lineStart;
+    cols[base + COL_OUT] = WS[i] - lineStart;
+    cols[base + COL_OUT + 1] = WE[i++] - lineStart;
+  }
+  cols[base + COL_SOURCE] = WS[i] - lineStart;
+  cols[base + COL_SOURCE + 1] = WE[i++] - lineStart;
+  cols[base + COL_DESTINATION] = WS[i] - lineStart;
+  cols[base + COL_DESTINATION + 1] = WE[i] - lineStart;
+  return true;
 }
 
 /**
@@ -153,7 +185,6 @@ function splitRow(words: Word[], layout: Layout): Row | null {
  * between) are reported as information and skipped. Never throws.
  */
 export function parseListing(text: string): Ruleset {
-  const lines = text.split('\n');
   const problems: Problem[] = [];
   const blocks: Block[] = [];
   let family: Family | null = null;
@@ -161,124 +192,161 @@ export function parseListing(text: string): Ruleset {
   let block: Block | null = null;
   let chain: Chain | null = null;
   let layout: Layout | null = null;
+  const pool = new ColumnPool();
 
   const openBlock = (hint: string | null, nameSpan: Span | null, line: number): Block => {
     const table: Table = {
       name: hint ?? 'filter', nameSpan, span: lineSpan(line, 0, 0), chains: [], chainsByName: new Map(), commitSpan: null,
       tableSource: hint ? 'command' : 'default',
     };
-    const b: Block = { table, hint, maxHook: -1, builtins: [], firstHeader: null, lastLine: line };
+    const b: Block = { table, hint, maxHook: -1, builtins: [], firstHeader: null, lastLine: line, lastEnd: 0 };
     blocks.push(b);
     return b;
   };
 
   const unrecognized = (ln: number, raw: string, message: string) => {
     const start = raw.length - raw.trimStart().length;
-    problems.push({ span: lineSpan(ln, start, raw.trimEnd().length), severity: 'information', code: 'unrecognized-line', message });
+    problems.push({ span: lineSpan(ln, start, raw.length), severity: 'information', code: 'unrecognized-line', message });
   };
 
-  for (let ln = 0; ln < lines.length; ln++) {
-    let raw = lines[ln];
-    if (raw.endsWith('\r')) raw = raw.slice(0, -1);
-    const trimmedEnd = raw.trimEnd().length;
-    if (trimmedEnd === 0) continue;
+  // A chain's span runs to its last header or row line; set once the chain is complete.
+  let chainEnd = -1;
+  let chainEndCol = 0;
+  const closeChain = () => {
+    if (chain && chainEnd >= 0) chain.span = { line: chain.span.line, start: 0, endLine: chainEnd, end: chainEndCol };
+    chainEnd = -1;
+  };
 
-    if (raw.startsWith('Chain ')) {
-      const h = CHAIN_HEADER.exec(raw);
-      if (h) {
-        const name = h[1];
-        const hasPolicy = h[2] !== undefined;
-        const hook = hasPolicy ? HOOK_ORDER[name] ?? -1 : -1;
-        if (
-          !block || block.table.chainsByName.has(name) ||
-          (block.hint === null && hook >= 0 && hook <= block.maxHook)
-        ) {
-          block = openBlock(null, null, ln);
+  // Lines are read in place in the text: rows are most of a listing and need no string of their own.
+  const length = text.length;
+  let ln = -1;
+  for (let pos = 0; pos <= length; ) {
+    ln++;
+    let nl = text.indexOf('\n', pos);
+    if (nl < 0) nl = length;
+    const lineStart = pos;
+    pos = nl + 1;
+    let contentEnd = nl;
+    while (contentEnd > lineStart) {
+      const c = text.charCodeAt(contentEnd - 1);
+      if (c !== 32 && c !== 9 && c !== 13) break;
+      contentEnd--;
+    }
+    if (contentEnd === lineStart) continue;
+    let firstAbs = lineStart;
+    while (text.charCodeAt(firstAbs) === 32 || text.charCodeAt(firstAbs) === 9) firstAbs++;
+    const c0 = text.charCodeAt(firstAbs);
+    const first = firstAbs - lineStart;
+    const end = contentEnd - lineStart;
+
+    // Rows of -v and --line-numbers listings start with a digit: skip the other checks for them.
+    let raw: string | null = null;
+    if (c0 < 48 || c0 > 57) {
+      raw = text.slice(lineStart, contentEnd);
+      if (first === 0 && raw.startsWith('Chain ')) {
+        const h = CHAIN_HEADER.exec(raw);
+        if (h) {
+          closeChain();
+          const name = h[1];
+          const hasPolicy = h[2] !== undefined;
+          const hook = hasPolicy ? HOOK_ORDER[name] ?? -1 : -1;
+          if (
+            !block || block.table.chainsByName.has(name) ||
+            (block.hint === null && hook >= 0 && hook <= block.maxHook)
+          ) {
+            block = openBlock(null, null, ln);
+          }
+          const declSpan = lineSpan(ln, 0, end);
+          const c = newChain(name, block.table.name, hasPolicy, declSpan);
+          c.declSpan = declSpan;
+          c.nameSpan = lineSpan(ln, 6, 6 + name.length);
+          if (hasPolicy) {
+            c.policy = h[2];
+            const at = raw.indexOf('(policy ') + 8;
+            c.policySpan = lineSpan(ln, at, at + h[2].length);
+            if (h[3] !== undefined && h[4] !== undefined) c.counters = counters(`${h[3]} ${h[4]}`, 0, h[3].length, h[3].length + 1, h[3].length + 1 + h[4].length);
+            if (ALL_BUILTIN_CHAIN_NAMES.has(name)) block.builtins.push(name);
+            if (hook > block.maxHook) block.maxHook = hook;
+          } else {
+            c.listedReferences = Number(h[5]);
+          }
+          block.table.chains.push(c);
+          block.table.chainsByName.set(name, c);
+          if (!block.firstHeader) block.firstHeader = c.nameSpan;
+          block.lastLine = ln;
+          block.lastEnd = end;
+          chain = c;
+          continue;
         }
-        const declSpan = lineSpan(ln, 0, trimmedEnd);
-        const c = newChain(name, block.table.name, hasPolicy, declSpan);
-        c.declSpan = declSpan;
-        c.nameSpan = lineSpan(ln, 6, 6 + name.length);
-        if (hasPolicy) {
-          c.policy = h[2];
-          const at = raw.indexOf('(policy ') + 8;
-          c.policySpan = lineSpan(ln, at, at + h[2].length);
-          if (h[3] !== undefined && h[4] !== undefined) c.counters = counters(h[3], h[4]);
-          if (ALL_BUILTIN_CHAIN_NAMES.has(name)) block.builtins.push(name);
-          if (hook > block.maxHook) block.maxHook = hook;
-        } else {
-          c.listedReferences = Number(h[5]);
+      }
+
+      const col = raw.includes('target') ? COLUMN_HEADER.exec(raw) : null;
+      if (col) {
+        layout = { num: col[1] !== undefined, counters: col[2] !== undefined, ifaces: col[3] !== undefined };
+        if (chain && block) {
+          chainEnd = ln;
+          chainEndCol = end;
+          block.lastLine = ln;
+          block.lastEnd = end;
         }
-        block.table.chains.push(c);
-        block.table.chainsByName.set(name, c);
-        if (!block.firstHeader) block.firstHeader = c.nameSpan;
-        block.lastLine = ln;
-        chain = c;
+        continue;
+      }
+
+      const prompt = raw.includes('tables') ? PROMPT.exec(raw) : null;
+      if (prompt) {
+        closeChain();
+        if (prompt[1].startsWith('ip6')) family = family ?? 'ipv6';
+        else family = family ?? 'ipv4';
+        const args = prompt[2];
+        const named = tableFromCommand(args);
+        let nameSpan: Span | null = null;
+        if (named) {
+          const argsStart = raw.length - args.length;
+          const m = /(?:^|\s)(?:-t\s*|--table[=\s]\s*)(\w+)/.exec(args);
+          if (m) {
+            const at = argsStart + m.index + m[0].length - m[1].length;
+            nameSpan = lineSpan(ln, at, at + m[1].length);
+          }
+        }
+        block = openBlock(named ?? 'filter', nameSpan, ln);
+        chain = null;
         continue;
       }
     }
 
-    const col = raw.includes('target') ? COLUMN_HEADER.exec(raw) : null;
-    if (col) {
-      layout = { num: col[1] !== undefined, counters: col[2] !== undefined, ifaces: col[3] !== undefined };
-      if (chain) {
-        chain.span = { line: chain.span.line, start: 0, endLine: ln, end: trimmedEnd };
-        if (block) block.lastLine = ln;
-      }
-      continue;
-    }
-
-    const prompt = raw.includes('tables') ? PROMPT.exec(raw) : null;
-    if (prompt) {
-      if (prompt[1].startsWith('ip6')) family = family ?? 'ipv6';
-      else family = family ?? 'ipv4';
-      const args = prompt[2];
-      const named = tableFromCommand(args);
-      let nameSpan: Span | null = null;
-      if (named) {
-        const argsStart = raw.length - args.length;
-        const m = /(?:^|\s)(?:-t\s*|--table[=\s]\s*)(\w+)/.exec(args);
-        if (m) {
-          const at = argsStart + m.index + m[0].length - m[1].length;
-          nameSpan = lineSpan(ln, at, at + m[1].length);
-        }
-      }
-      block = openBlock(named ?? 'filter', nameSpan, ln);
-      chain = null;
-      continue;
-    }
-
     if (!chain || !block) {
-      unrecognized(ln, raw, 'This line is not part of an iptables listing (no `Chain …` header above it); it is skipped.');
+      unrecognized(ln, raw ?? text.slice(lineStart, contentEnd), 'This line is not part of an iptables listing (no `Chain …` header above it); it is skipped.');
       continue;
     }
 
-    const words = leadingWords(raw, 12);
-    let row: Row | null = null;
-    if (layout) row = splitRow(words, layout);
+    const n = scanWords(text, firstAbs, contentEnd, 12);
+    const base = pool.reserve();
+    const chunk = pool.chunk;
+    let ok = false;
+    if (layout) ok = splitRow(text, n, layout, chunk, base, lineStart);
     else {
       for (const guess of GUESSES) {
-        row = splitRow(words, guess);
-        if (row) {
+        if (splitRow(text, n, guess, chunk, base, lineStart)) {
           layout = guess;
+          ok = true;
           break;
         }
+        chunk.fill(-1, base, base + COL_SIZE);
       }
     }
-    if (!row) {
-      unrecognized(ln, raw, 'This line is not a rule row of the listing; it is skipped.');
+    if (!ok) {
+      unrecognized(ln, raw ?? text.slice(lineStart, contentEnd), 'This line is not a rule row of the listing; it is skipped.');
       continue;
     }
-
-    if (!sawIpv6Address && (row.source.t.includes(':') || row.destination.t.includes(':'))) sawIpv6Address = true;
-    const rule = new ListingRule(
-      block.table.name, chain.name, lineSpan(ln, words[0].s, trimmedEnd),
-      row.pkts && row.bytes ? counters(row.pkts.t, row.bytes.t) : null, raw, row,
-    );
-    chain.rules.push(rule);
-    chain.span = { line: chain.span.line, start: 0, endLine: ln, end: trimmedEnd };
+    pool.commit();
+    if (!sawIpv6Address && text.lastIndexOf(':', lineStart + chunk[base + COL_DESTINATION + 1]) >= lineStart + chunk[base + COL_SOURCE]) sawIpv6Address = true;
+    chain.rules.push(new ListingRule(block.table.name, chain.name, lineSpan(ln, first, end), text, lineStart, chunk, base));
+    chainEnd = ln;
+    chainEndCol = end;
     block.lastLine = ln;
+    block.lastEnd = end;
   }
+  closeChain();
 
   // Name each table, then join runs of one table printed chain by chain.
   const tables: Table[] = [];
@@ -300,7 +368,7 @@ export function parseListing(text: string): Ruleset {
       }
     }
     const first = t.nameSpan?.line ?? t.span.line;
-    t.span = { line: Math.min(first, t.chains[0].span.line), start: 0, endLine: b.lastLine, end: (lines[b.lastLine] ?? '').replace(/\s+$/, '').length };
+    t.span = { line: Math.min(first, t.chains[0].span.line), start: 0, endLine: b.lastLine, end: b.lastEnd };
     const prev = tables[tables.length - 1];
     if (prev && prev.name === t.name && !t.chains.some((c) => prev.chainsByName.has(c.name))) {
       for (const c of t.chains) {
@@ -321,6 +389,6 @@ export function parseListing(text: string): Ruleset {
     finishTable(t, false);
   }
   return {
-    family: family ?? (sawIpv6Address ? 'ipv6' : 'ipv4'), format: 'listing', tables, problems, lineCount: lines.length,
+    family: family ?? (sawIpv6Address ? 'ipv6' : 'ipv4'), format: 'listing', tables, problems, lineCount: ln + 1,
   };
 }

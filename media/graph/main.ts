@@ -49,6 +49,8 @@ function measurer(): { width(text: string, cls: string): number; done(): void } 
 }
 
 const LINE = 16;
+/** The smallest initial zoom: below it chain names are unreadable, so the view pans instead. */
+const MIN_SCALE = 0.7;
 const PAD_X = 10;
 const PAD_Y = 8;
 
@@ -91,7 +93,21 @@ function draw(graph: GraphResult, title: string): void {
   const size = g.graph();
   const svg = el('svg', { class: 'graph', role: 'img', 'aria-label': summary.textContent ?? '' });
   svgRoot = svg;
-  view = { x: 0, y: 0, w: Math.max(size.width ?? 100, 100), h: Math.max(size.height ?? 100, 100) };
+  canvas.appendChild(svg);
+  // Fit the whole graph when it can be read that way; otherwise keep text readable
+  // (scale at least MIN_SCALE) and start on the centre chain.
+  const gw = Math.max(size.width ?? 100, 100);
+  const gh = Math.max(size.height ?? 100, 100);
+  const cw = svg.clientWidth || canvas.clientWidth || gw;
+  const ch = svg.clientHeight || canvas.clientHeight || gh;
+  const scale = Math.min(1, Math.max(MIN_SCALE, Math.min(cw / gw, ch / gh)));
+  const w = cw / scale;
+  const h = ch / scale;
+  const centre = graph.nodes.find((n) => n.centre);
+  const focus = centre ? g.node(centre.id) : { x: gw / 2, y: gh / 2 };
+  const x = w >= gw ? (gw - w) / 2 : Math.min(Math.max(focus.x - w / 2, 0), gw - w);
+  const y = h >= gh ? (gh - h) / 2 : Math.min(Math.max(focus.y - h / 2, 0), gh - h);
+  view = { x, y, w, h };
   applyView();
   const defs = el('defs', {}, svg);
   for (const kind of ['jump', 'goto']) {
@@ -132,7 +148,6 @@ function draw(graph: GraphResult, title: string): void {
       });
     }
   }
-  canvas.appendChild(svg);
 }
 
 // Pan with the mouse, zoom with the wheel, both by moving the viewBox.

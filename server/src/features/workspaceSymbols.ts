@@ -16,10 +16,10 @@ import { toRange } from './convert';
 /** The language of a file by its name, as the extension's manifest claims them; null for other files. */
 export function dumpLanguageOf(path: string): string | null {
   const name = basename(path);
-  if (/\.nvL$/i.test(name)) return LISTING_LANGUAGE_ID;
-  if (['rules.v4', 'rules.v6', 'iptables.rules', 'ip6tables.rules'].includes(name)) return SAVE_LANGUAGE_ID;
+  if (/\.nvL$/i.test(name) || /\.ip6?tables-listing$/.test(name)) return LISTING_LANGUAGE_ID;
+  if (['rules.v4', 'rules.v6', 'iptables.rules', 'ip6tables.rules', 'iptables.up.rules', 'ip6tables.up.rules'].includes(name)) return SAVE_LANGUAGE_ID;
   if (/\.(?:ip6?tables|ip6?tables-save)$/.test(name)) return SAVE_LANGUAGE_ID;
-  if (/[\\/]sysconfig[\\/]ip6?tables$/.test(path)) return SAVE_LANGUAGE_ID;
+  if (/[\\/]sysconfig[\\/]ip6?tables(?:\.save)?$/.test(path)) return SAVE_LANGUAGE_ID;
   return null;
 }
 

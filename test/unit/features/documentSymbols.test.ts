@@ -85,7 +85,9 @@ test('workspace symbols: file names of both languages', () => {
   const cases: [string, string | null][] = [
     ['/etc/iptables/rules.v4', 'iptables-save'], ['/etc/iptables/rules.v6', 'iptables-save'],
     ['/x/fw.iptables', 'iptables-save'], ['/x/fw.ip6tables-save', 'iptables-save'], ['/x/nat.nvL', 'iptables-listing'],
-    ['/etc/sysconfig/iptables', 'iptables-save'], ['/x/udev.rules', null], ['/x/notes.txt', null],
+    ['/etc/sysconfig/iptables', 'iptables-save'], ['/etc/sysconfig/ip6tables.save', 'iptables-save'],
+    ['/etc/iptables.up.rules', 'iptables-save'], ['/x/nat.iptables-listing', 'iptables-listing'],
+    ['/x/udev.rules', null], ['/x/notes.txt', null], ['/x/iptables', null],
   ];
   for (const [p, lang] of cases) assert.equal(dumpLanguageOf(p), lang, p);
   assert.ok(matchesQuery('KUBE-SVC-7RUAH544RSSBQYKK', 'svc7ru'));

@@ -10,7 +10,7 @@ import {
   CompletionItemKind, MarkupKind, type CompletionItem, type Range,
 } from 'vscode-languageserver';
 import type { Analysis } from '../model/analysis';
-import { BUILTIN_CHAINS, isBuiltinChain } from '../model/types';
+import { BUILTIN_CHAINS, isBuiltinChain, type Table } from '../model/types';
 import {
   allowedInHook, allowedInTable, findMatch, findOption, findTarget, MATCHES, TABLES, TARGETS, valuesFor,
   type ExtensionInfo, type OptionInfo,
@@ -78,6 +78,27 @@ function tableNameAt(analysis: Analysis, lines: string[], line: number): string 
     if (m) return m[1];
   }
   return undefined;
+}
+
+/** The built-in chains from which a chain can be reached by jumps and gotos (itself, if built-in). */
+function hooksReaching(analysis: Analysis, table: Table | undefined, tableName: string, chain: string): string[] {
+  if (isBuiltinChain(tableName, chain)) return [chain];
+  if (!table) return [];
+  const graph = analysis.graphOf(table);
+  const seen = new Set<string>([chain]);
+  const queue = [chain];
+  const hooks: string[] = [];
+  while (queue.length) {
+    const name = queue.pop()!;
+    for (const e of graph?.incoming.get(name) ?? []) {
+      const from = e.from.name;
+      if (seen.has(from)) continue;
+      seen.add(from);
+      if (isBuiltinChain(tableName, from)) hooks.push(from);
+      else queue.push(from);
+    }
+  }
+  return hooks;
 }
 
 const linesCache = new WeakMap<Analysis, string[]>();
@@ -152,10 +173,11 @@ export function completion(analysis: Analysis, line: number, character: number):
       });
     }
     if (!isGoto) {
-      const hook = ruleChain && isBuiltinChain(tableName, ruleChain) ? ruleChain : undefined;
+      // The kernel checks a target against every hook that can reach the rule's chain.
+      const hooks = ruleChain ? hooksReaching(analysis, table, tableName, ruleChain) : [];
       for (const t of TARGETS) {
         if (!allowedInTable(t, tableName)) continue;
-        if (hook && !allowedInHook(t, hook)) continue;
+        if (hooks.some((h) => !allowedInHook(t, h))) continue;
         if (t.families && !t.families.includes(family)) continue;
         items.push({
           label: t.name, kind: CompletionItemKind.Function,

@@ -54,7 +54,7 @@ export function findHook(name: string): HookInfo | undefined {
 export function findOption(info: ExtensionInfo, optionName: string): OptionInfo | undefined {
   const exact = info.options.find((o) => o.name === optionName || o.aliases?.includes(optionName));
   if (exact) return exact;
-  if (optionName.length < 2) return undefined;
+  if (optionName.length < 3) return undefined;
   const prefixed = info.options.filter((o) => o.name.startsWith(optionName) || o.aliases?.some((a) => a.startsWith(optionName)));
   return prefixed.length === 1 ? prefixed[0] : undefined;
 }

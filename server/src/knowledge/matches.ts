@@ -405,7 +405,7 @@ const RATE_AND_SETS: MatchInfo[] = [
     one('weekdays', 'day[,…]', 'Only on these weekdays (Mon…Sun or 1…7).', { ...NEG, list: true, ...docsOf(WEEKDAYS) }),
     one('monthdays', 'day[,…]', 'Only on these days of the month (1…31).', { ...NEG, list: true }),
     flag('contiguous', 'A timestop before timestart means the next day.'),
-    flag('kerneltz', 'Uses the kernel\'s time zone instead of UTC.'),
+    flag('kerneltz', 'Uses the kernel\'s time zone instead of UTC.', { aliases: ['localtz'] }),
     flag('utc', 'Uses UTC (the default).'),
   ]),
 ];

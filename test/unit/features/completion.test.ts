@@ -30,6 +30,14 @@ test('after -j: the table\'s user chains and the targets legal in this table and
   assert.ok(inFilter.includes('REJECT') && inFilter.includes('MYCHAIN') && !inFilter.includes('DNAT'));
 });
 
+test('after -j in a user chain: targets legal in every built-in chain that reaches it', () => {
+  const text = (rule: string) => `*nat\n:PREROUTING ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n:SVC - [0:0]\n:ORPHAN - [0:0]\n-A PREROUTING -j SVC\n${rule}\nCOMMIT\n`;
+  const reached = complete(text('-A SVC -j $0')).labels;
+  assert.ok(reached.includes('DNAT') && !reached.includes('MASQUERADE'), 'SVC is reached from PREROUTING only');
+  const orphan = complete(text('-A ORPHAN -j $0')).labels;
+  assert.ok(orphan.includes('DNAT') && orphan.includes('MASQUERADE'), 'nothing reaches ORPHAN, so nothing is ruled out');
+});
+
 test('after -g: chains only', () => {
   assert.deepEqual(complete(filter('-A INPUT -g $0')).labels, ['MYCHAIN']);
 });

@@ -274,14 +274,61 @@ export function parseMonitor(text: string): KernelPacket[] {
   return order;
 }
 
-/** `xtables-monitor --trace` running in a namespace; `take()` returns what it printed since the last call. */
+const stripCounter = (t: string) => t.replace(/\bcounter packets \d+ bytes \d+ ?/g, '').trim();
+
+/**
+ * Reads `nft monitor trace` output into packets. Used for IPv6, where
+ * xtables-monitor 1.8.9 exits on the first rule with a port match it tries to
+ * print ("unsupported layer 4 protocol value"). Rule texts are nft's, without
+ * counters, to be found in `nft list table` of the same table.
+ */
+export function parseNftMonitor(text: string): KernelPacket[] {
+  const byId = new Map<string, KernelPacket>();
+  const order: KernelPacket[] = [];
+  for (const line of text.split('\n')) {
+    const m = /^trace id (\S+) (\S+) (\S+) (\S+) (packet|rule|policy|verdict) ?(.*)$/.exec(line);
+    if (!m) continue;
+    const id = `${m[2]}:${m[1]}`;
+    let p = byId.get(id);
+    if (!p) {
+      p = { id, headers: [], steps: [] };
+      byId.set(id, p);
+      order.push(p);
+    }
+    const [, , , table, chain, kind, rest] = m;
+    if (kind === 'packet') p.headers.push(rest);
+    else if (kind === 'policy') p.steps.push({ table, chain, kind: 'policy', verdict: rest.trim().toUpperCase(), text: '' });
+    else if (kind === 'rule') {
+      const v = /^(.*) \(verdict ([^)]*)\)$/.exec(rest);
+      if (!v) continue;
+      const [word, target] = v[2].split(' ');
+      const verdict = word === 'jump' ? `JUMP:${target}` : word === 'goto' ? `GOTO:${target}` : word.toUpperCase();
+      p.steps.push({ table, chain, kind: 'rule', verdict, text: stripCounter(v[1]) });
+    }
+  }
+  return order;
+}
+
+/** Rule texts per `table:chain` from `nft list table` output, in order, without counters. */
+export function nftPositions(listing: string, table: string, into: Map<string, string[]>): void {
+  let chain: string | null = null;
+  for (const raw of listing.split('\n')) {
+    const line = raw.trim();
+    const c = /^chain (\S+) \{/.exec(line);
+    if (c) { chain = c[1]; into.set(`${table}:${chain}`, []); continue; }
+    if (!chain || !line || line === '}' || /^type \S+ hook /.test(line)) continue;
+    into.get(`${table}:${chain}`)!.push(stripCounter(line.replace(/ # handle \d+$/, '')));
+  }
+}
+
+/** A trace monitor running in a namespace (`xtables-monitor --trace`, or `nft monitor trace`). */
 export class Monitor {
   private proc: ChildProcessWithoutNullStreams;
   private out = '';
   private taken = 0;
 
-  constructor(ns: string) {
-    this.proc = spawn('ip', ['netns', 'exec', ns, 'stdbuf', '-oL', 'xtables-monitor', '--trace']);
+  constructor(ns: string, readonly kind: 'xtables' | 'nft' = 'xtables') {
+    this.proc = spawn('ip', ['netns', 'exec', ns, 'stdbuf', '-oL', ...(kind === 'nft' ? ['nft', 'monitor', 'trace'] : ['xtables-monitor', '--trace'])]);
     this.proc.stdout.setEncoding('utf8');
     this.proc.stdout.on('data', (d: string) => { this.out += d; });
     this.proc.stderr.resume();
@@ -304,6 +351,21 @@ export class Monitor {
       }
       const now = Date.now();
       if ((last > this.taken && now - lastChange >= quietMs) || now - startedAt >= maxMs) break;
+    }
+    const text = this.out.slice(this.taken);
+    this.taken = this.out.length;
+    return text;
+  }
+
+  /**
+   * Waits until the new text satisfies `done` (at most `maxMs`), then returns
+   * it. The monitor can lag behind the kernel, so callers wait for a marker
+   * (a sentinel packet's trace) rather than for quiet.
+   */
+  async until(done: (text: string) => boolean, maxMs = 5000): Promise<string> {
+    const startedAt = Date.now();
+    while (!done(this.out.slice(this.taken)) && Date.now() - startedAt < maxMs) {
+      await new Promise((r) => setTimeout(r, 10));
     }
     const text = this.out.slice(this.taken);
     this.taken = this.out.length;

@@ -159,6 +159,14 @@ export function registerGraphView(context: vscode.ExtensionContext, client: Lang
     }, null, context.subscriptions);
   };
 
+  // Keep the picture true to the text: redraw shortly after the dump is edited.
+  let pendingRefresh: ReturnType<typeof setTimeout> | undefined;
+  context.subscriptions.push(vscode.workspace.onDidChangeTextDocument((e) => {
+    if (!view || e.document.uri.toString() !== view.uri.toString() || e.contentChanges.length === 0) return;
+    clearTimeout(pendingRefresh);
+    pendingRefresh = setTimeout(() => void refresh(), 500);
+  }));
+
   context.subscriptions.push(vscode.commands.registerCommand(SHOW_CHAIN_GRAPH_COMMAND, async () => {
     const editor = vscode.window.activeTextEditor;
     if (!editor || !(LANGUAGE_IDS as readonly string[]).includes(editor.document.languageId)) {

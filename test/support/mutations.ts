@@ -360,6 +360,13 @@ const MUTATIONS: Record<string, Mutation> = {
       ['nat', '-A PREROUTING -p tcp -j DNAT --to-destination 10.1.2.3:80'],
       ['mangle', '-A FORWARD -j TCPMSS --clamp-mss-to-pmtu'],
       ['mangle', '-A FORWARD -p tcp --tcp-flags SYN,RST SYN -j TCPMSS --clamp-mss-to-pmtu'],
+      ['filter', '-A INPUT -m tcp --dport 22 -j ACCEPT'],
+      ['filter', '-A INPUT -p udp -m tcp --dport 22 -j ACCEPT'],
+      ['filter', '-A INPUT -m multiport --dports 1,2 -j ACCEPT'],
+      ['filter', '-A INPUT -p 6 -m multiport --dports 1,2 -j ACCEPT'],
+      ['filter', '-A INPUT -m esp --espspi 1 -j ACCEPT'],
+      ['filter', '-A INPUT -m tcpmss --mss 1:500 -j DROP'],
+      ['filter', '-A INPUT -p tcp -m tcpmss --mss 1:500 -j DROP'],
     ];
     const [table, rule] = pick(rng, options)!;
     const b = blockWith(lines, rng, [table]);
@@ -382,6 +389,12 @@ const MUTATIONS: Record<string, Mutation> = {
     const b = blockWith(lines, rng, ['filter']);
     if (!b || !b.builtins.includes('INPUT')) return null;
     return addToBlock(lines, b, [], ['-A INPUT -p tcp --dport 81 -m comment --comment "never closed -j ACCEPT']);
+  },
+  'bad-negation': (lines, rng) => {
+    const b = pick(rng, blocks(lines).filter((x) => x.builtins.length));
+    if (!b) return null;
+    const rule = pick(rng, ['-m limit ! --limit 10/s -j DROP', '! -m tcp -j ACCEPT', '-j ACCEPT !', '-p tcp ! --syn -j ACCEPT', '-m conntrack ! --ctstate NEW -j ACCEPT', '-p tcp -m tcp ! --dport 22 -j DROP', '-m comment ! --comment x -j ACCEPT', '-m mark ! --mark 0x1 -j ACCEPT', '-m statistic --mode random ! --probability 0.5 -j ACCEPT']);
+    return addToBlock(lines, b, [], [`-A ${b.builtins[0]} ${rule}`]);
   },
   'bad-insert-index': (lines, rng) => {
     const b = pick(rng, blocks(lines).filter((x) => x.builtins.length));

@@ -8,6 +8,7 @@ import { compareSpans } from '../model/span';
 import type { Problem } from '../model/types';
 import { checkAmbiguousTable } from './ambiguousTable';
 import { checkBadArgument } from './badArgument';
+import { checkBadNegation } from './badNegation';
 import { checkBadValue } from './badValue';
 import { checkBuiltinChainWrongTable } from './builtinChainWrongTable';
 import { checkChainNameTooLong } from './chainNameTooLong';
@@ -46,6 +47,7 @@ export const CHECKS: readonly Check[] = [
   checkBadArgument, checkHostnameLookup, checkChainNameTooLong, checkBuiltinChainWrongTable, checkUnreferencedChain,
   checkUnreachableRule, checkShadowedRule, checkEmptyChainJump, checkReturnInBuiltin, checkLegacyOnly, checkNftOnly,
   checkAmbiguousTable, checkExternalObject, checkUnknownService, checkMissingProtocol, checkDuplicateOption,
+  checkBadNegation,
 ];
 
 /** Applies `disable` and `severity` settings to a list of problems. */

@@ -23,10 +23,39 @@ export function missingProtocol(span: Span, what: string, needs: string, phase: 
   };
 }
 
+/** Protocol numbers by name, so `-p 6` counts as `-p tcp`. */
+const NUMBERS: Record<string, string> = { '6': 'tcp', '17': 'udp', '136': 'udplite', '1': 'icmp', '58': 'ipv6-icmp', '132': 'sctp', '33': 'dccp', '50': 'esp', '51': 'ah', '135': 'mh' };
+
+/**
+ * Matches that refuse a rule without their protocol, and when: iptables itself
+ * says "TCP match requires '-p tcp'" while reading the line; for the others the
+ * kernel refuses the rule.
+ */
+const MATCH_PROTOCOLS: Record<string, { protocols: string[]; phase: KernelPhase }> = {
+  tcp: { protocols: ['tcp'], phase: 'parse' },
+  udp: { protocols: ['udp'], phase: 'parse' },
+  udplite: { protocols: ['udplite'], phase: 'parse' },
+  sctp: { protocols: ['sctp'], phase: 'parse' },
+  dccp: { protocols: ['dccp'], phase: 'parse' },
+  icmp: { protocols: ['icmp'], phase: 'parse' },
+  icmp6: { protocols: ['ipv6-icmp', 'icmpv6', 'icmp6'], phase: 'parse' },
+  multiport: { protocols: ['tcp', 'udp', 'udplite', 'sctp', 'dccp'], phase: 'parse' },
+  tcpmss: { protocols: ['tcp'], phase: 'kernel' },
+  esp: { protocols: ['esp'], phase: 'kernel' },
+  ah: { protocols: ['ah'], phase: 'kernel' },
+};
+
 export function checkMissingProtocol(analysis: Analysis): Problem[] {
   if (analysis.ruleset.format !== 'save') return [];
   const out: Problem[] = [];
   for (const { rule } of allRules(analysis)) {
+    const given = ruleProtocol(rule);
+    const named = given ? NUMBERS[given] ?? given : null;
+    for (const m of rule.matches) {
+      const need = MATCH_PROTOCOLS[m.module];
+      if (!need || m.implicit || (named && need.protocols.includes(named))) continue;
+      out.push(missingProtocol(m.moduleSpan ?? m.span, `Match ${m.module}`, need.protocols.length > 1 ? `-p ${need.protocols.slice(0, -1).join(', ')} or ${need.protocols[need.protocols.length - 1]}` : `-p ${need.protocols[0]}`, need.phase));
+    }
     const t = rule.target;
     if (!t || t.kind === 'jump' || t.kind === 'goto') continue;
     const proto = ruleProtocol(rule);

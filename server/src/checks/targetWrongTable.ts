@@ -1,5 +1,5 @@
 import type { Analysis } from '../model/analysis';
-import type { Problem, Table } from '../model/types';
+import type { Problem, Rule, Table } from '../model/types';
 import { restrictedExtensions, type Restricted } from './restricted';
 import { allRules } from './rules';
 
@@ -14,10 +14,20 @@ export function targetWrongTable(ext: Restricted, table: Table): Problem {
   };
 }
 
+/** `-j DROP` in nat: iptables itself refuses it ("the nat table is not intended for filtering"). */
+export function dropInNat(rule: Rule): Problem {
+  return {
+    span: rule.target!.nameSpan, severity: 'error', code: TARGET_WRONG_TABLE,
+    message: 'DROP cannot be used in the nat table, which is not meant for filtering: iptables refuses the rule. Drop in filter (or raw/mangle) instead.',
+    data: { phase: 'parse' },
+  };
+}
+
 export function checkTargetWrongTable(analysis: Analysis): Problem[] {
   if (analysis.ruleset.format !== 'save') return [];
   const out: Problem[] = [];
   for (const { table, rule } of allRules(analysis)) {
+    if (table.name === 'nat' && rule.target?.kind === 'drop') out.push(dropInNat(rule));
     for (const ext of restrictedExtensions(rule, analysis.ruleset.family)) {
       if (ext.info.tables && !ext.info.tables.includes(table.name)) out.push(targetWrongTable(ext, table));
     }

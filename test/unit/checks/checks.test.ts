@@ -84,6 +84,13 @@ const CASES: Case[] = [
   { name: 'host name looked up at load time', text: F('-A INPUT -s example.com -j ACCEPT\n'), code: 'hostname-lookup', severity: 'warning', covers: 'example.com' },
   { name: 'ipset that must exist', text: F('-A INPUT -m set --match-set blocked src -j DROP\n'), code: 'external-object', severity: 'warning', covers: 'blocked src' },
   { name: 'unterminated quote is accepted', text: F('-A INPUT -m comment --comment "open -j ACCEPT\n'), code: 'unterminated-quote', severity: 'warning', covers: '"open -j ACCEPT' },
+  { name: 'tcp-reset without -p tcp', text: F('-A INPUT -p udp -j REJECT --reject-with tcp-reset\n'), code: 'missing-protocol', severity: 'error', covers: '--reject-with tcp-reset' },
+  { name: 'NAT port without a protocol', text: N('-A PREROUTING -j DNAT --to-destination 10.0.0.1:80\n'), code: 'missing-protocol', severity: 'error', covers: '--to-destination 10.0.0.1:80' },
+  { name: '-m tcp without -p tcp', text: F('-A INPUT -m tcp --dport 22 -j ACCEPT\n'), code: 'missing-protocol', severity: 'error', covers: 'tcp' },
+  { name: 'the same option twice', text: F('-A INPUT -p tcp --dport 22 -m conntrack --ctstate NEW --dport 23 -j ACCEPT\n'), code: 'duplicate-option', severity: 'error', covers: '--dport', says: 'twice' },
+  { name: 'an option that cannot be negated', text: F('-A INPUT -m limit ! --limit 10/s -j DROP\n'), code: 'bad-negation', severity: 'error', covers: '! --limit 10/s' },
+  { name: 'DROP in nat', text: N('-A PREROUTING -j DROP\n'), code: 'target-wrong-table', severity: 'error', covers: 'DROP' },
+  { name: 'a service name the machine must know', text: F('-A INPUT -p tcp --dport webadmin -j ACCEPT\n'), code: 'unknown-service', severity: 'warning', covers: 'webadmin' },
   { name: 'listing jumps to a chain it does not show', languageId: 'iptables-listing', text: 'Chain INPUT (policy ACCEPT)\ntarget     prot opt source               destination\nKUBE-FW    all  --  0.0.0.0/0            0.0.0.0/0\n', code: 'truncated-listing', severity: 'warning', covers: 'KUBE-FW' },
 ];
 
@@ -100,6 +107,8 @@ for (const c of CASES) {
 }
 
 test('a dump the kernel loads gets no error', () => {
+  const filter = F('-A INPUT -p tcp --dport ssh -j ACCEPT\n-A INPUT -p tcp ! --syn -m multiport --dports 80,443 -j ACCEPT\n-A INPUT -p tcp -j REJECT --reject-with tcp-reset\n');
+  assert.deepEqual(runChecks(Analysis.of(filter, 'iptables-save')).filter((p) => p.severity === 'error').map((p) => p.code), []);
   const text = N(':KUBE-SVC - [0:0]\n:KUBE-SEP - [0:0]\n-A PREROUTING -j KUBE-SVC\n-A OUTPUT -j KUBE-SVC\n-A KUBE-SVC -j KUBE-SEP\n-A KUBE-SEP -p tcp -j DNAT --to-destination 10.0.0.1:80\n-A POSTROUTING -m mark --mark 0x4000/0x4000 -j MASQUERADE\n');
   const errors = runChecks(Analysis.of(text, 'iptables-save')).filter((p) => p.severity === 'error');
   assert.deepEqual(errors.map((p) => p.code), []);

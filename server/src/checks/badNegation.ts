@@ -1,0 +1,27 @@
+import type { Analysis } from '../model/analysis';
+import type { Option, Problem } from '../model/types';
+import { resolveOptions } from './extensions';
+import { allRules } from './rules';
+
+export const BAD_NEGATION = 'bad-negation';
+
+/** `! --limit 10/s`: an option that cannot be negated ("option --limit cannot be inverted"). */
+export function badNegation(option: Option): Problem {
+  return {
+    span: option.span, severity: 'error', code: BAD_NEGATION,
+    message: `--${option.name} cannot be negated with "!": iptables refuses the rule.`,
+    data: { phase: 'parse' },
+  };
+}
+
+/** Options negated with `!` that iptables does not allow to be (the parser reports `!` in impossible places). */
+export function checkBadNegation(analysis: Analysis): Problem[] {
+  if (analysis.ruleset.format !== 'save') return [];
+  const out: Problem[] = [];
+  for (const { rule } of allRules(analysis)) {
+    for (const r of resolveOptions(rule, analysis.ruleset.family)) {
+      if (r.option.negated && r.optionInfo && !r.optionInfo.negatable) out.push(badNegation(r.option));
+    }
+  }
+  return out;
+}

@@ -78,7 +78,23 @@ function code(s: string): string {
 export function describeCounters(c: Counters | null): string | undefined {
   if (!c) return undefined;
   const about = c.approximate ? 'about ' : '';
-  return `${about}${formatCount(c.packets)} packet${c.packets === 1 ? '' : 's'}, ${about}${formatBytes(c.bytes)}`;
+  return `${about}${formatCount(c.packets)} packet${c.packets === 1 ? '' : 's'}, ${about}${formatBytes(c.bytes, !c.approximate)}`;
+}
+
+/** The total of some counters; null when none of them is known. */
+function sumCounters(list: (Counters | null)[]): Counters | null {
+  const known = list.filter((c): c is Counters => c !== null);
+  if (!known.length) return null;
+  return {
+    packets: known.reduce((n, c) => n + c.packets, 0),
+    bytes: known.reduce((n, c) => n + c.bytes, 0),
+    approximate: known.some((c) => c.approximate) || undefined,
+  };
+}
+
+/** Text from the dump (comments, prefixes) shown without markdown taking effect. */
+function escapeMarkdown(s: string): string {
+  return s.replace(/[\\`*_{}\[\]<>()#+\-.!|~]/g, (ch) => `\\${ch}`);
 }
 
 function ruleRef(rule: Rule): string {
@@ -149,6 +165,8 @@ function chainHover(analysis: Analysis, table: Table, chain: Chain, fromRule?: R
   lines.push('', facts(chain, graph, fromRule).join(' · '));
   const c = describeCounters(chain.counters);
   if (c && chain.builtin) lines.push('', `Reached the policy: ${c}.`);
+  const entered = sumCounters((graph?.incoming.get(chain.name) ?? []).map((e) => e.rule.counters));
+  if (entered && !chain.builtin) lines.push('', `Sent here by the jumps: ${describeCounters(entered)}.`);
   return lines.join('\n');
 }
 
@@ -201,7 +219,7 @@ function serviceLines(analysis: Analysis, svc: KubeService): string[] {
 function ruleHover(analysis: Analysis, table: Table, chain: Chain, rule: Rule): string {
   const chainExists = rule.target ? table.chainsByName.has(rule.target.name) : true;
   const lines = [`**${ruleRef(rule)}** (${table.name})`, '', ruleSentence(rule, chainExists)];
-  if (rule.comments.length) lines.push('', ...rule.comments.map((c) => `> ${c}`));
+  if (rule.comments.length) lines.push('', ...rule.comments.map((c) => `> ${escapeMarkdown(c)}`));
   const t = rule.target;
   if (t && (t.kind === 'jump' || t.kind === 'goto')) {
     const svc = kubeService(table, analysis.graphOf(table), t.name);

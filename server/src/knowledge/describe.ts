@@ -14,8 +14,8 @@ export function formatCount(n: number): string {
   return n.toLocaleString('en-US');
 }
 
-/** A byte count in human units (1 KiB = 1024 bytes, as iptables' own K/M/G use powers of 1000; we say which). */
-export function formatBytes(n: number): string {
+/** A byte count in human units (powers of 1000, as iptables' own K/M/G); the exact figure follows unless it is only an estimate. */
+export function formatBytes(n: number, exact = true): string {
   if (n < 1000) return `${n} bytes`;
   const units = ['kB', 'MB', 'GB', 'TB', 'PB'];
   let v = n;
@@ -24,7 +24,8 @@ export function formatBytes(n: number): string {
     v /= 1000;
     i++;
   }
-  return `${v < 10 ? v.toFixed(1) : Math.round(v)} ${units[i]} (${formatCount(n)} bytes)`;
+  const short = `${v < 10 ? v.toFixed(1) : Math.round(v)} ${units[i]}`;
+  return exact ? `${short} (${formatCount(n)} bytes)` : short;
 }
 
 /** A share 0…1 as a percentage with at most one decimal: 0.3333 → 33.3%, 1 → 100%. */

@@ -77,6 +77,17 @@ for (const s of SEED_CASES) {
   });
 }
 
+test('seed (listing): a user chain sums the counters of the jumps into it, rounded figures said to be approximate', () => {
+  // PREROUTING → KUBE-SERVICES: 63 packets, 8226 bytes; OUTPUT → KUBE-SERVICES: 1888 packets, 113K bytes (rounded by the listing).
+  const h = hoverAt(mark(seedListing, 'Chain KUBE-SERVICES', 'KUBE-SERVICES'), 'iptables-listing');
+  has(h.value, 'Sent here by the jumps: about 1,951 packets, about 121 kB.');
+});
+
+test('comments are shown as text, not markdown', () => {
+  const h = hoverAt('*filter\n:INPUT ACCEPT [0:0]\n$0-A INPUT -m comment --comment "*bold* `code`" -j ACCEPT\nCOMMIT\n');
+  has(h.value, '> \\*bold\\* \\`code\\`');
+});
+
 test('seed (save): MASQUERADE names the chain that sets the mark, and MARK --set-xmark 0x4000/0x4000 sets bit 0x4000', () => {
   has(hoverAt(mark(seedSave, '-j MASQUERADE', 'MASQUERADE')).value, 'the mark `KUBE-MARK-MASQ` sets');
   const h = hoverAt(mark(seedSave, '-j MARK', '--set-xmark'));

@@ -6,7 +6,6 @@
 import type { Analysis } from '../model/analysis';
 import { compareSpans } from '../model/span';
 import type { Problem } from '../model/types';
-import { checkAmbiguousTable } from './ambiguousTable';
 import { checkBadArgument } from './badArgument';
 import { checkBadNegation } from './badNegation';
 import { checkBadValue } from './badValue';
@@ -46,7 +45,7 @@ export const CHECKS: readonly Check[] = [
   checkTargetWrongTable, checkTargetWrongChain, checkUnknownMatch, checkUnknownOption, checkMissingValue, checkBadValue,
   checkBadArgument, checkHostnameLookup, checkChainNameTooLong, checkBuiltinChainWrongTable, checkUnreferencedChain,
   checkUnreachableRule, checkShadowedRule, checkEmptyChainJump, checkReturnInBuiltin, checkLegacyOnly, checkNftOnly,
-  checkAmbiguousTable, checkExternalObject, checkUnknownService, checkMissingProtocol, checkDuplicateOption,
+  checkExternalObject, checkUnknownService, checkMissingProtocol, checkDuplicateOption,
   checkBadNegation,
 ];
 

@@ -157,7 +157,7 @@ function chainHover(analysis: Analysis, table: Table, chain: Chain, fromRule?: R
     const ports = dockerPublishedPorts(table);
     if (ports.length) {
       lines.push('', 'Published ports:');
-      for (const p of ports.slice(0, 15)) lines.push(`- host ${p.hostAddress ? `${p.hostAddress} ` : ''}port ${p.hostPort}/${p.protocol} → container ${p.to}`);
+      for (const p of ports.slice(0, 15)) lines.push(`- host ${p.hostAddress ? `${p.hostAddress} ` : ''}port ${p.hostPort}/${p.protocol} → container ${p.to}${p.from ? ` (${p.from})` : ''}`);
       if (ports.length > 15) lines.push(`- … ${ports.length - 15} more`);
     }
   }
@@ -323,7 +323,7 @@ function targetSpecifics(analysis: Analysis, table: Table, rule: Rule): string[]
   }
   if (t.name === 'DNAT' && rule.chain === 'DOCKER') {
     const p = dockerPublishedPorts(table).find((x) => x.rule === rule);
-    if (p) out.push(`Docker published port: host ${p.hostAddress ? `${p.hostAddress} ` : ''}port ${p.hostPort}/${p.protocol} → container ${p.to}.`);
+    if (p) out.push(`Docker published port: host ${p.hostAddress ? `${p.hostAddress} ` : ''}port ${p.hostPort}/${p.protocol} → container ${p.to}${p.from ? ` (${p.from})` : ''}.`);
   }
   const noEndpoints = rule.comments.map((c) => (/has no (local )?endpoints/.test(c) ? serviceNameIn(c) : undefined)).find(Boolean);
   if (noEndpoints && (t.name === 'REJECT' || t.name === 'DROP')) {

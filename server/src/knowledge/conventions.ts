@@ -308,6 +308,8 @@ export interface PublishedPort {
   hostAddress?: string;
   /** Container `address:port`. */
   to: string;
+  /** The `-i` condition in words ("not from docker0"), if any. */
+  from?: string;
   rule: Rule;
 }
 
@@ -331,6 +333,10 @@ export function dockerPublishedPorts(table: Table): PublishedPort[] {
       protocol: optionValue(r, 'protocol', 'protocol')?.value ?? 'all',
       hostAddress: d ? d.replace(/\/(32|128)$/, '') : undefined,
       to,
+      from: (() => {
+        const i = optionValue(r, 'in-interface', 'in-interface');
+        return i?.value ? `${i.negated ? 'not from' : 'only from'} ${i.value}` : undefined;
+      })(),
       rule: r,
     });
   }

@@ -144,11 +144,17 @@ test('Docker (corpus): the DNAT rule and the DOCKER chain explain the published 
   const file = join(FIXTURES, 'corpus', 'moby-docker', 'iptabler_golden_1_hairpin-false_internal-false_icc-false_masq-true_snat-false_gwm-nat_bindlh-true_iptables.save');
   const text = readFileSync(file, 'utf8');
   const rule = hoverAt(mark(text, '--dport 8080 -j DNAT', 'DNAT'));
-  has(rule.value, 'Docker published port: host 127.0.0.1 port 8080/tcp → container 192.168.0.2:80');
+  // -A DOCKER -d 127.0.0.1/32 ! -i br-dummy -p tcp -m tcp --dport 8080 -j DNAT --to-destination 192.168.0.2:80
+  has(rule.value, 'Docker published port: host 127.0.0.1 port 8080/tcp → container 192.168.0.2:80 (not from br-dummy)');
   // The nat table's DOCKER declaration comes after `*nat`.
   const natAt = text.indexOf('*nat');
   const chain = hoverAt(text.slice(0, natAt) + mark(text.slice(natAt), ':DOCKER -', 'DOCKER'));
   has(chain.value, '*Docker:*', 'Published ports:', 'host 127.0.0.1 port 8080/tcp → container 192.168.0.2:80');
+});
+
+test('Docker (corpus listing): the DOCKER chain of a -nvL --line-numbers listing lists the published port', () => {
+  const text = readFileSync(join(FIXTURES, 'corpus', 'moby-docker', 'iptablesdoc_2025-08_usernet-portmap.nat.nvLx'), 'utf8');
+  has(hoverAt(mark(text, 'Chain DOCKER (', 'DOCKER'), 'iptables-listing').value, 'host port 8080/tcp → container 192.0.2.2:80 (not from bridge1)');
 });
 
 test('values are spelled out: ctstate words, port ranges, CIDR sizes, negation, REJECT reply, LOG level', () => {

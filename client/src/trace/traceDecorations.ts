@@ -10,25 +10,24 @@ import {
   type DecorationOptions, type Disposable, type TextEditor, type TextEditorDecorationType,
 } from 'vscode';
 import type { LineDecoration, StepKind } from './decorationText';
-
-const color = (name: string) => new ThemeColor(`iptablesLens.trace.${name}`);
+import { CURRENT_STEP_COLOURS, KIND_COLOURS } from './traceColors';
 
 function kindType(kind: StepKind): TextEditorDecorationType {
-  const fg = { match: 'matchForeground', noMatch: 'noMatchForeground', maybe: 'maybeForeground', policy: 'policyForeground', info: 'noMatchForeground' }[kind];
-  const bg = { match: 'matchBackground', noMatch: undefined, maybe: 'maybeBackground', policy: 'policyBackground', info: undefined }[kind];
-  const strong = kind === 'match' || kind === 'maybe' || kind === 'policy';
+  const colours = KIND_COLOURS[kind];
+  const fg = new ThemeColor(colours.foreground);
+  const strong = colours.background !== undefined;
   return window.createTextEditorDecorationType({
     isWholeLine: true,
     rangeBehavior: DecorationRangeBehavior.ClosedClosed,
-    backgroundColor: bg ? color(bg) : undefined,
-    // Only high-contrast themes give this colour a value: there a frame replaces the tint.
-    outlineColor: strong ? color('border') : undefined,
-    outlineStyle: strong ? 'solid' : undefined,
-    outlineWidth: strong ? '1px' : undefined,
-    overviewRulerColor: strong ? color(fg) : undefined,
+    backgroundColor: colours.background ? new ThemeColor(colours.background) : undefined,
+    // Only high-contrast themes give the frame a visible colour: there it replaces the tint.
+    outlineColor: colours.border ? new ThemeColor(colours.border) : undefined,
+    outlineStyle: colours.border ? 'solid' : undefined,
+    outlineWidth: colours.border ? '1px' : undefined,
+    overviewRulerColor: strong ? fg : undefined,
     overviewRulerLane: OverviewRulerLane.Left,
-    before: { color: color(fg), margin: '0 1ch 0 0', fontWeight: strong ? 'bold' : 'normal' },
-    after: { color: color(fg), margin: '0 0 0 3ch', fontStyle: 'italic' },
+    before: { color: fg, margin: '0 1ch 0 0', fontWeight: strong ? 'bold' : 'normal' },
+    after: { color: fg, margin: '0 0 0 3ch', fontStyle: 'italic' },
   });
 }
 
@@ -43,8 +42,8 @@ export class TraceDecorations implements Disposable {
   };
   private readonly current = window.createTextEditorDecorationType({
     isWholeLine: true,
-    backgroundColor: color('currentStepBackground'),
-    borderColor: color('currentStepBorder'),
+    backgroundColor: new ThemeColor(CURRENT_STEP_COLOURS.background),
+    borderColor: new ThemeColor(CURRENT_STEP_COLOURS.border),
     borderStyle: 'solid',
     borderWidth: '1px',
   });

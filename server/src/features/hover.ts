@@ -162,12 +162,45 @@ function chainHover(analysis: Analysis, table: Table, chain: Chain, fromRule?: R
     }
   }
 
+  if (table.name === 'nat' && chain.name === 'KUBE-SERVICES') {
+    const names = new Set(chain.rules.flatMap((r) => r.comments.map(serviceNameIn)).filter((n): n is string => !!n));
+    if (names.size) lines.push('', `${formatCount(names.size)} Service port${names.size === 1 ? '' : 's'} named in its rules.`);
+  }
+  if (table.name === 'nat' && chain.name === 'KUBE-NODEPORTS') {
+    const ports = nodePortLines(chain);
+    if (ports.length) lines.push('', 'Node ports:', ...ports.slice(0, 15), ...(ports.length > 15 ? [`- … ${ports.length - 15} more`] : []));
+  }
+  // A short chain is best explained by its rules.
+  if (!chain.builtin && chain.rules.length > 0 && chain.rules.length <= 3 && !svc && !sep) {
+    lines.push('', ...chain.rules.map((r) => `${r.index}. ${ruleSentence(r, r.target ? table.chainsByName.has(r.target.name) : true)}`));
+  }
   lines.push('', facts(chain, graph, fromRule).join(' · '));
   const c = describeCounters(chain.counters);
   if (c && chain.builtin) lines.push('', `Reached the policy: ${c}.`);
   const entered = sumCounters((graph?.incoming.get(chain.name) ?? []).map((e) => e.rule.counters));
   if (entered && !chain.builtin) lines.push('', `Sent here by the jumps: ${describeCounters(entered)}.`);
   return lines.join('\n');
+}
+
+/** `- 31131/tcp → default/heketi` for each node-port rule of KUBE-NODEPORTS. */
+function nodePortLines(chain: Chain): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  for (const r of chain.rules) {
+    let port: string | undefined;
+    let proto: string | undefined;
+    for (const m of r.matches) {
+      if (m.module === 'protocol') proto = m.options[0]?.value ?? undefined;
+      const o = m.options.find((x) => x.name === 'dport');
+      if (o?.value) port = o.value;
+    }
+    const name = r.comments.map(serviceNameIn).find(Boolean);
+    if (!port) continue;
+    const line = `- ${port}${proto ? `/${proto}` : ''} → ${name ? `**${name}**` : code(r.target?.name ?? '?')}`;
+    if (!seen.has(line)) out.push(line);
+    seen.add(line);
+  }
+  return out;
 }
 
 function facts(chain: Chain, graph: TableGraph | undefined, fromRule?: Rule): string[] {

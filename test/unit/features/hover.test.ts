@@ -95,6 +95,20 @@ test('seed (save): MASQUERADE names the chain that sets the mark, and MARK --set
   has(h.value, 'sets bit 0x4000 of the mark');
 });
 
+test('seed (save): a short chain is explained by its rules; KUBE-SERVICES counts its Service ports', () => {
+  has(hoverAt(mark(seedSave, ':KUBE-MARK-MASQ', 'KUBE-MARK-MASQ')).value, '1. Every packet → sets bit 0x4000 of the mark');
+  has(hoverAt(mark(seedSave, ':KUBE-POSTROUTING', 'KUBE-POSTROUTING')).value, '1. Packets when mark bit 0x4000 is set → masquerade');
+  // dns, dns-tcp, heketi, kubernetes:https, calico-etcd.
+  has(hoverAt(mark(seedSave, ':KUBE-SERVICES', 'KUBE-SERVICES')).value, '5 Service ports named in its rules');
+});
+
+test('kube-proxy corpus: KUBE-NODEPORTS lists node ports and their Services', () => {
+  const text = readFileSync(join(FIXTURES, 'corpus', 'kube-proxy', 'proxier_test_TestOverallIPTablesRules.save'), 'utf8');
+  const natAt = text.indexOf('*nat');
+  const h = hoverAt(text.slice(0, natAt) + mark(text.slice(natAt), ':KUBE-NODEPORTS', 'KUBE-NODEPORTS'));
+  has(h.value, 'Node ports:', '- 3001/tcp → **ns2/svc2:p80**', '- 3003/tcp → **ns3/svc3:p80**', '- 3002/tcp → **ns5/svc5:p80**');
+});
+
 test('seed (save): table, policy and built-in chain hovers', () => {
   has(hoverAt(mark(seedSave, '*nat', 'nat')).value, '**nat** table', 'Address translation', '22 rules in 17 chains');
   const p = hoverAt(mark(seedSave, ':OUTPUT ACCEPT', 'ACCEPT'));

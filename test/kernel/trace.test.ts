@@ -41,6 +41,10 @@ interface Case {
   dport?: number;
   /** Send this many times (statistic rulesets); each send is a case. */
   repeat?: number;
+  /** ICMP type to send (echo request by default). */
+  icmpType?: number;
+  /** More words for the description, e.g. `state INVALID`. */
+  extra?: string;
   label?: string;
 }
 
@@ -189,6 +193,7 @@ function handCases(): Case[] {
     udp('b', '10.50.0.5', '203.0.113.7', 53, 'from inside, mark and SNAT first'),
     tcp('fw', '192.168.60.1', '10.50.0.7', 22, 'from local, OUTPUT accept'),
     tcp('fw', '192.168.60.1', '192.168.60.1', 2222, 'from local to the published port: DNAT at OUTPUT'),
+    tcp('fw', '192.168.60.1', '192.168.60.1', 22, 'from local to a local address: back in through lo'),
     udp('fw', '169.254.78.1', '203.0.113.7', 53, 'from local, MASQUERADE by mark? (no mark in OUTPUT)'),
     { from: 'a', kind: 'est-ack', src: '192.0.2.5', sport: nextPort(), dst: '192.168.60.1', dport: 22, label: 'ESTABLISHED ACK of an accepted SSH connection' },
     { from: 'a', kind: 'est-reply', src: '192.0.2.70', sport: 8443, dst: '169.254.77.1', dport: nextPort(), label: 'ESTABLISHED reply to a connection the host opened' },
@@ -316,6 +321,34 @@ function fedora6Cases(): Case[] {
   ];
 }
 
+/** ufw's before6.rules from the corpus, hooked into the built-in chains the way ufw does it, with an SSH rule. */
+function ufw6Dump(): string {
+  const hooks = [
+    '-A INPUT -j ufw6-before-input', '-A OUTPUT -j ufw6-before-output', '-A FORWARD -j ufw6-before-forward',
+    '-A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT', '-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT', 'COMMIT',
+  ].join('\n');
+  return fixture('corpus/ufw/before6.rules.save')
+    .replace('*filter\n', '*filter\n:INPUT DROP [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n')
+    .replace(/^COMMIT$/m, hooks);
+}
+
+function ufw6Cases(): Case[] {
+  const me = '2001:db8:70::1';
+  return [
+    ping('a', '2001:db8:1::40', me, 'ICMPv6 echo request accepted'),
+    { from: 'a', kind: 'ping', src: '2001:db8:1::41', dst: me, icmpType: 129, extra: 'state INVALID', label: 'echo reply without a request: INVALID, not from fe80::/10' },
+    { from: 'a', kind: 'ping', src: '2001:db8:1::41', dst: me, icmpType: 1, extra: 'state INVALID', label: 'destination unreachable about nothing: INVALID, accepted by type' },
+    tcp('a', '2001:db8:1::40', me, 22, 'SSH accepted'),
+    tcp('a', '2001:db8:1::40', me, 80, 'HTTP dropped by policy'),
+    udp('a', '2001:db8:1::40', me, 5353, 'mDNS to a unicast address: policy'),
+    udp('a', '2001:db8:1::40', me, 1900, 'SSDP to a unicast address: policy'),
+    tcp('a', '2001:db8:1::40', '2001:db8:99::1', 443, 'forwarded: policy DROP'),
+    tcp('fw', me, '2001:db8:99::1', 443, 'from local'),
+    { from: 'a', kind: 'est-ack', src: '2001:db8:1::42', sport: nextPort(), dst: me, dport: 22, label: 'ESTABLISHED ACK of SSH' },
+    { from: 'a', kind: 'est-reply', src: '2001:db8:1::43', sport: 8080, dst: me, dport: nextPort(), label: 'ESTABLISHED reply' },
+  ];
+}
+
 function docker6Cases(): Case[] {
   return [
     tcp('b', 'fd49:efd7:54aa::5', '2001:db8:99::10', 443, 'container out'),
@@ -341,6 +374,7 @@ function specs(): RulesetSpec[] {
     { name: 'moby golden 3 (Docker bridge, routed, published port)', load: fixture('corpus/moby-docker/iptabler_golden_3_hairpin-false_internal-false_icc-false_masq-true_snat-false_gwm-routed_bindlh-false_iptables.save'), bIf: 'br-dummy', bPrefixes: ['192.168.0.0/24'], cases: dockerCases() },
     { name: 'moby golden 2 (Docker bridge, IPv6)', v6: true, load: fixture('corpus/moby-docker/iptabler_golden_2_hairpin-false_internal-false_icc-false_masq-true_snat-false_gwm-nat_bindlh-true_ip6tables.save'), bIf: 'br-dummy', bPrefixes: ['fd49:efd7:54aa::/64'], cases: docker6Cases() },
     { name: 'netfilter tests: fedora27 firewalld (IPv4)', load: fixture('corpus/netfilter-iptables-tests/fedora27-iptables.save'), aIf: 'wlp58s0', local: ['192.168.80.1'], cases: fedoraCases() },
+    { name: 'ufw before6.rules (IPv6), hooked as ufw does', v6: true, load: ufw6Dump(), local: ['2001:db8:70::1'], cases: ufw6Cases() },
     { name: 'netfilter tests: fedora27 firewalld (IPv6)', v6: true, load: fixture('corpus/netfilter-iptables-tests/fedora27-ip6tables.save'), aIf: 'wlp58s0', local: ['2001:db8:80::1'], cases: fedora6Cases() },
   ];
 }
@@ -452,6 +486,8 @@ function describe(lab: Lab, spec: RulesetSpec, clientAddrs: Map<string, From>, c
   words.push('local', local.join(','));
   if (c.kind === 'est-ack') words.push('state', 'ESTABLISHED', 'flags', 'ACK');
   if (c.kind === 'est-reply') words.push('state', 'ESTABLISHED', 'flags', 'SYN,ACK');
+  if (c.icmpType !== undefined) words.push('type', String(c.icmpType));
+  if (c.extra) words.push(c.extra);
   return words.join(' ');
 }
 
@@ -522,12 +558,16 @@ async function runSpec(spec: RulesetSpec, k: number): Promise<Outcome[]> {
         const sport = c.kind === 'ping' ? undefined : c.repeat ? nextPort() : c.sport;
         const ruleArgs = traceRuleArgs(c, sport);
         inNs(lab.fw, [tool, '-t', 'raw', '-I', ruleArgs[0], '1', ...ruleArgs.slice(1)]);
+        // A locally generated packet to a local address comes back in through lo; the kernel starts a new trace there only if asked.
+        const loopsBack = c.from === 'fw' && routeOf(lab, spec, clientAddrs, c.dst) === null;
+        const loArgs = ['PREROUTING', '-i', 'lo', ...ruleArgs.slice(1)];
+        if (loopsBack) inNs(lab.fw, [tool, '-t', 'raw', '-I', 'PREROUTING', '1', ...loArgs.slice(1)]);
         monitor.skip();
         const from = c.from;
         const proto = c.kind;
         if (proto === 'syn') await agents[from]!.ask({ op: 'syn', src: c.src, sport, dst: c.dst, dport: c.dport });
         else if (proto === 'udp') await agents[from]!.ask({ op: 'udp', src: c.src, sport, dst: c.dst, dport: c.dport });
-        else if (proto === 'ping') await agents[from]!.ask({ op: 'ping', src: c.src, dst: c.dst });
+        else if (proto === 'ping') await agents[from]!.ask({ op: 'ping', src: c.src, dst: c.dst, ...(c.icmpType !== undefined ? { type: c.icmpType } : {}) });
         else if (proto === 'est-ack') {
           await agents.fw!.ask({ op: 'listen', addr: c.dst, port: c.dport });
           await agents[from]!.ask({ op: 'connect', src: c.src, sport, dst: c.dst, dport: c.dport, timeout: 1.0 });
@@ -541,9 +581,12 @@ async function runSpec(spec: RulesetSpec, k: number): Promise<Outcome[]> {
         const chunk = await monitor.until((t) => t.includes(marker));
         const text = chunk.includes(marker) ? chunk.slice(0, chunk.indexOf(marker)) : chunk;
         inNs(lab.fw, [tool, '-t', 'raw', '-D', ruleArgs[0], ...ruleArgs.slice(1)]);
+        if (loopsBack) inNs(lab.fw, [tool, '-t', 'raw', '-D', 'PREROUTING', ...loArgs.slice(1)]);
         for (const a of Object.values(agents)) await a!.ask({ op: 'close' });
         const packets = spec.v6 ? parseNftMonitor(text) : parseMonitor(text);
-        const kp = pickPacket(c, packets);
+        const kp = loopsBack && packets.length > 1
+          ? { ...packets[0], steps: packets.flatMap((p) => p.steps) }
+          : pickPacket(c, packets);
         let out = c.from === 'fw' || routeOf(lab, spec, clientAddrs, c.dst) ? routeOf(lab, spec, clientAddrs, c.dst) : null;
         let description = describe(lab, spec, clientAddrs, c, sport, out);
         let result = trace(analysis, description);

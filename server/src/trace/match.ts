@@ -71,14 +71,6 @@ const UNKNOWABLE: Record<string, string> = {
   rateest: 'the rate estimator condition holds',
   ecn: 'the ECN bits are as asked',
   tcpmss: 'the TCP MSS option is in the range',
-  ipv6header: 'the IPv6 extension headers are as asked',
-  frag: 'the fragment header is as asked',
-  hbh: 'the hop-by-hop header is as asked',
-  dst: 'the destination options header is as asked',
-  rt: 'the routing header is as asked',
-  mh: 'the mobility header is as asked',
-  ah: 'the AH header is as asked',
-  esp: 'the ESP header is as asked',
   ipvs: 'the packet belongs to an IPVS connection as asked',
   realm: 'the route realm is as asked',
   devgroup: 'the device group is as asked',
@@ -466,7 +458,20 @@ export function evalMatch(m: Match, env: MatchEnv): MatchValue[] {
       }
       return [maybe(`${text} selects this packet`)];
     }
-    case 'policy': {
+    case 'frag':
+    case 'hbh':
+    case 'dst':
+    case 'rt':
+    case 'mh':
+    case 'ah':
+    case 'esp':
+      // These look for a header the described packet does not carry (no IPv6
+      // extension headers, no IPsec); without it the kernel answers no, even
+      // for negated options.
+      return [NO];
+    case 'ipv6header':
+      return [maybe(`${text} matches (the packet's extension headers)`)];
+        case 'policy': {
       // Described packets carry no IPsec: `--pol none` holds, `--pol ipsec` does not.
       const pol = opts(m).find((x) => x.name === 'pol');
       if (pol) return [tri((pol.o.value === 'none') !== pol.o.negated, '')];

@@ -16,9 +16,12 @@ export const MAX_CHAIN_NAME = 28;
 
 /**
  * Why iptables would refuse a name for a new chain in a table, or null when
- * it would accept it. Mirrors the checks of `iptables -N` / `-E`: length,
- * a leading `-` or `!`, clashes with targets and existing chains; whitespace
- * and quotes are refused because the dump could no longer be read back.
+ * it would accept it. Mirrors `iptables -N` on both backends (checked in
+ * test/kernel/rename.test.ts): at most 28 characters, no whitespace, no
+ * leading `-` or `!`, no target name, no chain the table already has. One
+ * deliberate addition: quotes, which `iptables -N` takes but which make the
+ * saved dump unreadable to iptables-restore. (`iptables -E` checks less, but
+ * a name `-N` refuses shadows a target or cannot be created again.)
  */
 export function chainNameProblem(name: string, table: Table, oldName?: string): string | null {
   if (name.length === 0) return 'A chain name cannot be empty.';

@@ -107,8 +107,8 @@ const STATE_MATCHES: MatchInfo[] = [
     one('connbytes-mode', 'packets|bytes|avgpkt', 'Count packets, bytes, or use the average packet size.', { values: ['packets', 'bytes', 'avgpkt'] }),
   ]),
   match('connlimit', 'Tests how many connections the source (or destination) address or network already has open.', [
-    one('connlimit-upto', 'n', 'Matches while there are at most n connections.', { valueKind: 'number' }),
-    one('connlimit-above', 'n', 'Matches when there are more than n connections.', { valueKind: 'number' }),
+    one('connlimit-upto', 'n', 'Matches while there are at most n connections.', { ...NEG, valueKind: 'number' }),
+    one('connlimit-above', 'n', 'Matches when there are more than n connections.', { ...NEG, valueKind: 'number' }),
     one('connlimit-mask', 'prefix length', 'Groups addresses by this prefix length before counting.', { valueKind: 'number' }),
     flag('connlimit-saddr', 'Counts per source address group (the default).'),
     flag('connlimit-daddr', 'Counts per destination address group.'),
@@ -222,7 +222,7 @@ const IPSEC_AND_IPV6: MatchInfo[] = [
   match('ipcomp', 'Tests the CPI of IP compression (IPComp) packets.', [
     one('ipcompspi', 'cpi[:cpi]', 'CPI or range.', { ...NEG, valueKind: 'range' }),
     flag('compres', 'The reserved field is set.'),
-  ]),
+  ], { protocols: ['ipcomp'] }),
   match('policy', 'Tests the IPsec policy that applied (or will apply) to the packet: direction, whether IPsec is used, and the SA\'s fields.', [
     one('dir', 'in|out', 'Decapsulation (in, PREROUTING/INPUT/FORWARD) or encapsulation (out, FORWARD/OUTPUT/POSTROUTING) policy.', { values: ['in', 'out'] }),
     one('pol', 'none|ipsec', 'Whether the packet is (to be) processed by IPsec.', { values: ['none', 'ipsec'] }),
@@ -327,7 +327,7 @@ const LOCAL_MATCHES: MatchInfo[] = [
     one('genre', 'name', 'OS genre, e.g. Linux.', NEG),
     one('ttl', '0|1|2', 'How strictly to check the TTL.'),
     one('log', '0|1|2', 'Log matches or mismatches.'),
-  ], { protocols: ['tcp'], hooks: IN_HOOKS }),
+  ], { families: ['ipv4'], protocols: ['tcp'], hooks: IN_HOOKS }),
   match('nfacct', 'Counts the packet in a named nfacct accounting object; always matches.', [
     one('nfacct-name', 'name', 'The accounting object (made with nfacct).'),
   ]),

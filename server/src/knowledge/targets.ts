@@ -99,7 +99,7 @@ const HEADER_EDITS: TargetInfo[] = [
   ], { tables: MANGLE }),
   target('ECN', false, 'Clears the ECN bits of TCP packets, to work around hosts that break with ECN.', [
     flag('ecn-tcp-remove', 'Removes the ECE and CWR flags from the TCP header.'),
-  ], { tables: MANGLE, protocols: ['tcp'] }),
+  ], { tables: MANGLE, protocols: ['tcp'], families: ['ipv4'] }),
   target('TTL', false, 'Changes the IPv4 time-to-live.', [
     one('ttl-set', 'n', 'Sets the TTL to n.', { valueKind: 'number' }),
     one('ttl-dec', 'n', 'Decreases the TTL by n.', { valueKind: 'number' }),
@@ -110,7 +110,7 @@ const HEADER_EDITS: TargetInfo[] = [
     one('hl-dec', 'n', 'Decreases the hop limit by n.', { valueKind: 'number' }),
     one('hl-inc', 'n', 'Increases the hop limit by n.', { valueKind: 'number' }),
   ], { tables: MANGLE, families: ['ipv6'] }),
-  target('TCPMSS', false, 'Rewrites the MSS option of TCP SYN packets, to avoid trouble on paths with a smaller MTU.', [
+  target('TCPMSS', false, 'Rewrites the MSS option of TCP SYN packets, to avoid trouble on paths with a smaller MTU. The rule must match only SYNs (`-p tcp --tcp-flags SYN,RST SYN` or `--syn`).', [
     one('set-mss', 'n', 'Sets the MSS to n bytes.', { valueKind: 'number' }),
     flag('clamp-mss-to-pmtu', 'Sets the MSS to the path MTU minus the headers (FORWARD, OUTPUT and POSTROUTING only).', { hooks: ['FORWARD', 'OUTPUT', 'POSTROUTING'] }),
   ], { protocols: ['tcp'] }),
@@ -218,7 +218,7 @@ const OBSERVING: TargetInfo[] = [
   target('SET', false, 'Adds the packet\'s addresses or ports to an ipset set, or deletes them; --map-set reads marks and queues from a set (mangle table only).', [
     two('add-set', 'SET FLAGS', 'Adds the entry made of these fields (src/dst list) to the set.'),
     two('del-set', 'SET FLAGS', 'Deletes the entry from the set.'),
-    two('map-set', 'SET FLAGS', 'Looks the entry up and copies its skbinfo (mark, priority, queue) to the packet; mangle table only.'),
+    two('map-set', 'SET FLAGS', 'Looks the entry up and copies its skbinfo (mark, priority, queue) to the packet; mangle table only.', { tables: ['mangle'] }),
     one('timeout', 'seconds', 'Timeout of the added entry.', { valueKind: 'number' }),
     flag('exist', 'Refreshes the timeout of an entry that already exists.'),
     flag('map-mark', 'Copies the mark.'), flag('map-prio', 'Copies the priority.'), flag('map-queue', 'Copies the queue.'),

@@ -31,6 +31,8 @@ export interface OptionInfo {
   valueKind?: ValueKind;
   /** Built-in chains where this option (rather than the whole extension) is accepted; all when absent. */
   hooks?: string[];
+  /** Tables where this option (rather than the whole extension) is accepted; all when absent. */
+  tables?: string[];
 }
 
 /** Value syntaxes that hover knows how to put into words. */

@@ -15,6 +15,7 @@ import {
   allowedInHook, allowedInTable, findMatch, findOption, findTarget, MATCHES, TABLES, TARGETS, valuesFor,
   type ExtensionInfo, type OptionInfo,
 } from '../knowledge';
+import { chainConvention } from '../knowledge/conventions';
 
 /** Generic rule options and the match module the model files them under. */
 const GENERIC_OPTIONS: [string, string][] = [
@@ -166,9 +167,11 @@ export function completion(analysis: Analysis, line: number, character: number):
     const isGoto = prev === '-g' || prev === '--goto';
     for (const name of chainNames) {
       if (isBuiltinChain(tableName, name)) continue;
+      const conv = chainConvention(name, tableName);
+      const how = isGoto ? 'Go to this chain: when it ends, the packet does not come back here but returns to whoever called this chain.' : 'Jump to this chain: when it ends or RETURNs, the packet continues with the next rule here.';
       items.push({
         label: name, kind: CompletionItemKind.Class, detail: `user chain in ${tableName}`,
-        documentation: doc(isGoto ? 'Go to this chain: when it ends, the packet does not come back here but returns to whoever called this chain.' : 'Jump to this chain: when it ends or RETURNs, the packet continues with the next rule here.'),
+        documentation: doc(conv ? `*${conv.owner}:* ${conv.purpose}\n\n${how}` : how),
         textEdit: { range, newText: name }, sortText: `0${name}`,
       });
     }

@@ -26,6 +26,7 @@ test('after -j: the table\'s user chains and the targets legal in this table and
   for (const not of ['SNAT', 'MASQUERADE', 'REJECT', 'CT', 'PREROUTING', 'POSTROUTING']) assert.ok(!pre.includes(not), not);
   const post = complete(nat('-A POSTROUTING -j $0')).labels;
   assert.ok(post.includes('MASQUERADE') && post.includes('SNAT') && !post.includes('DNAT'));
+  assert.match(docOf(complete(nat('-A PREROUTING -j $0')).items.find((i) => i.label === 'KUBE-SERVICES')!), /kube-proxy.*Entry point for Service traffic/);
   const inFilter = complete(filter('-A INPUT -j $0')).labels;
   assert.ok(inFilter.includes('REJECT') && inFilter.includes('MYCHAIN') && !inFilter.includes('DNAT'));
 });

@@ -20,7 +20,8 @@ export function checkBadNegation(analysis: Analysis): Problem[] {
   const out: Problem[] = [];
   for (const { rule } of allRules(analysis)) {
     for (const r of resolveOptions(rule, analysis.ruleset.family)) {
-      if (r.option.negated && r.optionInfo && !r.optionInfo.negatable) out.push(badNegation(r.option));
+      // A flag followed by `! --next` reads as a negated flag; the `!` may belong to the next option.
+      if (r.option.negated && r.optionInfo && !r.optionInfo.negatable && r.optionInfo.arity !== 'none') out.push(badNegation(r.option));
     }
   }
   return out;

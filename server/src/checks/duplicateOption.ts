@@ -22,6 +22,8 @@ export function checkDuplicateOption(analysis: Analysis): Problem[] {
     // A module written twice (`-m tcp … -m tcp …`) is two instances; leave those alone.
     const modules = rule.matches.map((m) => m.module);
     if (new Set(modules).size !== modules.length) continue;
+    // `-m policy … --next …` starts another element with the same options.
+    if (modules.includes('policy')) continue;
     const seen = new Map<ExtensionInfo, Map<OptionInfo, Option>>();
     for (const r of resolveOptions(rule, analysis.ruleset.family)) {
       if (!r.info || !r.optionInfo) continue;

@@ -27,6 +27,7 @@ export function checkExternalObject(analysis: Analysis): Problem[] {
       for (const o of m.options) {
         if (m.module === 'set' && (o.name === 'match-set' || o.name === 'set') && o.values[0]) out.push(externalObject(o, `ipset ${o.values[0]}`, 'parse'));
         if (m.module === 'nfacct' && o.name === 'nfacct-name' && o.values[0]) out.push(externalObject(o, `nfacct object ${o.values[0]}`, 'kernel'));
+        if (m.module === 'cgroup' && o.name === 'path' && o.values[0]) out.push(externalObject(o, `cgroup ${o.values[0]} (in the cgroup v2 hierarchy)`, 'kernel'));
       }
     }
     const t = rule.target;

@@ -2,6 +2,7 @@ import type { Analysis } from '../model/analysis';
 import type { Problem, Rule, Span } from '../model/types';
 import { arrivals } from './reach';
 import { restrictedExtensions, type Restricted } from './restricted';
+import { tableKnown } from './targetWrongTable';
 
 export const TARGET_WRONG_CHAIN = 'target-wrong-chain';
 
@@ -28,6 +29,7 @@ export function checkTargetWrongChain(analysis: Analysis): Problem[] {
   const family = analysis.ruleset.family;
   const out: Problem[] = [];
   for (const table of analysis.ruleset.tables) {
+    if (!tableKnown(table)) continue;
     const graph = analysis.graphOf(table);
     let arrive: ReturnType<typeof arrivals> | null = null;
     for (const chain of table.chains) {

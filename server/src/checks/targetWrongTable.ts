@@ -5,6 +5,15 @@ import { allRules } from './rules';
 
 export const TARGET_WRONG_TABLE = 'target-wrong-table';
 
+/**
+ * Whether the dump says which table this is (`*nat`, or a pasted `-t nat`
+ * command); an `iptables -S` dump whose table was only guessed from its
+ * chains is not judged by table.
+ */
+export function tableKnown(table: Table): boolean {
+  return table.nameSpan !== null || table.tableSource === 'command';
+}
+
 /** DNAT in filter, CT outside raw…: the kernel refuses the rule itself ("only valid in nat table"). */
 export function targetWrongTable(ext: Restricted, table: Table): Problem {
   return {
@@ -27,6 +36,7 @@ export function checkTargetWrongTable(analysis: Analysis): Problem[] {
   if (analysis.ruleset.format !== 'save') return [];
   const out: Problem[] = [];
   for (const { table, rule } of allRules(analysis)) {
+    if (!tableKnown(table)) continue;
     if (table.name === 'nat' && rule.target?.kind === 'drop') out.push(dropInNat(rule));
     for (const ext of restrictedExtensions(rule, analysis.ruleset.family)) {
       if (ext.info.tables && !ext.info.tables.includes(table.name)) out.push(targetWrongTable(ext, table));

@@ -99,6 +99,8 @@ function looksIpv6(ruleset: { tables: Table[] }): boolean {
           if (m.module === 'icmp6' || m.module === 'ipv6header' || m.module === 'frag' || m.module === 'mh' || m.module === 'rt' || m.module === 'hbh' || m.module === 'dst' || m.module === 'eui64') return true;
           if ((m.module === 'source' || m.module === 'destination') && m.options[0]?.value?.includes(':')) return true;
         }
+        // REJECT replies exist for one family only: icmp6-* says ip6tables.
+        if (rule.target?.name === 'REJECT' && rule.target.options.some((o) => o.value?.startsWith('icmp6-'))) return true;
       }
     }
   }

@@ -141,8 +141,8 @@ export function parseListingText(line: string, from: number, lineNo: number, tar
     moduleSpan: moduleWord ? sp(moduleWord.s, moduleWord.e) : null, text: '',
   });
 
-  const close = (m: Match, last: Word): Match => {
-    m.span = sp(m.span.start, Math.max(m.span.end, last.e));
+  const close = (m: Match, last: Word | undefined): Match => {
+    m.span = sp(m.span.start, Math.max(m.span.end, last ? last.e : m.span.end));
     m.text = line.slice(m.span.start, m.span.end);
     matches.push(m);
     return m;
@@ -387,7 +387,7 @@ export function parseListingText(line: string, from: number, lineNo: number, tar
     const kw = words[i];
     const m = makeMatch('addrtype', kw, kw);
     let j = i + 2;
-    let last = words[i + 1];
+    let last = words[i + 1] ?? kw;
     while (j < n) {
       const w = words[j];
       if ((w.t === 'src-type' || w.t === 'dst-type') && j + 1 < n) {
@@ -653,11 +653,13 @@ export function parseListingText(line: string, from: number, lineNo: number, tar
   const parseComment = (i: number): number => {
     const open = words[i];
     const { close: c, next } = commentEnd(i);
-    const value = c >= open.s + 3 ? line.slice(open.s + 3, c) : '';
-    const endCol = Math.min(c + 3, end);
+    const valueStart = Math.min(open.s + 3, end);
+    const valueEnd = Math.max(valueStart, Math.min(c, end));
+    const value = line.slice(valueStart, valueEnd);
+    const endCol = Math.max(open.e, Math.min(c + 3, end));
     const m = makeMatch('comment', open, null);
     const last: Word = { s: endCol, e: endCol, t: '' };
-    m.options.push(makeOption('comment', value, [value], false, open, last, open, open.s + 3, Math.max(open.s + 3, c)));
+    m.options.push(makeOption('comment', value, [value], false, open, last, open, valueStart, valueEnd));
     comments.push(value);
     close(m, last);
     return next;
@@ -797,11 +799,8 @@ export function parseListingText(line: string, from: number, lineNo: number, tar
     goto = true;
     i = 1;
   }
-  while (i < n) {
-    if (targetAt(i)) {
-      parseTarget(i);
-      break;
-    }
+  /** Reads the match print starting at word i; returns the next word index, or -1 when no known print starts there. */
+  const step = (i: number): number => {
     const w = words[i];
     let neg: Word | null = null;
     let k = i;
@@ -811,82 +810,80 @@ export function parseListingText(line: string, from: number, lineNo: number, tar
     }
     const t = words[k].t;
     if (t === '/*') {
-      i = parseComment(k);
-      continue;
+      return parseComment(k);
     }
     if (CT_OPTIONS.has(t)) {
-      i = parseKeyValues(k, neg, 'conntrack', CT_OPTIONS);
-      continue;
+      return parseKeyValues(k, neg, 'conntrack', CT_OPTIONS);
     }
     if (t === 'state') {
-      i = parseKeyValues(k, neg, 'state', new Set(['state']));
-      continue;
+      return parseKeyValues(k, neg, 'state', new Set(['state']));
     }
     if (t === 'match-set') {
-      i = parseSet(k, neg);
-      continue;
+      return parseSet(k, neg);
     }
     if (t === 'owner' || t === 'incl.') {
-      i = parseOwner(k, neg);
-      continue;
+      return parseOwner(k, neg);
     }
     if (neg === null) {
       if (PORT_MODULES.has(t)) {
-        i = parsePorts(k);
-        continue;
+        return parsePorts(k);
       }
       if (t === 'multiport') {
-        i = parseMultiport(k);
-        continue;
+        return parseMultiport(k);
       }
       if (t === 'icmptype' || t === 'icmp') {
-        i = parseIcmp(k, false);
-        continue;
+        return parseIcmp(k, false);
       }
       if (t === 'ipv6-icmptype' || t === 'ipv6-icmp') {
-        i = parseIcmp(k, true);
-        continue;
+        return parseIcmp(k, true);
       }
       const next = at(k + 1);
       if ((t === 'mark' || t === 'MARK') && next === 'match') {
-        i = parseMark(k, 'mark');
-        continue;
+        return parseMark(k, 'mark');
       }
       if ((t === 'connmark' || t === 'CONNMARK') && next === 'match') {
-        i = parseMark(k, 'connmark');
-        continue;
+        return parseMark(k, 'connmark');
       }
       if (t === 'ADDRTYPE') {
-        i = parseAddrtype(k);
-        continue;
+        return parseAddrtype(k);
       }
       if (t === 'statistic') {
-        i = parseStatistic(k);
-        continue;
+        return parseStatistic(k);
       }
       if (t === 'limit:') {
-        i = parseLimit(k);
-        continue;
+        return parseLimit(k);
       }
       if (t === 'PHYSDEV' && next === 'match') {
-        i = parsePhysdev(k);
-        continue;
+        return parsePhysdev(k);
       }
       if ((t === 'source' || t === 'destination') && next === 'IP' && at(k + 2) === 'range') {
-        i = parseIprange(k);
-        continue;
+        return parseIprange(k);
       }
       if (t === 'MAC' || (t.startsWith('MAC') && /^MAC!?[0-9a-fA-F]{2}:/.test(t))) {
-        i = parseMac(k);
-        continue;
+        return parseMac(k);
       }
     }
     const guessed = GUESSED[t];
     const pair = PAIR_STARTERS[t];
     if (guessed !== undefined && (pair === undefined || at(k + 1) === pair)) {
-      i = parseGuessed(k, neg, guessed);
+      return parseGuessed(k, neg, guessed);
+    }
+    return -1;
+  };
+
+  while (i < n) {
+    if (targetAt(i)) {
+      parseTarget(i);
+      break;
+    }
+    const before = matches.length;
+    const next = step(i);
+    // Every print read moves on; a word that starts nothing readable joins the unknown text below.
+    if (next > i) {
+      i = next;
       continue;
     }
+    matches.length = before;
     // Nothing known starts here: keep the words up to the next known print.
     let j = i + 1;
     while (j < n && !targetAt(j) && !starterAt(j, false)) j++;

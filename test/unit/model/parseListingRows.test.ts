@@ -6,6 +6,7 @@
  * target extensions the listing parser reads in detail.
  */
 import { test } from 'node:test';
+import fc from 'fast-check';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'fs';
 import { join } from 'path';
@@ -106,4 +107,34 @@ test('rows of every extension keep their text: no row loses words between matche
       void rule.target?.options;
     }
   }
+});
+
+test('mutated rows never throw and every span stays on its row', () => {
+  // Words of real rows dropped, doubled or swapped: the shapes a damaged paste takes.
+  const rows = pairs.flatMap((p) => [...p.nvL, ...p.Lv]);
+  fc.assert(fc.property(
+    fc.integer({ min: 0, max: rows.length - 1 }), fc.array(fc.tuple(fc.nat(), fc.constantFrom('drop', 'double', 'swap', 'cut')), { maxLength: 4 }),
+    (which, edits) => {
+      let words = rows[which].split(/( +)/);
+      for (const [at, how] of edits) {
+        const i = at % Math.max(words.length, 1);
+        if (how === 'drop') words.splice(i, 1);
+        else if (how === 'double') words.splice(i, 0, words[i] ?? '');
+        else if (how === 'swap' && i + 2 < words.length) [words[i], words[i + 2]] = [words[i + 2], words[i]];
+        else if (how === 'cut') words = words.slice(0, i);
+      }
+      const row = words.join('');
+      const r = parseListing(`Chain X (1 references)\n${HEADERS.nvL}\n${row}\n`);
+      for (const t of r.tables) for (const c of t.chains) for (const rule of c.rules) {
+        const spans = [rule.span, ...rule.matches.flatMap((m) => [m.span, ...m.options.flatMap((o) => [o.span, o.nameSpan, ...(o.valueSpan ? [o.valueSpan] : [])])])];
+        if (rule.target) spans.push(rule.target.nameSpan, ...rule.target.options.map((o) => o.span));
+        for (const s of spans) {
+          assert.equal(s.line, 2);
+          assert.ok(s.start >= 0 && s.start <= s.end && s.end <= row.length, `span ${s.start}-${s.end} in a row of ${row.length}`);
+        }
+        void rule.counters;
+        void rule.comments;
+      }
+    },
+  ), { numRuns: 2000, seed: 7 });
 });

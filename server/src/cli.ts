@@ -8,6 +8,7 @@ import { runChecks } from './checks';
 import { formatProblems, toJsonDiagnostic, type CheckedFile } from './checks/format';
 import { toJson } from './model/toJson';
 import { graphCommand } from './features/graph';
+import { explainCommand } from './features/hover';
 import { trace } from './trace';
 import { formatTrace } from './trace/format';
 import type { Chain, TableGraph } from './model/types';
@@ -21,6 +22,8 @@ commands:
                               trace a packet through the ruleset
   graph FILE [--format dot|mermaid|json] [--chain NAME] [--depth N] [--table T]
                               print the chain graph
+  explain FILE [--chain NAME] [--at LINE:COL]
+                              every rule as one sentence, or the hover text at a position
 
 FILE may be - for standard input. Exit codes: 0 fine, 1 errors found, 2 bad usage or unreadable input.`;
 
@@ -135,6 +138,21 @@ function cmdGraph(args: string[]): number {
   return 0;
 }
 
+/** `explain FILE [--chain NAME] [--at LINE:COL]`: rules in words, or the hover at a position. */
+function cmdExplain(args: string[]): number {
+  const usage = 'usage: iptables-lens explain FILE [--chain NAME] [--at LINE:COL]';
+  const { positional, flags } = parseArgs(args, ['chain', 'at']);
+  if (positional.length !== 1) throw new UsageError(usage);
+  const str = (flag: string): string | undefined => (typeof flags.get(flag) === 'string' ? flags.get(flag) as string : undefined);
+  const result = explainCommand(Analysis.of(readInput(positional[0])), { chain: str('chain'), at: str('at') });
+  if ('error' in result) {
+    process.stderr.write(`iptables-lens: ${result.error}\n`);
+    return 1;
+  }
+  process.stdout.write(result.output + '\n');
+  return 0;
+}
+
 /** `check FILE... [--json]`: diagnostics of each file; 1 when any is an error, 2 when a file cannot be read. */
 function cmdCheck(args: string[]): number {
   const { positional, flags } = parseArgs(args, []);
@@ -185,6 +203,7 @@ const COMMANDS: Record<string, (args: string[]) => number | Promise<number>> = {
   parse: cmdParse,
   check: cmdCheck,
   graph: cmdGraph,
+  explain: cmdExplain,
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -388,3 +388,46 @@ function whoSetsMark(analysis: Analysis, table: Table, markTest: string): string
   }
   return undefined;
 }
+
+// ---------------------------------------------------------------------------
+// CLI: `iptables-lens explain`
+
+export interface ExplainOptions {
+  /** 1-based `LINE:COLUMN`: print the hover there. */
+  at?: string;
+  /** Only this chain (every table that has it). */
+  chain?: string;
+}
+
+/**
+ * The text of `iptables-lens explain`: the hover at a position, or every
+ * chain with its purpose and each rule as one sentence.
+ */
+export function explainCommand(analysis: Analysis, opts: ExplainOptions): { output: string } | { error: string } {
+  if (opts.at !== undefined) {
+    const m = /^(\d+):(\d+)$/.exec(opts.at);
+    if (!m || Number(m[1]) < 1 || Number(m[2]) < 1) return { error: `--at needs LINE:COLUMN counted from 1, not "${opts.at}"` };
+    const h = hover(analysis, Number(m[1]) - 1, Number(m[2]) - 1);
+    if (!h) return { error: `nothing to explain at ${opts.at}` };
+    return { output: (h.contents as { value: string }).value.replace(/\*\*|\\(?=[^\s])/g, '') };
+  }
+  const out: string[] = [];
+  for (const table of analysis.ruleset.tables) {
+    for (const chain of table.chains) {
+      if (opts.chain && chain.name !== opts.chain) continue;
+      const conv = chainConvention(chain.name, table.name);
+      const head = chain.builtin ? `${table.name} ${chain.name} (policy ${chain.policy ?? 'ACCEPT'})` : `${table.name} ${chain.name}`;
+      out.push(`${head}${conv ? ` — ${conv.owner}: ${conv.purpose}` : ''}`);
+      const svc = kubeService(table, analysis.graphOf(table), chain.name);
+      if (svc?.name) {
+        const eps = svc.endpoints.map((e) => `${e.address ?? e.chain} ${formatPercent(e.share)}`).join(', ');
+        out.push(`  Service ${svc.name}${eps ? ` → ${eps}` : ' (no endpoints)'}`);
+      }
+      for (const rule of chain.rules) {
+        out.push(`  ${rule.index}. ${ruleSentence(rule, rule.target ? table.chainsByName.has(rule.target.name) : true)}`);
+      }
+    }
+  }
+  if (opts.chain && !out.length) return { error: `no chain named ${opts.chain}` };
+  return { output: out.join('\n') };
+}

@@ -163,7 +163,9 @@ export function registerTrace(context: ExtensionContext, client: BaseLanguageCli
     return window.activeTextEditor?.document;
   };
 
-  const tracePacket = async (args: TraceArgs, documentUri?: Uri | string): Promise<TraceState> => {
+  const tracePacket = async (args: TraceArgs | Uri, documentUri?: Uri | string): Promise<TraceState> => {
+    // The editor context menu passes the document's URI; the palette passes nothing.
+    if (args instanceof Uri) return tracePacket({ uri: args.toString() });
     const given = typeof args === 'string' ? { packet: args } : args ?? {};
     const document = await documentFor(given.uri ?? (documentUri instanceof Uri ? documentUri.toString() : documentUri));
     if (!document || !isDump(document)) {

@@ -17,7 +17,8 @@ export function validationMessage(packet: string, error: PacketError | undefined
   const start = Math.max(0, Math.min(error.start, packet.length));
   const end = Math.max(start, Math.min(error.end, packet.length));
   const word = packet.slice(start, end);
-  if (!word) return end >= packet.length ? `${error.message} (at the end)` : error.message;
+  // A missing word has nothing to quote: the message says what is missing.
+  if (!word) return error.message;
   if (error.message.includes(word)) return error.message;
   const n = packet.slice(0, start).split(/\s+/).filter(Boolean).length + 1;
   return `"${word}" (word ${n}): ${error.message}`;

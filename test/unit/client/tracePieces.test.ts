@@ -17,7 +17,9 @@ test('validation message names the bad word, quoted as typed, with its position 
   assert.equal(validationMessage('tcpp 1.2.3.4 -> 5.6.7.8', { message: 'unknown protocol; use tcp, udp, icmp, icmpv6, sctp or a number', start: 0, end: 4 }),
     '"tcpp" (word 1): unknown protocol; use tcp, udp, icmp, icmpv6, sctp or a number');
   assert.equal(validationMessage('tcp 1.2.3.4 -> 5.6.7.8 stat NEW', { message: 'unknown word "stat"', start: 23, end: 27 }), 'unknown word "stat"');
-  assert.equal(validationMessage('tcp 1.2.3.4 ->', { message: 'a destination must follow ->', start: 14, end: 14 }), 'a destination must follow -> (at the end)');
+  assert.equal(validationMessage('tcp 1.2.3.4 ->', { message: 'The destination address is missing after "->".', start: 14, end: 14 }), 'The destination address is missing after "->".');
+  // Offsets past the end (the text changed while the server answered) are clamped, not trusted.
+  assert.equal(validationMessage('tcp', { message: 'bad', start: 10, end: 20 }), 'bad');
   assert.equal(validationMessage('tcp 1.2.3.4 -> 5.6.7.8', undefined), undefined);
 });
 

@@ -1,5 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'fs';
+import { join } from 'path';
+import fc from 'fast-check';
 import { parseListing } from '../../../server/src/model/parseListing';
 import { detectFormat, parse } from '../../../server/src/model/parse';
 import type { Match, Option, Rule, Ruleset, Span } from '../../../server/src/model/types';
@@ -382,3 +385,35 @@ for (const [what, text, format] of detection) {
     assert.equal(parse(text).format, format);
   });
 }
+
+test('whole listings with characters inserted, deleted or lines cut never throw; spans stay inside the text', () => {
+  const base = readFileSync(join(__dirname, '../../fixtures/reference/captures/nft/ipv4/nat.nvL'), 'utf8');
+  fc.assert(fc.property(
+    fc.array(fc.tuple(fc.nat(), fc.constantFrom('insert', 'delete', 'newline'), fc.constantFrom(' ', '!', '*', '/', '"', '-', 'x', ':', '\t', '\r', '[goto]', 'Chain ', '# iptables -t raw -L')), { minLength: 1, maxLength: 8 }),
+    (edits) => {
+      let text = base;
+      for (const [at, how, what] of edits) {
+        const i = at % (text.length + 1);
+        if (how === 'insert') text = text.slice(0, i) + what + text.slice(i);
+        else if (how === 'delete') text = text.slice(0, i) + text.slice(i + what.length);
+        else text = text.slice(0, i) + '\n' + text.slice(i);
+      }
+      const lines = text.split('\n');
+      const r = parseListing(text);
+      const inside = (s: Span) => {
+        assert.ok(s.line >= 0 && s.endLine < lines.length && s.start >= 0 && s.start <= lines[s.line].length && s.end <= lines[s.endLine].length, JSON.stringify(s));
+      };
+      for (const p of r.problems) inside(p.span);
+      for (const t of r.tables) {
+        for (const c of t.chains) {
+          inside(c.span);
+          for (const rule of c.rules) {
+            inside(rule.span);
+            for (const m of rule.matches) for (const o of m.options) inside(o.span);
+            if (rule.target) for (const o of rule.target.options) inside(o.span);
+          }
+        }
+      }
+    },
+  ), { numRuns: 300, seed: 11 });
+});

@@ -361,6 +361,44 @@ function docker6Cases(): Case[] {
   ];
 }
 
+/** `iptables -S` of one table (as moby's iptablesdoc prints it) written as iptables-restore input. */
+function restoreFromS(table: string, text: string, extra: string[] = []): string {
+  const lines = text.split('\n').filter(Boolean).map((l) => {
+    const p = /^-P (\S+) (\S+)$/.exec(l);
+    if (p) return `:${p[1]} ${p[2]} [0:0]`;
+    const n = /^-N (\S+)$/.exec(l);
+    return n ? `:${n[1]} - [0:0]` : l;
+  });
+  return [`*${table}`, ...lines, ...extra, 'COMMIT', ''].join('\n');
+}
+
+/** Docker's own documentation of a published port (usernet-portmap), with two rules a user put in DOCKER-USER. */
+function dockerDocDump(): string {
+  const doc = (t: string) => fixture(`corpus/moby-docker/iptablesdoc_usernet-portmap.${t}.S`);
+  return restoreFromS('raw', doc('raw'))
+    + restoreFromS('filter', doc('filter'), ['-A DOCKER-USER -s 198.51.100.66/32 -j DROP', '-A DOCKER-USER -p udp -m udp --dport 53 -j RETURN'])
+    + restoreFromS('nat', doc('nat'));
+}
+
+function dockerDocCases(): Case[] {
+  const host = '169.254.77.1';
+  return [
+    tcp('a', '198.51.100.10', host, 8080, 'published port: DNAT then FORWARD to the container'),
+    tcp('a', '198.51.100.66', host, 8080, 'published port, source blocked in DOCKER-USER'),
+    tcp('a', '198.51.100.10', '192.0.2.2', 80, 'straight to the container address: raw DROP'),
+    tcp('a', '198.51.100.10', host, 8081, 'unpublished host port'),
+    udp('a', '198.51.100.10', host, 8080, 'udp to the published tcp port'),
+    ping('a', '198.51.100.10', host, 'ping the host'),
+    tcp('b', '192.0.2.5', '203.0.113.10', 443, 'container to the outside: masqueraded'),
+    udp('b', '192.0.2.5', '203.0.113.10', 53, 'container DNS: RETURN from DOCKER-USER'),
+    tcp('b', '192.0.2.5', '192.0.2.2', 80, 'container to container on the same bridge'),
+    tcp('b', '192.0.2.5', host, 8080, 'container to the published port via the host address'),
+    ping('b', '192.0.2.5', '203.0.113.10', 'container ping out'),
+    tcp('fw', host, host, 8080, 'from the host to its own published port: DNAT at OUTPUT'),
+    tcp('fw', host, '192.0.2.2', 80, 'from the host to the container'),
+  ];
+}
+
 function specs(): RulesetSpec[] {
   const heketi = fixture('seed/heketi-nat.save');
   return [
@@ -372,6 +410,7 @@ function specs(): RulesetSpec[] {
     { name: 'ufw-style host firewall', load: UFW_STYLE, local: ['192.168.70.1'], cases: ufwCases() },
     { name: 'moby golden 1 (Docker bridge, nat gateway)', load: fixture('corpus/moby-docker/iptabler_golden_1_hairpin-false_internal-false_icc-false_masq-true_snat-false_gwm-nat_bindlh-true_iptables.save'), bIf: 'br-dummy', bPrefixes: ['192.168.0.0/24'], cases: dockerCases() },
     { name: 'moby golden 3 (Docker bridge, routed, published port)', load: fixture('corpus/moby-docker/iptabler_golden_3_hairpin-false_internal-false_icc-false_masq-true_snat-false_gwm-routed_bindlh-false_iptables.save'), bIf: 'br-dummy', bPrefixes: ['192.168.0.0/24'], cases: dockerCases() },
+    { name: 'moby iptablesdoc usernet-portmap (-S form) with DOCKER-USER rules', load: dockerDocDump(), bIf: 'bridge1', bPrefixes: ['192.0.2.0/24'], cases: dockerDocCases() },
     { name: 'moby golden 2 (Docker bridge, IPv6)', v6: true, load: fixture('corpus/moby-docker/iptabler_golden_2_hairpin-false_internal-false_icc-false_masq-true_snat-false_gwm-nat_bindlh-true_ip6tables.save'), bIf: 'br-dummy', bPrefixes: ['fd49:efd7:54aa::/64'], cases: docker6Cases() },
     { name: 'netfilter tests: fedora27 firewalld (IPv4)', load: fixture('corpus/netfilter-iptables-tests/fedora27-iptables.save'), aIf: 'wlp58s0', local: ['192.168.80.1'], cases: fedoraCases() },
     { name: 'ufw before6.rules (IPv6), hooked as ufw does', v6: true, load: ufw6Dump(), local: ['2001:db8:70::1'], cases: ufw6Cases() },

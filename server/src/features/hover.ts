@@ -81,6 +81,21 @@ export function describeCounters(c: Counters | null): string | undefined {
   return `${about}${formatCount(c.packets)} packet${c.packets === 1 ? '' : 's'}, ${about}${formatBytes(c.bytes, !c.approximate)}`;
 }
 
+/** Names jump targets by what the dump says they are: `Service ns/name:port` for kube-proxy Service chains, `endpoint 10.1.2.3:80` for KUBE-SEP chains. */
+function labeler(analysis: Analysis, table: Table): (chain: string) => string | undefined {
+  return (name) => {
+    if (/^KUBE-(SVC|SVL|EXT|FW|XLB)-/.test(name)) {
+      const svc = kubeService(table, analysis.graphOf(table), name);
+      if (svc?.name) return `Service ${svc.name}`;
+    }
+    if (name.startsWith('KUBE-SEP-')) {
+      const ep = kubeEndpoint(table, analysis.graphOf(table), name);
+      if (ep?.address) return `endpoint ${ep.address}`;
+    }
+    return undefined;
+  };
+}
+
 /** The total of some counters; null when none of them is known. */
 function sumCounters(list: (Counters | null)[]): Counters | null {
   const known = list.filter((c): c is Counters => c !== null);
@@ -172,7 +187,8 @@ function chainHover(analysis: Analysis, table: Table, chain: Chain, fromRule?: R
   }
   // A short chain is best explained by its rules.
   if (!chain.builtin && chain.rules.length > 0 && chain.rules.length <= 3 && !svc && !sep) {
-    lines.push('', ...chain.rules.map((r) => `${r.index}. ${ruleSentence(r, r.target ? table.chainsByName.has(r.target.name) : true)}`));
+    const label = labeler(analysis, table);
+    lines.push('', ...chain.rules.map((r) => `${r.index}. ${ruleSentence(r, r.target ? table.chainsByName.has(r.target.name) : true, label)}`));
   }
   lines.push('', facts(chain, graph, fromRule).join(' · '));
   const c = describeCounters(chain.counters);
@@ -251,7 +267,7 @@ function serviceLines(analysis: Analysis, svc: KubeService): string[] {
 
 function ruleHover(analysis: Analysis, table: Table, chain: Chain, rule: Rule): string {
   const chainExists = rule.target ? table.chainsByName.has(rule.target.name) : true;
-  const lines = [`**${ruleRef(rule)}** (${table.name})`, '', ruleSentence(rule, chainExists)];
+  const lines = [`**${ruleRef(rule)}** (${table.name})`, '', ruleSentence(rule, chainExists, labeler(analysis, table))];
   if (rule.comments.length) lines.push('', ...rule.comments.map((c) => `> ${escapeMarkdown(c)}`));
   const t = rule.target;
   if (t && (t.kind === 'jump' || t.kind === 'goto')) {
@@ -423,8 +439,9 @@ export function explainCommand(analysis: Analysis, opts: ExplainOptions): { outp
         const eps = svc.endpoints.map((e) => `${e.address ?? e.chain} ${formatPercent(e.share)}`).join(', ');
         out.push(`  Service ${svc.name}${eps ? ` → ${eps}` : ' (no endpoints)'}`);
       }
+      const label = labeler(analysis, table);
       for (const rule of chain.rules) {
-        out.push(`  ${rule.index}. ${ruleSentence(rule, rule.target ? table.chainsByName.has(rule.target.name) : true)}`);
+        out.push(`  ${rule.index}. ${ruleSentence(rule, rule.target ? table.chainsByName.has(rule.target.name) : true, label)}`);
       }
     }
   }

@@ -323,7 +323,7 @@ export function matchPhrase(m: Match): string | undefined {
 }
 
 /** What the rule's target does, as a short phrase: "jump to KUBE-MARK-MASQ (mark for masquerading)". */
-export function targetPhrase(target: Target | null, chainExists = true): string {
+export function targetPhrase(target: Target | null, chainExists = true, labelOf?: (chain: string) => string | undefined): string {
   if (!target) return 'count only (no target: the packet goes on to the next rule)';
   const o = (name: string) => target.options.find((x) => x.name === name);
   switch (target.name) {
@@ -348,7 +348,7 @@ export function targetPhrase(target: Target | null, chainExists = true): string 
   }
   if (target.kind === 'jump' || target.kind === 'goto' || (!findTarget(target.name) && chainExists)) {
     const conv = chainConvention(target.name);
-    const why = conv ? shortPurpose(target.name) : undefined;
+    const why = labelOf?.(target.name) ?? (conv ? shortPurpose(target.name) : undefined);
     return `${target.goto ? 'go to' : 'jump to'} ${target.name}${why ? ` (${why})` : ''}`;
   }
   return target.name;
@@ -370,10 +370,12 @@ export function shortPurpose(chain: string): string | undefined {
 }
 
 /**
- * One sentence for a rule: its conditions, then an arrow and what it does —
+ * One sentence for a rule: its conditions, then an arrow and what it does
+ * (`labelOf` may name a jump target better than its convention, e.g. the
+ * kube-proxy Service behind a hash) —
  * "TCP to 10.96.125.27 port 8080 from outside 10.254.0.0/16 → jump to KUBE-MARK-MASQ (mark for masquerading)".
  */
-export function ruleSentence(rule: Rule, chainExists = true): string {
+export function ruleSentence(rule: Rule, chainExists = true, labelOf?: (chain: string) => string | undefined): string {
   let proto = '';
   const parts: string[] = [];
   let dest: string | undefined;
@@ -398,5 +400,5 @@ export function ruleSentence(rule: Rule, chainExists = true): string {
   const where = dest ? `${dest}${dport ? ` ${dport}` : ''}` : dport ? `to ${dport}` : undefined;
   const words = [proto, where, ...parts].filter(Boolean).join(' ');
   const subject = words ? (proto ? words : `Packets ${words}`) : 'Every packet';
-  return `${subject} → ${targetPhrase(rule.target, chainExists)}`;
+  return `${subject} → ${targetPhrase(rule.target, chainExists, labelOf)}`;
 }

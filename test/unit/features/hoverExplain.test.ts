@@ -16,9 +16,14 @@ test('explain --chain prints the chain, its Service and each rule in words', () 
   const out = output(explainCommand(Analysis.of(seed, 'iptables-save'), { chain: 'KUBE-SVC-7RUAH544RSSBQYKK' }));
   assert.deepEqual(out.split('\n').slice(1), [
     '  Service default/heketi → 10.254.20.8:8080 100%',
-    '  1. Every packet → jump to KUBE-SEP-IWORYNCAYHBSQHXU (a Service endpoint)',
+    '  1. Every packet → jump to KUBE-SEP-IWORYNCAYHBSQHXU (endpoint 10.254.20.8:8080)',
   ]);
   assert.match(out.split('\n')[0], /^nat KUBE-SVC-7RUAH544RSSBQYKK — kube-proxy: /);
+});
+
+test('explain: jumps to Service chains are named by their Service', () => {
+  const out = output(explainCommand(Analysis.of(seed, 'iptables-save'), { chain: 'KUBE-SERVICES' }));
+  assert.ok(out.includes('  6. TCP to 10.96.125.27 port 8080 → jump to KUBE-SVC-7RUAH544RSSBQYKK (Service default/heketi)'), out);
 });
 
 test('explain --at prints the hover at a 1-based position without markdown emphasis', () => {

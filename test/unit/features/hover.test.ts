@@ -117,6 +117,16 @@ test('seed (save): table, policy and built-in chain hovers', () => {
   has(hoverAt(mark(seedSave, ':PREROUTING', 'PREROUTING')).value, 'built-in chain of nat, policy ACCEPT', 'before the routing decision');
 });
 
+test('seed (listing): the policy in a chain header and the table named by a pasted shell prompt', () => {
+  const p = hoverAt(mark(seedListing, 'Chain OUTPUT (policy', 'ACCEPT'), 'iptables-listing');
+  assert.equal(p.covers, 'ACCEPT');
+  has(p.value, '**Policy ACCEPT** of nat OUTPUT', '16 packets, 960 bytes');
+  const pasted = readFileSync(join(FIXTURES, 'seed', 'heketi-nat.as-pasted.txt'), 'utf8');
+  const t = hoverAt(mark(pasted, 'iptables -t nat', 'nat'), 'iptables-listing');
+  assert.equal(t.covers, 'nat');
+  has(t.value, '**nat** table', 'Address translation');
+});
+
 // Three endpoints the way kube-proxy writes them: 1/3, then 1/2 of the rest, then the rest.
 // Effective shares, by hand: 0.33333333349; (1 − 0.33333333349) × 0.5 = 0.33333333326; what is left = 0.33333333325.
 const THREE = `*nat

@@ -102,6 +102,35 @@ for (const family of ['ipv4', 'ipv6']) {
   }
 }
 
+// Moby's iptables documentation: the same ruleset as `iptables -vL --line-numbers` (no -n) and as `iptables -S`.
+const MOBY = join(FIXTURES, 'corpus/moby-docker');
+for (const listing of readdirSync(MOBY).filter((f) => f.endsWith('.vLx')).sort()) {
+  const table = listing.split('.').slice(-2, -1)[0];
+  const rules = listing.replace(/\.vLx$/, '.S');
+  if (!existsSync(join(MOBY, rules))) continue;
+  test(`graph equality: moby docs ${listing} vs ${rules}`, () => {
+    const l = parseListing(read(join(MOBY, listing)));
+    assert.deepEqual(l.problems, []);
+    assert.equal(l.tables[0].name, table, 'table from the built-in chains');
+    const s = parseSave(`# iptables -t ${table} -S\n${read(join(MOBY, rules))}`);
+    const diffs = compareGraphs(s, l, 'S', 'vL');
+    comparisons++;
+    if (diffs.length === 0) equal++;
+    assert.deepEqual(diffs, []);
+  });
+}
+
+test('every listing in the fixtures parses: all rows read, no error or warning', () => {
+  const listings = walk(FIXTURES).filter((f) => /\.(nvL|nvLx|vLx|Lv|nL|nvL-linenum)(\.txt)?$|nvLx\.stdout\.txt$/.test(f));
+  assert.ok(listings.length > 60, `${listings.length} listings`);
+  for (const f of listings) {
+    const r = parseListing(read(f));
+    const bad = r.problems.filter((p) => p.code !== 'ambiguous-table');
+    assert.deepEqual(bad, [], f);
+    assert.ok(r.tables.length > 0, f);
+  }
+});
+
 test('graph equality figures', () => {
   // Printed for the report; every comparison above also asserts on its own.
   console.log(`graph equality: ${equal}/${comparisons} file x form comparisons equal`);

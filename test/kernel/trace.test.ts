@@ -96,7 +96,7 @@ const HEKETI_CASES = (): Case[] => {
   return out;
 };
 
-function kubeSpec(): RulesetSpec {
+function kubeSpec(listing = false): RulesetSpec {
   const k = generateKubeProxy({ services: 8, endpointsPerService: 1, nodePortEvery: 2, noEndpointsEvery: 4 });
   const cases: Case[] = [];
   for (const s of k.services) {
@@ -109,7 +109,10 @@ function kubeSpec(): RulesetSpec {
   cases.push(tcp('fw', '192.168.50.10', k.services[3].clusterIP, k.services[3].servicePort, 'service without endpoints from the node'));
   cases.push(tcp('a', '192.0.2.21', '192.168.50.10', 22, 'node port 22, no Service'));
   cases.push(tcp('a', '192.0.2.21', '203.0.113.9', 80, 'forwarded, no Service'));
-  return { name: 'kube-proxy generated (8 services, NodePorts, no-endpoint Services)', load: k.save, bPrefixes: ['10.244.0.0/16'], local: ['192.168.50.10'], cases };
+  return {
+    name: `kube-proxy generated (8 services, NodePorts, no-endpoint Services)${listing ? ', traced over its -nvL listing' : ''}`,
+    load: k.save, traced: listing ? k.listing : undefined, bPrefixes: ['10.244.0.0/16'], local: ['192.168.50.10'], cases,
+  };
 }
 
 function kubeStatisticSpec(): RulesetSpec {
@@ -405,6 +408,7 @@ function specs(): RulesetSpec[] {
     { name: 'seed heketi (save)', load: heketi, bPrefixes: ['10.254.0.0/16'], local: ['192.168.50.10'], cases: HEKETI_CASES() },
     { name: 'seed heketi (kernel -nvL listing)', load: heketi, traced: fixture('seed/heketi-nat.full.nvL.txt'), bPrefixes: ['10.254.0.0/16'], local: ['192.168.50.10'], cases: HEKETI_CASES() },
     kubeSpec(),
+    kubeSpec(true),
     kubeStatisticSpec(),
     { name: 'hand-written: goto, RETURN, MARK then match, DNAT then FORWARD', load: HAND_RULES, bPrefixes: ['10.50.0.0/16'], local: ['192.168.60.1'], cases: handCases() },
     { name: 'ufw-style host firewall', load: UFW_STYLE, local: ['192.168.70.1'], cases: ufwCases() },

@@ -48,6 +48,7 @@ const NUMBER = '(?<![\\w.])\\d+(?![\\w.])';
 // A shell prompt: `[root@host ~]#`, `user@host:~$`, `$`, `#`, `###`, watch's header.
 const PROMPT = '(?:\\[[^\\]]*\\][#$%]|[^\\s\\[\\]#$%>]*[#$%>]+|Every\\s+[\\d.]+s:)';
 const TOOL = '(?:\\S*/)?(?:ip6?tables|xtables)(?:-legacy|-nft)?(?:-save|-restore)?';
+const PROMPT_LINE = `\\s*(?:${PROMPT})?\\s*(?:sudo\\s+(?:-\\S+\\s+)*)?${TOOL}(?=\\s|$)`;
 const OPTION = '(?<=^|\\s)(--?[A-Za-z][\\w-]*)';
 
 function common(lang) {
@@ -304,7 +305,9 @@ function listingGrammar() {
     comment: verbose ? 'Rows under a -v column header.' : 'Rows under a column header without -v.',
     begin: header(verbose),
     beginCaptures: { 0: { name: s('markup.heading.columns') } },
-    end: '^(?=\\s*$|Chain\\s)',
+    // A block ends at a blank line, the next chain, or a pasted prompt or
+    // warning that follows an empty chain directly.
+    end: `^(?=\\s*$|Chain\\s|${PROMPT_LINE}|\\s*(?:#\\s*)?Warning:)`,
     patterns: [{ include: verbose ? '#row-verbose' : '#row-plain' }, { include: '#text' }],
   });
   return {

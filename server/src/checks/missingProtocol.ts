@@ -73,3 +73,4 @@ export function checkMissingProtocol(analysis: Analysis): Problem[] {
   }
   return out;
 }
+

@@ -1,5 +1,6 @@
 import type { Analysis } from '../model/analysis';
-import type { Problem, Rule, Table } from '../model/types';
+import type { Option, Problem, Rule, Table } from '../model/types';
+import { resolveOptions } from './extensions';
 import { restrictedExtensions, type Restricted } from './restricted';
 import { allRules } from './rules';
 
@@ -23,6 +24,15 @@ export function targetWrongTable(ext: Restricted, table: Table): Problem {
   };
 }
 
+/** An option only some tables allow (SET --map-set outside mangle): the kernel refuses the rule. */
+export function optionWrongTable(option: Option, tables: string[], table: Table): Problem {
+  return {
+    span: option.span, severity: 'error', code: TARGET_WRONG_TABLE,
+    message: `--${option.name} is only valid in the ${tables.join('/')} table, not ${table.name}: the kernel refuses this rule.`,
+    data: { phase: 'kernel', tables },
+  };
+}
+
 /** `-j DROP` in nat: iptables itself refuses it ("the nat table is not intended for filtering"). */
 export function dropInNat(rule: Rule): Problem {
   return {
@@ -40,6 +50,10 @@ export function checkTargetWrongTable(analysis: Analysis): Problem[] {
     if (table.name === 'nat' && rule.target?.kind === 'drop') out.push(dropInNat(rule));
     for (const ext of restrictedExtensions(rule, analysis.ruleset.family)) {
       if (ext.info.tables && !ext.info.tables.includes(table.name)) out.push(targetWrongTable(ext, table));
+    }
+    for (const r of resolveOptions(rule, analysis.ruleset.family)) {
+      const only = r.optionInfo?.tables;
+      if (only && !only.includes(table.name)) out.push(optionWrongTable(r.option, only, table));
     }
   }
   return out;

@@ -1,6 +1,6 @@
 import { ICMP6_TYPES, ICMP_TYPES, numericPorts, tcpFlagNames } from './listingNames';
 import { lineSpan } from './span';
-import { STANDARD_TARGETS, TARGET_EXTENSION_NAMES } from './targetNames';
+import { TARGET_EXTENSION_NAMES } from './targetNames';
 import type { Match, Option, Span } from './types';
 
 /**
@@ -186,6 +186,8 @@ export function parseListingText(line: string, from: number, lineNo: number, tar
     const open = words[i].s;
     let search = open + 2;
     let fallback = -1;
+    // Candidate closes only move right, and so does the word after them: one pass over the row.
+    let k = i + 1;
     for (;;) {
       const c = line.indexOf(' */', search);
       if (c < 0 || c + 3 > end) break;
@@ -193,16 +195,15 @@ export function parseListingText(line: string, from: number, lineNo: number, tar
       const after = c + 3;
       if (after >= end) break;
       if (line[after] === ' ' || line[after] === '\t') {
-        let k = i + 1;
         while (k < n && words[k].s < after) k++;
         if (k >= n || starterAt(k, false) || targetAt(k) || words[k].t === '!') return { close: c, next: k };
       }
       search = c + 1;
     }
     if (fallback < 0) return { close: end, next: n };
-    let k = i + 1;
-    while (k < n && words[k].s < fallback + 3) k++;
-    return { close: fallback, next: k };
+    let next = i + 1;
+    while (next < n && words[next].s < fallback + 3) next++;
+    return { close: fallback, next };
   };
 
   // Each parser takes the index of its first word (after any `!`) and returns the next index.
@@ -893,9 +894,4 @@ export function parseListingText(line: string, from: number, lineNo: number, tar
     i = j;
   }
   return { matches, targetOptions, goto, notrack, comments };
-}
-
-/** True for a target name iptables knows itself (a verdict or an extension), false for a chain name. */
-export function isKnownTarget(name: string): boolean {
-  return STANDARD_TARGETS.has(name) || TARGET_EXTENSION_NAMES.has(name);
 }

@@ -16,7 +16,6 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Analysis } from '../../server/src/model/analysis';
-import { parseSave } from '../../server/src/model/parseSave';
 import type { TraceBranch } from '../../server/src/protocol';
 import { trace } from '../../server/src/trace';
 import { inPrefix, parseAddress, parsePrefix } from '../../server/src/trace/addr';
@@ -587,7 +586,6 @@ async function runSpec(spec: RulesetSpec, k: number): Promise<Outcome[]> {
     const analysis = analysis0;
     const tables = new Set(analysis.ruleset.tables.map((t) => t.name));
     assert.ok(tables.size > 0, `${spec.name}: nothing parsed`);
-    void parseSave;
     agents.a = new Agent(lab.a.ns);
     agents.b = new Agent(lab.b.ns);
     agents.fw = new Agent(lab.fw);

@@ -620,8 +620,14 @@ export function traverse(ruleset: Ruleset, initial: Packet, options: TraverseOpt
     let assumed: string | undefined;
     let note: string | undefined;
     let maybeSeen = false;
-    for (const m of rule.matches) {
-      const values: MatchValue[] = evalMatch(m, env);
+    // Every test first: a definite "no" anywhere decides the rule without forking on the maybes before it.
+    const values: MatchValue[] = [];
+    for (const m of rule.matches) values.push(...evalMatch(m, env));
+    if (values.some((v) => v.kind === 'no' || (v.kind === 'random' && v.p <= 0))) {
+      b.steps.push({ ...stepBase(w, rule), result: 'no-match', action: targetAction(rule) });
+      return;
+    }
+    {
       for (const v of values) {
         if (v.kind === 'yes') continue;
         if (v.kind === 'no') {

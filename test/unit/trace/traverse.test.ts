@@ -402,3 +402,10 @@ test('unknown facts fork: an unstated input interface, port or uid', () => {
   assert.deepEqual(r.branches.map((b) => b.verdict), ['DROP', 'ACCEPT']);
   assert.deepEqual(r.branches[0].assumptions, ['assuming the packet came in on eth0']);
 });
+
+test('a rule that cannot match does not fork on an unknowable match written before the test that fails', () => {
+  const dump = `*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -m limit --limit 1/sec -s 10.9.9.9 -j DROP\nCOMMIT\n`;
+  const r = run(dump, 'tcp 10.0.0.1:5 -> 10.0.0.2:22');
+  assert.equal(r.branches.length, 1);
+  assert.deepEqual(r.branches[0].steps.map((s) => s.result), ['no-match', 'policy']);
+});

@@ -55,6 +55,11 @@ NPM_CLI="$(dirname "$(dirname "$(readlink -f "$(command -v npm)")")")/bin/npm-cl
 [ -f "$NPM_CLI" ] || NPM_CLI="$(npm root -g)/npm/bin/npm-cli.js"
 export PATH="$NODE_DIR/bin:$PATH"
 export npm_config_nodedir="$NODE_DIR"
+# About ten native modules are compiled (sqlite, spdlog, node-pty, kerberos…).
+# Unoptimised builds take a fraction of the time and are plenty for tests; gcc
+# takes the last -O, and node-gyp puts these after its own flags. JOBS lets
+# node-gyp compile a module's files in parallel.
+export CFLAGS="${CFLAGS:--O0}" CXXFLAGS="${CXXFLAGS:--O0}" JOBS="${JOBS:-max}"
 
 PKG="$CS/node_modules/code-server"
 if [ ! -f "$PKG/out/node/entry.js" ]; then

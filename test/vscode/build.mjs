@@ -4,7 +4,7 @@
 //   OUT/electron/index.js  the `--extensionTestsPath` module for @vscode/test-electron.
 // Usage: node test/vscode/build.mjs [OUT]   (default: out/vscode-test)
 import { build } from 'esbuild';
-import { copyFileSync, mkdirSync } from 'fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'fs';
 import { dirname, join, resolve } from 'path';
 import { fileURLToPath } from 'url';
 
@@ -19,6 +19,7 @@ export async function buildSuite(out = resolve(here, '../../out/vscode-test')) {
   const companion = join(out, 'companion');
   mkdirSync(companion, { recursive: true });
   copyFileSync(join(here, 'companion', 'package.json'), join(companion, 'package.json'));
+  writeFileSync(join(companion, '.vscodeignore'), '*.map\n');
   await Promise.all([
     build({ ...common, entryPoints: [join(here, 'companion', 'extension.ts')], outfile: join(companion, 'extension.js') }),
     build({ ...common, entryPoints: [join(here, 'suite', 'index.ts')], outfile: join(out, 'electron', 'index.js') }),

@@ -38,6 +38,7 @@ export const USER_SETTINGS = {
   'files.autoSave': 'off',
   'window.restoreWindows': 'none',
   'chat.disableAIFeatures': true,
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
 };
 
 /** Creates the workspace in `dir` and returns it. */

@@ -28,13 +28,13 @@ export function hoverTests(): void {
     const cases: [string, number, string, number, string[]][] = [
       ['heketi-nat.iptables-save', 35, 'KUBE-SVC-7RUAH544RSSBQYKK', 1, ['default/heketi', '10.254.20.8:8080', '100']],
       ['heketi-nat.nvL', 21, 'KUBE-SVC-7RUAH544RSSBQYKK', 1, ['default/heketi', '10.254.20.8:8080', '100']],
-      ['heketi-nat.iptables-save', 29, 'DNAT', 1, ['10.254.20.8:8080']],
+      ['heketi-nat.iptables-save', 29, 'DNAT', 1, ['10.254.20.8', '8080', 'default/heketi']],
       ['heketi-nat.iptables-save', 26, 'MARK', 2, ['0x4000']],
       ['heketi-nat.iptables-save', 27, '0x4000/0x4000', 1, ['0x4000']],
       ['heketi-nat.iptables-save', 27, 'MASQUERADE', 1, ['MASQUERADE']],
       ['heketi-nat.iptables-save', 40, 'LOCAL', 1, ['LOCAL']],
       ['kube-3ep.iptables-save', 28, 'KUBE-SVC-4N57TFCL4MD7ZTDA', 1, ['shop/web', '10.244.1.11:8080', '10.244.2.12:8080', '10.244.3.13:8080', '33.3']],
-      ['docker.iptables-save', 36, 'DNAT', 1, ['192.168.0.2:80']],
+      ['docker.iptables-save', 36, 'DNAT', 1, ['192.168.0.2', '80']],
     ];
     for (const [file, line, word, occurrence, texts] of cases) {
       it(`${file}:${line} over ${word} mentions ${texts.join(', ')}`, async () => {

@@ -317,6 +317,68 @@ export function matchPhrase(m: Match): string | undefined {
       const u = opt(m, 'uid-owner');
       return u?.value ? `${u.negated ? 'not ' : ''}sent by user ${u.value}` : 'by its local owner';
     }
+    case 'hashlimit': {
+      const up = opt(m, 'hashlimit-upto') ?? opt(m, 'hashlimit');
+      const above = opt(m, 'hashlimit-above');
+      const mode = opt(m, 'hashlimit-mode')?.value;
+      const per = mode ? ` per ${mode.replace(/,/g, '+')}` : '';
+      if (up?.value) return `at most ${up.value}${per}`;
+      if (above?.value) return `above ${above.value}${per}`;
+      return 'rate-limited per group';
+    }
+    case 'recent': {
+      const name = opt(m, 'name')?.value ?? 'DEFAULT';
+      const secs = opt(m, 'seconds')?.value;
+      const hits = opt(m, 'hitcount')?.value;
+      const what = opt(m, 'set') ? 'adding the address to' : opt(m, 'remove') ? 'removing the address from' : 'seen in';
+      return `${what} recent list ${name}${hits ? ` at least ${hits} times` : ''}${secs ? ` within ${secs} s` : ''}`;
+    }
+    case 'length': return o0?.value ? `${o0.negated ? 'not ' : ''}${describeRange(o0.value, 'bytes')} long` : undefined;
+    case 'ttl': case 'hl': {
+      const o = m.options[0];
+      if (!o?.value) return undefined;
+      const op = o.name.endsWith('-eq') ? (o.negated ? '≠' : '=') : o.name.endsWith('-lt') ? '<' : '>';
+      return `with ${m.module === 'ttl' ? 'TTL' : 'hop limit'} ${op} ${o.value}`;
+    }
+    case 'pkttype': return o0?.value ? `${o0.negated ? 'not ' : ''}${o0.value}` : undefined;
+    case 'iprange': {
+      const parts = m.options.filter((o) => o.value).map((o) => `${o.name === 'src-range' ? 'from' : 'to'} ${o.negated ? 'outside ' : ''}${o.value}`);
+      return parts.join(' ') || undefined;
+    }
+    case 'mac': return o0?.value ? `${o0.negated ? 'not ' : ''}from MAC ${o0.value}` : undefined;
+    case 'helper': return o0?.value ? `${o0.negated ? 'not ' : ''}of a ${o0.value} helper connection` : undefined;
+    case 'connlimit': {
+      const above = opt(m, 'connlimit-above')?.value;
+      const upto = opt(m, 'connlimit-upto')?.value;
+      const by = opt(m, 'connlimit-daddr') ? 'destination' : 'source';
+      if (above) return `when the ${by} has more than ${above} connections`;
+      if (upto) return `while the ${by} has at most ${upto} connections`;
+      return undefined;
+    }
+    case 'string': {
+      const v = (opt(m, 'string') ?? opt(m, 'hex-string'))?.value;
+      return v ? `${m.options.some((o) => o.negated) ? 'not ' : ''}containing "${v}"` : undefined;
+    }
+    case 'physdev': {
+      const i = opt(m, 'physdev-in')?.value;
+      const o = opt(m, 'physdev-out')?.value;
+      if (opt(m, 'physdev-is-bridged')) return 'bridged';
+      return [i ? `in on bridge port ${i}` : '', o ? `out on bridge port ${o}` : ''].filter(Boolean).join(' ') || 'bridged';
+    }
+    case 'policy': {
+      const dir = opt(m, 'dir')?.value;
+      const pol = opt(m, 'pol')?.value;
+      return pol === 'none' ? `not IPsec-${dir === 'out' ? 'bound' : 'decoded'}` : `IPsec-${dir === 'out' ? 'bound' : 'decoded'}`;
+    }
+    case 'time': {
+      const from = opt(m, 'timestart')?.value;
+      const to = opt(m, 'timestop')?.value;
+      const days = opt(m, 'weekdays')?.value;
+      return [from || to ? `between ${from ?? '00:00'} and ${to ?? '23:59:59'}` : '', days ? `on ${days}` : ''].filter(Boolean).join(' ') || 'at certain times';
+    }
+    case 'rpfilter': return opt(m, 'invert') ? 'failing the reverse-path check' : 'passing the reverse-path check';
+    case 'socket': return 'with a local socket';
+    case 'dscp': case 'tos': return o0?.value ? `with ${m.module.toUpperCase()} ${o0.negated ? '≠ ' : ''}${o0.value}` : undefined;
     default:
       return `matching ${m.module}`;
   }
@@ -351,7 +413,8 @@ export function targetPhrase(target: Target | null, chainExists = true, labelOf?
     const why = labelOf?.(target.name) ?? (conv ? shortPurpose(target.name) : undefined);
     return `${target.goto ? 'go to' : 'jump to'} ${target.name}${why ? ` (${why})` : ''}`;
   }
-  return target.name;
+  const shown = target.options.slice(0, 2).map((x) => `--${x.name}${x.value !== null ? ` ${x.value}` : ''}`);
+  return [target.name, ...shown].join(' ');
 }
 
 /** A few words for the chains whose purpose fits in a parenthesis. */

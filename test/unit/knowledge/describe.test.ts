@@ -99,6 +99,15 @@ test('chain conventions by name', () => {
   ]);
 });
 
+test('rule sentences for less common matches and targets', () => {
+  const r = parseSave('*mangle\n:FORWARD ACCEPT [0:0]\n-A FORWARD -m ttl --ttl-lt 5 -j TTL --ttl-set 64\n-A FORWARD -p tcp -m tcp --dport 22 -m recent --update --seconds 60 --hitcount 4 --name SSH --mask 255.255.255.255 --rsource -j DROP\n-A FORWARD -m length --length 0:100 -m mac --mac-source 00:11:22:33:44:55 -j ACCEPT\nCOMMIT\n');
+  assert.deepEqual(r.tables[0].chains[0].rules.map((x) => ruleSentence(x)), [
+    'Packets with TTL < 5 → TTL --ttl-set 64',
+    'TCP to port 22 seen in recent list SSH at least 4 times within 60 s → drop',
+    'Packets at most 100 bytes long from MAC 00:11:22:33:44:55 → accept',
+  ]);
+});
+
 test('rule sentences', () => {
   const r = parseSave('*filter\n:INPUT DROP [0:0]\n:F - [0:0]\n-A INPUT -i lo -j ACCEPT\n-A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\n-A INPUT -p tcp -m multiport --dports 80,443 -j F\n-A INPUT -s 10.0.0.0/8 -p udp -m udp --dport 53 -j REJECT --reject-with icmp-port-unreachable\n-A F -m comment --comment x\nCOMMIT\n');
   const rules = r.tables[0].chains.flatMap((c) => c.rules);

@@ -56,6 +56,17 @@ export function loadedExtensions(rule: Rule, family: Family): ExtensionInfo[] {
  * may still belong to match a.
  */
 export function resolveOptions(rule: Rule, family: Family): ResolvedOption[] {
+  // Several checks ask for the same rule; resolve it once per document.
+  const hit = resolved.get(rule);
+  if (hit && hit.family === family) return hit.options;
+  const options = resolveUncached(rule, family);
+  resolved.set(rule, { family, options });
+  return options;
+}
+
+const resolved = new WeakMap<Rule, { family: Family; options: ResolvedOption[] }>();
+
+function resolveUncached(rule: Rule, family: Family): ResolvedOption[] {
   const loaded = loadedExtensions(rule, family);
   const out: ResolvedOption[] = [];
   const resolve = (option: Option, owner: Match | 'target', own: ExtensionInfo | undefined) => {

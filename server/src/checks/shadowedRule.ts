@@ -21,7 +21,11 @@ export function shadowedRule(rule: Rule, by: Rule): Problem {
  * containment cannot be decided.
  */
 interface Conditions {
-  [field: string]: string[];
+  /** Address and port fields as numeric ranges (any one of them), the others as sets of words. */
+  ranges: Map<string, [number, number][]>;
+  words: Map<string, string[]>;
+  /** Number of fields constrained. */
+  size: number;
 }
 
 function cidr(text: string): [number, number] | null {
@@ -45,33 +49,42 @@ function portRange(text: string): [number, number] | null {
 const IGNORED = new Set(['comment']);
 
 function conditionsOf(rule: Rule): Conditions | null {
-  const c: Conditions = {};
-  const add = (field: string, values: string[]) => {
-    if (c[field]) return false;
-    c[field] = values;
-    return true;
-  };
+  const c: Conditions = { ranges: new Map(), words: new Map(), size: 0 };
   for (const m of rule.matches) {
     if (IGNORED.has(m.module)) continue;
     if (m.negated || m.options.some((o) => o.negated)) return null;
-    if (!understood(m, add)) return null;
+    if (!understood(m, c)) return null;
   }
   return c;
 }
 
-function understood(m: Match, add: (field: string, values: string[]) => boolean): boolean {
+function addRanges(c: Conditions, field: string, ranges: ([number, number] | null)[]): boolean {
+  if (c.ranges.has(field) || ranges.some((r) => !r)) return false;
+  c.ranges.set(field, ranges as [number, number][]);
+  c.size++;
+  return true;
+}
+
+function addWords(c: Conditions, field: string, words: string[]): boolean {
+  if (c.words.has(field)) return false;
+  c.words.set(field, words);
+  c.size++;
+  return true;
+}
+
+function understood(m: Match, c: Conditions): boolean {
   const o = m.options;
   switch (m.module) {
     case 'source': case 'destination':
-      return !!o[0]?.value && o[0].value.split(',').every((v) => cidr(v)) && add(m.module, o[0].value.split(','));
+      return !!o[0]?.value && addRanges(c, m.module, o[0].value.split(',').map(cidr));
     case 'protocol':
-      return !!o[0]?.value && add('protocol', [o[0].value.toLowerCase()]);
+      return !!o[0]?.value && addWords(c, 'protocol', [o[0].value.toLowerCase()]);
     case 'in-interface': case 'out-interface':
-      return !!o[0]?.value && add(m.module, [o[0].value]);
+      return !!o[0]?.value && addWords(c, m.module, [o[0].value]);
     case 'tcp': case 'udp':
-      return o.every((opt) => (opt.name === 'dport' || opt.name === 'sport') && !!opt.value && portRange(opt.value) !== null && add(opt.name, [opt.value]));
+      return o.every((opt) => (opt.name === 'dport' || opt.name === 'sport') && !!opt.value && addRanges(c, opt.name, [portRange(opt.value)]));
     case 'conntrack': case 'state':
-      return o.every((opt) => (opt.name === 'ctstate' || opt.name === 'state') && !!opt.value && add('state', opt.value.toUpperCase().split(',')));
+      return o.every((opt) => (opt.name === 'ctstate' || opt.name === 'state') && !!opt.value && addWords(c, 'state', opt.value.toUpperCase().split(',')));
     default:
       return false;
   }
@@ -79,23 +92,17 @@ function understood(m: Match, add: (field: string, values: string[]) => boolean)
 
 /** Whether every packet allowed by `inner` is allowed by `outer`, field by field. */
 function covers(outer: Conditions, inner: Conditions): boolean {
-  for (const field of Object.keys(outer)) {
-    const a = outer[field];
-    const b = inner[field];
+  if (outer.size === 0 || outer.size > inner.size) return false;
+  for (const [field, a] of outer.ranges) {
+    const b = inner.ranges.get(field);
+    if (!b || !b.every((x) => a.some((y) => within(x, y)))) return false;
+  }
+  for (const [field, a] of outer.words) {
+    const b = inner.words.get(field);
     if (!b) return false;
-    switch (field) {
-      case 'source': case 'destination':
-        if (!b.every((x) => a.some((y) => within(cidr(x)!, cidr(y)!)))) return false;
-        break;
-      case 'in-interface': case 'out-interface':
-        if (!b.every((x) => a.some((y) => (y.endsWith('+') ? x.replace(/\+$/, '').startsWith(y.slice(0, -1)) : x === y)))) return false;
-        break;
-      case 'dport': case 'sport':
-        if (!within(portRange(b[0])!, portRange(a[0])!)) return false;
-        break;
-      default:
-        if (!b.every((x) => a.includes(x))) return false;
-    }
+    if (field === 'in-interface' || field === 'out-interface') {
+      if (!b.every((x) => a.some((y) => (y.endsWith('+') ? x.replace(/\+$/, '').startsWith(y.slice(0, -1)) : x === y)))) return false;
+    } else if (!b.every((x) => a.includes(x))) return false;
   }
   return true;
 }
@@ -114,13 +121,19 @@ export function checkShadowedRule(analysis: Analysis): Problem[] {
       const terminal: { rule: Rule; cond: Conditions }[] = [];
       for (const rule of chain.rules) {
         const cond = conditionsOf(rule);
-        // Unconditional blockers are reported as unreachable-rule instead.
-        if (terminal.some((t) => Object.keys(t.cond).length === 0)) break;
         if (cond) {
-          const by = terminal.slice(-WINDOW).find((t) => Object.keys(t.cond).length > 0 && covers(t.cond, cond));
-          if (by) out.push(shadowedRule(rule, by.rule));
+          for (let i = terminal.length - 1; i >= 0 && i >= terminal.length - WINDOW; i--) {
+            if (covers(terminal[i].cond, cond)) {
+              out.push(shadowedRule(rule, terminal[i].rule));
+              break;
+            }
+          }
         }
-        if (cond && endsChain(rule)) terminal.push({ rule, cond });
+        if (cond && endsChain(rule)) {
+          // Unconditional blockers are reported as unreachable-rule instead.
+          if (cond.size === 0) break;
+          terminal.push({ rule, cond });
+        }
       }
     }
   }

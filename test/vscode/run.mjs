@@ -140,7 +140,7 @@ try {
       '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
   });
   // launch() uses a fresh temporary profile (user-data-dir) that it deletes on close.
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const context = await browser.newContext({ viewport: { width: 1500, height: 900 } });
   const page = await context.newPage();
   await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`);
 

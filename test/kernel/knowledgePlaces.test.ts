@@ -101,3 +101,36 @@ test('tables and built-in chains in the knowledge table agree with the kernel', 
     spawnSync('ip', ['netns', 'del', ns]);
   }
 });
+
+/** Option values that differ by family, each tried alone in filter INPUT. */
+const VALUE_PROBES: { owner: 'match' | 'target'; name: string; option: string; args: (v: string) => string }[] = [
+  { owner: 'match', name: 'addrtype', option: 'dst-type', args: (v) => `-m addrtype --dst-type ${v}` },
+  { owner: 'target', name: 'REJECT', option: 'reject-with', args: (v) => `-p tcp -j REJECT --reject-with ${v}` },
+  { owner: 'match', name: 'conntrack', option: 'ctstate', args: (v) => `-m conntrack --ctstate ${v}` },
+  { owner: 'target', name: 'LOG', option: 'log-level', args: (v) => `-j LOG --log-level ${v}` },
+];
+
+test('closed value sets per family agree with the kernel', (t) => {
+  if (process.getuid?.() !== 0) return t.skip('needs root for network namespaces');
+  if (spawnSync('ip', ['netns', 'add', ns]).status !== 0) return t.skip('ip netns add failed: no network namespaces here');
+  try {
+    const wrong: string[] = [];
+    for (const p of VALUE_PROBES) {
+      const info = p.owner === 'target' ? findTarget(p.name) : findMatch(p.name);
+      const option = info && findOption(info, p.option);
+      assert.ok(option?.values, `${p.name} --${p.option} has no closed set`);
+      for (const family of ['ipv4', 'ipv6'] as const) {
+        const allowed = option.valuesByFamily?.[family] ?? option.values;
+        const cmd = family === 'ipv6' ? 'ip6tables-legacy' : 'iptables-legacy';
+        for (const v of option.values) {
+          const accepted = run([cmd, '-A', 'INPUT', ...p.args(v).split(' ')]).status === 0;
+          if (accepted) run([cmd, '-F', 'INPUT']);
+          if (accepted !== allowed.includes(v)) wrong.push(`${family} --${p.option} ${v}: kernel ${accepted ? 'accepts' : 'refuses'}`);
+        }
+      }
+    }
+    assert.deepEqual(wrong, []);
+  } finally {
+    spawnSync('ip', ['netns', 'del', ns]);
+  }
+});

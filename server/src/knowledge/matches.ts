@@ -11,6 +11,12 @@ import {
 } from './values';
 
 const PORT = 'port[:port]';
+
+/** The kernel refuses BROADCAST, BLACKHOLE, PROHIBIT, THROW, NAT and XRESOLVE in ip6tables (checked with ip6tables-legacy). */
+const ADDRESS_TYPES_BY_FAMILY = {
+  ipv4: Object.keys(ADDRESS_TYPES),
+  ipv6: ['UNSPEC', 'UNICAST', 'LOCAL', 'ANYCAST', 'MULTICAST', 'UNREACHABLE'],
+};
 const PORT_LIST = 'port[,port|,port:port]…';
 
 /** Generic options written without -m. */
@@ -129,8 +135,8 @@ const MISC_MATCHES: MatchInfo[] = [
     one('ports', PORT_LIST, 'Either the source or the destination port is in the list.', { ...NEG, valueKind: 'portList' }),
   ], { protocols: ['tcp', 'udp', 'udplite', 'sctp', 'dccp'] }),
   match('addrtype', 'Tests the routing type of the source or destination address: whether it is local to this host, broadcast, multicast, and so on.', [
-    one('src-type', 'TYPE[,…]', 'The source address has one of these types.', { ...NEG, ...docsOf(ADDRESS_TYPES), list: true }),
-    one('dst-type', 'TYPE[,…]', 'The destination address has one of these types.', { ...NEG, ...docsOf(ADDRESS_TYPES), list: true }),
+    one('src-type', 'TYPE[,…]', 'The source address has one of these types.', { ...NEG, ...docsOf(ADDRESS_TYPES), valuesByFamily: ADDRESS_TYPES_BY_FAMILY, list: true }),
+    one('dst-type', 'TYPE[,…]', 'The destination address has one of these types.', { ...NEG, ...docsOf(ADDRESS_TYPES), valuesByFamily: ADDRESS_TYPES_BY_FAMILY, list: true }),
     flag('limit-iface-in', 'Looks the type up only on the incoming interface.', { hooks: ['PREROUTING', 'INPUT', 'FORWARD'] }),
     flag('limit-iface-out', 'Looks the type up only on the outgoing interface.', { hooks: ['FORWARD', 'OUTPUT', 'POSTROUTING'] }),
   ]),

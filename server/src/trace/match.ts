@@ -34,6 +34,8 @@ export interface MatchEnv {
     replSrc: Address; replDst: Address; replSport: number | null; replDport: number | null;
     dnat: boolean; snat: boolean;
   } | null;
+  /** The packet is being forwarded (FORWARD, or POSTROUTING of a packet that was not generated here). */
+  forwarded: boolean;
   /** Whether an address is this host's: true, false, or null when unknown. */
   isLocal(a: Address): boolean | null;
 }
@@ -293,8 +295,7 @@ function numRange(text: string): [number, number] | undefined {
 function ttlAt(env: MatchEnv): number | null {
   const t = env.pkt.ttl;
   if (t === null) return null;
-  const forwarded = !env.pkt.fromLocal && (env.hook === 'FORWARD' || (env.hook === 'POSTROUTING' && env.inIface !== ''));
-  return forwarded ? Math.max(0, t - 1) : t;
+  return env.forwarded ? Math.max(0, t - 1) : t;
 }
 
 function owner(m: Match, env: MatchEnv): MatchValue[] {

@@ -128,7 +128,8 @@ function interfacesAt(b: Branch, hook: string): { inIface: string | null; outIfa
     case 'INPUT': return { inIface: inDev, outIface: '' };
     case 'FORWARD': return { inIface: inDev, outIface: outDev };
     case 'OUTPUT': return { inIface: '', outIface: outDev };
-    default: return { inIface: b.viaLo ? 'lo' : inDev, outIface: outDev };
+    // POSTROUTING has no input device, not even for forwarded packets.
+    default: return { inIface: '', outIface: outDev };
   }
 }
 
@@ -145,6 +146,7 @@ function envFor(b: Branch, initial: Packet, walk: Walk): MatchEnv {
   return {
     pkt: b.pkt, hook: walk.hook, table: walk.table.name, ...interfacesAt(b, walk.hook),
     ctState, ctExists, conn, isLocal: (a) => isLocal(b, initial, a),
+    forwarded: walk.hook === 'FORWARD' || (walk.hook === 'POSTROUTING' && !b.pkt.fromLocal),
   };
 }
 

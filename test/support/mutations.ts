@@ -145,8 +145,9 @@ const MUTATIONS: Record<string, Mutation> = {
     const n = 1 + Math.floor(rng() * 5);
     const id = tag(rng);
     const names = Array.from({ length: n }, (_, i) => `LOOP${id}-${i + 1}`);
-    const rules = names.map((name, i) => `-A ${name} -j ${names[(i + 1) % n]}`);
-    const entry = `-A ${pick(rng, b.builtins)} -j ${names[0]}`;
+    // Gotos count like jumps for the kernel's loop check.
+    const rules = names.map((name, i) => `-A ${name} ${rng() < 0.3 ? '-g' : '-j'} ${names[(i + 1) % n]}`);
+    const entry = `-A ${pick(rng, b.builtins)} ${rng() < 0.3 ? '-g' : '-j'} ${names[0]}`;
     // Half the loops are entered before they are closed, half after.
     const all = rng() < 0.5 ? [entry, ...rules] : [...rules, entry];
     return addToBlock(lines, b, names.map((x) => `:${x} - [0:0]`), all);

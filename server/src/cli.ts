@@ -18,8 +18,8 @@ const USAGE = `usage: iptables-lens <command> [options] FILE...
 commands:
   parse FILE [--json]         print the model: tables, chains, rules and the chain graph
   check FILE... [--json]      print diagnostics; exit 1 when any is an error
-  trace FILE --packet "SPEC" [--json]
-                              trace a packet through the ruleset
+  trace FILE --packet "SPEC" [--json] [--matched] [--branches N]
+                              trace a packet through the ruleset (--matched: only the steps that took effect)
   graph FILE [--format dot|mermaid|json] [--chain NAME] [--depth N] [--table T]
                               print the chain graph
   explain FILE [--chain NAME] [--at LINE:COL]

@@ -165,7 +165,7 @@ const MUTATIONS: Record<string, Mutation> = {
     const depth = 14 + Math.floor(rng() * 4);
     const id = tag(rng);
     const names = Array.from({ length: depth }, (_, i) => `D${id}-${i + 1}`);
-    const rules = [`-A ${pick(rng, b.builtins)} -j ${names[0]}`, ...names.slice(1).map((x, i) => `-A ${names[i]} -j ${x}`)];
+    const rules = [`-A ${pick(rng, b.builtins)} -j ${names[0]}`, ...names.slice(1).map((x, i) => `-A ${names[i]} ${rng() < 0.3 ? '-g' : '-j'} ${x}`)];
     return addToBlock(lines, b, names.map((x) => `:${x} - [0:0]`), rules);
   },
   'target-wrong-table': (lines, rng) => {

@@ -41,7 +41,13 @@ async function fresh(page, deadline) {
   await page.keyboard.press('Escape');
   await page.keyboard.press('Control+K');
   await page.keyboard.press('Control+W');
-  await page.locator('.tabs-container .tab').first().waitFor({ state: 'detached', timeout: deadline });
+  // An untitled paste left open by the suite asks whether to save it: it is a test document, so no.
+  const dontSave = page.locator('.monaco-dialog-box .monaco-button', { hasText: /Don.t Save/ });
+  const closed = page.locator('.tabs-container .tab').first().waitFor({ state: 'detached', timeout: deadline });
+  while (await Promise.race([closed.then(() => 'closed'), dontSave.first().waitFor({ timeout: deadline }).then(() => 'ask', () => 'closed')]) === 'ask') {
+    await dontSave.first().click();
+  }
+  await closed;
   if (await page.locator('.part.panel').isVisible()) {
     await page.keyboard.press('Control+J');
     await page.locator('.part.panel').waitFor({ state: 'hidden', timeout: deadline });

@@ -12,8 +12,9 @@ import Mocha from 'mocha';
 import { skipReasons, trackDiagnostics } from './helpers';
 import { languageTests } from './language';
 import { diagnosticsTests } from './diagnostics';
-import { navigationTests } from './navigation';
+import { moreNavigationTests, navigationTests } from './navigation';
 import { hoverTests } from './hover';
+import { completionTests } from './completion';
 import { traceTests } from './trace';
 
 export interface TestOutcome {
@@ -61,7 +62,9 @@ export async function runSuite(outFile?: string): Promise<SuiteResults> {
   languageTests();
   diagnosticsTests();
   navigationTests();
+  moreNavigationTests();
   hoverTests();
+  completionTests();
   traceTests();
 
   const tests: TestOutcome[] = [];

@@ -197,3 +197,63 @@ export function navigationTests(): void {
     });
   });
 }
+
+/** Highlights, workspace symbols, folding and the reference-count lenses. */
+export function moreNavigationTests(): void {
+  describe('document highlight', () => {
+    before(async function () { await requireCapability(this, 'documentHighlightProvider', 'Document highlight (issue 3)'); });
+
+    it('KUBE-MARK-MASQ lights up at its declaration and all six jumps', async () => {
+      const doc = await open('heketi-nat.iptables-save');
+      const highlights = await vscode.commands.executeCommand<vscode.DocumentHighlight[]>(
+        'vscode.executeDocumentHighlights', doc.uri, at(doc, 30, 'KUBE-MARK-MASQ'));
+      const lines = highlights.map((h) => line1(h.range));
+      for (const l of [7, 28, 30, 32, 34, 36, 38]) assert.ok(lines.includes(l), `line ${l} among ${lines.join(', ')}`);
+      for (const h of highlights) assert.strictEqual(textOf(doc, h.range), 'KUBE-MARK-MASQ');
+    });
+  });
+
+  describe('workspace symbols', () => {
+    before(async function () { await requireCapability(this, 'workspaceSymbolProvider', 'Workspace symbols (issue 3)'); });
+
+    it(`${SVC} is found in the workspace's dumps`, async () => {
+      await open('heketi-nat.iptables-save');
+      const symbols = await vscode.commands.executeCommand<vscode.SymbolInformation[]>('vscode.executeWorkspaceSymbolProvider', 'KUBE-SVC-7RUAH');
+      const hits = symbols.filter((s) => s.name === SVC);
+      assert.ok(hits.some((s) => s.location.uri.path.endsWith('/heketi-nat.iptables-save') && line1(s.location.range) === 12),
+        `found at heketi-nat.iptables-save:12; got ${hits.map((s) => `${s.location.uri.path}:${line1(s.location.range)}`).join(', ')}`);
+    });
+  });
+
+  describe('folding', () => {
+    before(async function () { await requireCapability(this, 'foldingRangeProvider', 'Folding (issue 3)'); });
+
+    it('the nat table folds from *nat (line 2) to its COMMIT (line 42)', async () => {
+      const doc = await open('heketi-nat.iptables-save');
+      const ranges = await vscode.commands.executeCommand<vscode.FoldingRange[]>('vscode.executeFoldingRangeProvider', doc.uri);
+      const table = ranges.find((r) => r.start === 1);
+      assert.ok(table, `a range starts at *nat; got ${ranges.map((r) => `${r.start + 1}-${r.end + 1}`).join(', ')}`);
+      assert.ok(table.end === 41 || table.end === 40, `it ends at COMMIT (or just before): ${table.end + 1}`);
+    });
+  });
+
+  describe('reference lenses', () => {
+    before(async function () { await requireCapability(this, 'codeLensProvider', 'CodeLens (issue 3)'); });
+
+    // [1-based declaration line, chain, references (jumping rules), rules of its own]
+    const cases: [number, string, number, number][] = [
+      [12, SVC, 1, 1],
+      [7, 'KUBE-MARK-MASQ', 6, 1],
+      [11, 'KUBE-SERVICES', 2, 11],
+    ];
+    for (const [line, chain, refs, rules] of cases) {
+      it(`${chain}: ${refs} reference${refs === 1 ? '' : 's'} · ${rules} rule${rules === 1 ? '' : 's'}`, async () => {
+        const doc = await open('heketi-nat.iptables-save');
+        const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri, 100);
+        const titles = lenses.filter((l) => l.range.start.line === line - 1).map((l) => l.command?.title ?? '');
+        const wanted = new RegExp(`\\b${refs} references?\\b.*\\b${rules} rules?\\b`);
+        assert.ok(titles.some((t) => wanted.test(t)), `a lens on line ${line} says ${refs} references, ${rules} rules: ${JSON.stringify(titles)}`);
+      });
+    }
+  });
+}

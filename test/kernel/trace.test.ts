@@ -29,7 +29,7 @@ const FIX = join(__dirname, '..', 'fixtures');
 const fixture = (p: string) => readFileSync(join(FIX, p), 'utf8');
 
 type From = 'a' | 'b' | 'fw';
-type Kind = 'syn' | 'udp' | 'ping' | 'est-ack' | 'est-reply';
+type Kind = 'syn' | 'udp' | 'ping' | 'est-ack' | 'est-reply' | 'related';
 
 interface Case {
   from: From;
@@ -199,6 +199,7 @@ function handCases(): Case[] {
     udp('fw', '169.254.78.1', '203.0.113.7', 53, 'from local, MASQUERADE by mark? (no mark in OUTPUT)'),
     { from: 'a', kind: 'est-ack', src: '192.0.2.5', sport: nextPort(), dst: '192.168.60.1', dport: 22, label: 'ESTABLISHED ACK of an accepted SSH connection' },
     { from: 'a', kind: 'est-reply', src: '192.0.2.70', sport: 8443, dst: '169.254.77.1', dport: nextPort(), label: 'ESTABLISHED reply to a connection the host opened' },
+    { from: 'a', kind: 'related', src: '192.0.2.71', sport: 9, dst: '192.168.60.1', dport: nextPort(), label: 'RELATED ICMP error: nat is not consulted' },
   ];
 }
 
@@ -271,6 +272,7 @@ function ufwCases(): Case[] {
     { from: 'a', kind: 'est-ack', src: '192.0.2.41', sport: nextPort(), dst: me, dport: 22, label: 'ESTABLISHED ACK of SSH' },
     { from: 'a', kind: 'est-reply', src: '192.0.2.42', sport: 8080, dst: me, dport: nextPort(), label: 'ESTABLISHED reply' },
     { from: 'a', kind: 'est-reply', src: '192.0.2.42', sport: 8081, dst: '169.254.77.1', dport: nextPort(), label: 'ESTABLISHED reply to the link address' },
+    { from: 'a', kind: 'related', src: '192.0.2.43', sport: 9, dst: me, dport: nextPort(), label: 'RELATED port-unreachable for a datagram the host sent' },
   ];
 }
 
@@ -348,6 +350,7 @@ function ufw6Cases(): Case[] {
     tcp('fw', me, '2001:db8:99::1', 443, 'from local'),
     { from: 'a', kind: 'est-ack', src: '2001:db8:1::42', sport: nextPort(), dst: me, dport: 22, label: 'ESTABLISHED ACK of SSH' },
     { from: 'a', kind: 'est-reply', src: '2001:db8:1::43', sport: 8080, dst: me, dport: nextPort(), label: 'ESTABLISHED reply' },
+    { from: 'a', kind: 'related', src: '2001:db8:1::44', sport: 9, dst: me, dport: nextPort(), label: 'RELATED ICMPv6 port unreachable' },
   ];
 }
 
@@ -519,8 +522,9 @@ function endpoint(addr: string, port?: number): string {
 
 function describe(lab: Lab, spec: RulesetSpec, clientAddrs: Map<string, From>, c: Case, sport: number | undefined, out: string | null): string {
   const v6 = c.src.includes(':');
-  const proto = c.kind === 'ping' ? (v6 ? 'icmpv6' : 'icmp') : c.kind === 'udp' ? 'udp' : 'tcp';
-  const words = [proto, endpoint(c.src, sport), '->', endpoint(c.dst, c.dport)];
+  const icmpish = c.kind === 'ping' || c.kind === 'related';
+  const proto = icmpish ? (v6 ? 'icmpv6' : 'icmp') : c.kind === 'udp' ? 'udp' : 'tcp';
+  const words = [proto, endpoint(c.src, icmpish ? undefined : sport), '->', endpoint(c.dst, icmpish ? undefined : c.dport)];
   if (c.from === 'fw') words.push('from', 'local');
   else words.push('in', sideOf(lab, c.from).fwIf);
   if (out) words.push('out', out);
@@ -528,6 +532,7 @@ function describe(lab: Lab, spec: RulesetSpec, clientAddrs: Map<string, From>, c
   words.push('local', local.join(','));
   if (c.kind === 'est-ack') words.push('state', 'ESTABLISHED', 'flags', 'ACK');
   if (c.kind === 'est-reply') words.push('state', 'ESTABLISHED', 'flags', 'SYN,ACK');
+  if (c.kind === 'related') words.push('state', 'RELATED', 'type', v6 ? '1/4' : '3/3');
   if (c.icmpType !== undefined) words.push('type', String(c.icmpType));
   if (c.extra) words.push(c.extra);
   return words.join(' ');
@@ -535,7 +540,7 @@ function describe(lab: Lab, spec: RulesetSpec, clientAddrs: Map<string, From>, c
 
 function traceRuleArgs(c: Case, sport: number | undefined): string[] {
   const v6 = c.src.includes(':');
-  const proto = c.kind === 'ping' ? (v6 ? 'ipv6-icmp' : 'icmp') : c.kind === 'udp' ? 'udp' : 'tcp';
+  const proto = c.kind === 'ping' || c.kind === 'related' ? (v6 ? 'ipv6-icmp' : 'icmp') : c.kind === 'udp' ? 'udp' : 'tcp';
   const chain = c.from === 'fw' ? 'OUTPUT' : 'PREROUTING';
   const args = [chain, '-s', c.src, '-d', c.dst, '-p', proto];
   if (sport !== undefined) args.push('-m', proto, '--sport', String(sport));
@@ -596,7 +601,7 @@ async function runSpec(spec: RulesetSpec, k: number): Promise<Outcome[]> {
     await new Promise((r) => setTimeout(r, 400));
     for (const c of spec.cases) {
       for (let n = 0; n < (c.repeat ?? 1); n++) {
-        const sport = c.kind === 'ping' ? undefined : c.repeat ? nextPort() : c.sport;
+        const sport = c.kind === 'ping' || c.kind === 'related' ? undefined : c.repeat ? nextPort() : c.sport;
         const ruleArgs = traceRuleArgs(c, sport);
         inNs(lab.fw, [tool, '-t', 'raw', '-I', ruleArgs[0], '1', ...ruleArgs.slice(1)]);
         // A locally generated packet to a local address comes back in through lo; the kernel starts a new trace there only if asked.
@@ -612,6 +617,10 @@ async function runSpec(spec: RulesetSpec, k: number): Promise<Outcome[]> {
         else if (proto === 'est-ack') {
           await agents.fw!.ask({ op: 'listen', addr: c.dst, port: c.dport });
           await agents[from]!.ask({ op: 'connect', src: c.src, sport, dst: c.dst, dport: c.dport, timeout: 1.0 });
+        } else if (proto === 'related') {
+          // The firewall sends UDP to a closed port of the client; the client's port-unreachable comes back RELATED.
+          await agents.fw!.ask({ op: 'udp', src: c.dst, sport: c.dport, dst: c.src, dport: c.sport });
+          await new Promise((r) => setTimeout(r, 50));
         } else if (proto === 'est-reply') {
           await agents[from]!.ask({ op: 'listen', addr: c.src, port: c.sport });
           await agents.fw!.ask({ op: 'connect', src: c.dst, sport: c.dport, dst: c.src, dport: c.sport, timeout: 1.0 });

@@ -265,7 +265,8 @@ export function parseRuleArgs(tokens: Token[], from: number, line: number, lineT
       let negated = negateNext !== null;
       negateNext = null;
       let k = i + 1;
-      if (k < n && tokens[k].text === '!' && !tokens[k].quoted) {
+      // Old intrapositioned negation, `--dport ! 80`; a `!` before the next option negates that option instead.
+      if (k + 1 < n && tokens[k].text === '!' && !tokens[k].quoted && !isOptionWord(tokens[k + 1])) {
         negated = true;
         k++;
       }

@@ -51,3 +51,11 @@ test('a missing COMMIT is reported where iptables-restore names it (after the la
   assert.deepEqual(r.problems.map((p) => [p.code, p.span.line]), [['missing-commit', 3]]);
   assert.equal(r.tables[0].chainsByName.get('INPUT')!.rules.length, 1);
 });
+
+test('"!" before the next option negates that option, not the flag before it', () => {
+  // iptables-save writes `--physdev-is-in ! --physdev-is-out` for a negated second flag.
+  const r = parseSave('*filter\n:FORWARD ACCEPT [0:0]\n-A FORWARD -m physdev --physdev-is-in ! --physdev-is-out -j ACCEPT\n-A FORWARD -p tcp -m tcp --dport ! 22 -j DROP\nCOMMIT\n');
+  const [a, b] = r.tables[0].chainsByName.get('FORWARD')!.rules;
+  assert.deepEqual(a.matches[0].options.map((o) => [o.name, o.negated, o.value]), [['physdev-is-in', false, null], ['physdev-is-out', true, null]]);
+  assert.deepEqual(b.matches[1].options.map((o) => [o.name, o.negated, o.value]), [['dport', true, '22']]);
+});

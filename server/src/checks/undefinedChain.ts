@@ -12,12 +12,12 @@ const VERDICTS = ['ACCEPT', 'DROP', 'RETURN', 'REJECT'];
  * the rule) nor a target. iptables-restore notices it when it reads the
  * table's COMMIT line and names that line ("Chain 'X' does not exist").
  */
-export function undefinedChain(rule: Rule, table: Table, why: 'missing' | 'late' | 'undeclared', suggestion: string | undefined): Problem {
+export function undefinedChain(rule: Rule, table: Table, why: 'missing' | 'late' | 'undeclared', suggestion: string | undefined, elsewhere: string[] = []): Problem {
   const name = rule.target!.name;
   const reason =
     why === 'late' ? `chain ${name} is declared only after this rule; iptables-restore needs the \`:${name}\` line first`
       : why === 'undeclared' ? `chain ${name} is never declared with a \`:${name} - [0:0]\` line`
-        : `there is no chain ${name} in table ${table.name}`;
+        : `there is no chain ${name} in table ${table.name}${elsewhere.length ? ` (only in ${elsewhere.join(', ')}: a rule can only jump within its own table)` : ''}`;
   return {
     span: rule.target!.nameSpan, severity: 'error', code: UNDEFINED_CHAIN,
     message: `${rule.target!.goto ? 'Goto' : 'Jump'} to an undefined chain: ${reason}${suggestion ? ` (did you mean ${suggestion}?)` : ''}. iptables-restore refuses the table at its COMMIT.`,
@@ -32,7 +32,11 @@ export function checkUndefinedChain(analysis: Analysis): Problem[] {
   for (const table of analysis.ruleset.tables) {
     const graph = analysis.graphOf(table);
     const names = table.chains.filter((c) => !c.builtin).map((c) => c.name).concat(VERDICTS);
-    for (const rule of graph.dangling) out.push(undefinedChain(rule, table, 'missing', closestName(rule.target!.name, names)));
+    for (const rule of graph.dangling) {
+      const name = rule.target!.name;
+      const elsewhere = [...new Set(analysis.ruleset.tables.filter((t) => t.name !== table.name && t.chainsByName.has(name)).map((t) => t.name))];
+      out.push(undefinedChain(rule, table, 'missing', closestName(name, names), elsewhere));
+    }
     for (const e of graph.edges) {
       if (e.to.builtin) continue;
       if (!e.to.declSpan) out.push(undefinedChain(e.rule, table, 'undeclared', undefined));

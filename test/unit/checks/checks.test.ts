@@ -34,6 +34,7 @@ const N = (body: string) => `*nat\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]
 const CASES: Case[] = [
   { name: 'jump to a missing chain, with a suggestion', text: F(':WEB - [0:0]\n-A INPUT -j WBE\n'), code: 'undefined-chain', severity: 'error', covers: 'WBE', says: 'did you mean WEB' },
   { name: 'lower-case verdict is a missing chain', text: F('-A INPUT -j accept\n'), code: 'undefined-chain', severity: 'error', covers: 'accept', says: 'ACCEPT' },
+  { name: 'jump to a chain of another table', text: F('-A INPUT -j KUBE-SVC\n') + N(':KUBE-SVC - [0:0]\n-A PREROUTING -j KUBE-SVC\n'), code: 'undefined-chain', severity: 'error', covers: 'KUBE-SVC', says: 'only in nat' },
   { name: 'jump to a chain declared after the rule', text: F('-A INPUT -j LATE\n:LATE - [0:0]\n'), code: 'undefined-chain', severity: 'error', covers: 'LATE', says: 'declared only after' },
   { name: 'loop reached from INPUT', text: F(':A - [0:0]\n:B - [0:0]\n-A INPUT -j A\n-A A -j B\n-A B -j A\n'), code: 'jump-loop', severity: 'error', covers: 'A', says: 'A → B → A' },
   { name: 'loop closed by the entry jump is named there', text: F(':A - [0:0]\n-A A -j A\n-A INPUT -g A\n'), code: 'jump-loop', severity: 'error', covers: 'A', says: 'INPUT' },

@@ -42,7 +42,7 @@ export function hover(analysis: Analysis, line: number, character: number): Hove
       const chain = hit.table.chainsByName.get(t.name);
       text = chain && (t.kind === 'jump' || t.kind === 'goto')
         ? chainHover(analysis, hit.table, chain, hit.rule)
-        : targetHover(analysis, hit.table, hit.chain, hit.rule);
+        : targetHover(analysis, hit.table, hit.rule);
       span = t.nameSpan;
       break;
     }
@@ -269,6 +269,8 @@ function ruleHover(analysis: Analysis, table: Table, chain: Chain, rule: Rule): 
   const chainExists = rule.target ? table.chainsByName.has(rule.target.name) : true;
   const lines = [`**${ruleRef(rule)}** (${table.name})`, '', ruleSentence(rule, chainExists, labeler(analysis, table))];
   if (rule.comments.length) lines.push('', ...rule.comments.map((c) => `> ${escapeMarkdown(c)}`));
+  const calico = rule.comments.map((c) => /^cali:([\w-]+)$/.exec(c)?.[1]).find(Boolean);
+  if (calico) lines.push('', `Written by Calico (Felix); ${code(calico)} is the rule's id in Felix's own bookkeeping.`);
   const t = rule.target;
   if (t && (t.kind === 'jump' || t.kind === 'goto')) {
     const svc = kubeService(table, analysis.graphOf(table), t.name);
@@ -336,7 +338,7 @@ function optionHover(owner: string, option: Option, kind: 'match' | 'target', fa
   return lines.join('\n');
 }
 
-function targetHover(analysis: Analysis, table: Table, chain: Chain, rule: Rule): string {
+function targetHover(analysis: Analysis, table: Table, rule: Rule): string {
   const t = rule.target!;
   const info = findTarget(t.name);
   if (!info) {
@@ -353,7 +355,6 @@ function targetHover(analysis: Analysis, table: Table, chain: Chain, rule: Rule)
   if (info.tables || info.hooks) {
     lines.push('', `Valid in: ${info.tables ? `${info.tables.join('/')} table` : 'any table'}${info.hooks ? `, ${info.hooks.join('/')}` : ''}.`);
   }
-  void chain;
   return lines.join('\n');
 }
 

@@ -109,6 +109,10 @@ test('kube-proxy corpus: KUBE-NODEPORTS lists node ports and their Services', ()
   has(h.value, 'Node ports:', '- 3001/tcp → **ns2/svc2:p80**', '- 3003/tcp → **ns3/svc3:p80**', '- 3002/tcp → **ns5/svc5:p80**');
 });
 
+test('seed (save): a Calico rule says who wrote it', () => {
+  has(hoverAt(mark(seedSave, '-A PREROUTING -m comment --comment "cali:', '-A', 0)).value, 'Every packet → jump to cali-PREROUTING', 'Written by Calico', '`6gwbT8clXdHdC1b1`');
+});
+
 test('seed (save): table, policy and built-in chain hovers', () => {
   has(hoverAt(mark(seedSave, '*nat', 'nat')).value, '**nat** table', 'Address translation', '22 rules in 17 chains');
   const p = hoverAt(mark(seedSave, ':OUTPUT ACCEPT', 'ACCEPT'));

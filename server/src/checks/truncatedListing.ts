@@ -4,8 +4,8 @@ import type { Problem, Rule, Table } from '../model/types';
 export const TRUNCATED_LISTING = 'truncated-listing';
 
 /**
- * In a listing (`iptables -L`), a target names a chain the paste does not
- * show. A listing is a partial view, so this is a warning, never a load error.
+ * In a listing (`iptables -L`, or `iptables -S`), a target names a chain the
+ * paste does not show. A listing is a partial view, so this is a warning, never a load error.
  */
 export function truncatedListing(rule: Rule, table: Table): Problem {
   const name = rule.target!.name;
@@ -17,9 +17,11 @@ export function truncatedListing(rule: Rule, table: Table): Problem {
 }
 
 export function checkTruncatedListing(analysis: Analysis): Problem[] {
-  if (analysis.ruleset.format !== 'listing') return [];
+  const listing = analysis.ruleset.format === 'listing';
   const out: Problem[] = [];
   for (const table of analysis.ruleset.tables) {
+    // Listings, and `iptables -S` output (save syntax without a `*table` line).
+    if (!listing && table.nameSpan) continue;
     for (const rule of analysis.graphOf(table).dangling) out.push(truncatedListing(rule, table));
   }
   return out;

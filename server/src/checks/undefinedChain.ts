@@ -30,6 +30,8 @@ export function checkUndefinedChain(analysis: Analysis): Problem[] {
   if (analysis.ruleset.format !== 'save') return [];
   const out: Problem[] = [];
   for (const table of analysis.ruleset.tables) {
+    // `iptables -S` output (no `*table` line) is a view, often of one chain: see truncated-listing.
+    if (!table.nameSpan) continue;
     const graph = analysis.graphOf(table);
     const names = table.chains.filter((c) => !c.builtin).map((c) => c.name).concat(VERDICTS);
     for (const rule of graph.dangling) {

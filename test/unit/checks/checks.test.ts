@@ -92,6 +92,7 @@ const CASES: Case[] = [
   { name: 'an option that cannot be negated', text: F('-A INPUT -m limit ! --limit 10/s -j DROP\n'), code: 'bad-negation', severity: 'error', covers: '! --limit 10/s' },
   { name: 'DROP in nat', text: N('-A PREROUTING -j DROP\n'), code: 'target-wrong-table', severity: 'error', covers: 'DROP' },
   { name: 'a service name the machine must know', text: F('-A INPUT -p tcp --dport webadmin -j ACCEPT\n'), code: 'unknown-service', severity: 'warning', covers: 'webadmin' },
+  { name: 'iptables -S output jumps to a chain it does not show', text: '-P INPUT ACCEPT\n-A INPUT -j DOCKER-USER\n', code: 'truncated-listing', severity: 'warning', covers: 'DOCKER-USER' },
   { name: 'listing jumps to a chain it does not show', languageId: 'iptables-listing', text: 'Chain INPUT (policy ACCEPT)\ntarget     prot opt source               destination\nKUBE-FW    all  --  0.0.0.0/0            0.0.0.0/0\n', code: 'truncated-listing', severity: 'warning', covers: 'KUBE-FW' },
 ];
 

@@ -166,7 +166,8 @@ export function completion(analysis: Analysis, line: number, character: number):
   if (prev === '-j' || prev === '--jump' || prev === '-g' || prev === '--goto') {
     const isGoto = prev === '-g' || prev === '--goto';
     for (const name of chainNames) {
-      if (isBuiltinChain(tableName, name)) continue;
+      // A chain jumping to itself is a loop the kernel refuses.
+      if (isBuiltinChain(tableName, name) || name === ruleChain) continue;
       const conv = chainConvention(name, tableName);
       const how = isGoto ? 'Go to this chain: when it ends, the packet does not come back here but returns to whoever called this chain.' : 'Jump to this chain: when it ends or RETURNs, the packet continues with the next rule here.';
       items.push({

@@ -43,6 +43,11 @@ test('after -g: chains only', () => {
   assert.deepEqual(complete(filter('-A INPUT -g $0')).labels, ['MYCHAIN']);
 });
 
+test('after -j: not the chain the rule is in (a loop)', () => {
+  const labels = complete(filter('-A MYCHAIN -j $0')).labels;
+  assert.ok(!labels.includes('MYCHAIN') && labels.includes('ACCEPT'));
+});
+
 test('a half-typed target is replaced as a whole word, and items carry their explanation', () => {
   const { items, c } = complete(nat('-A POSTROUTING -j MAS$0'));
   const masq = items.find((i) => i.label === 'MASQUERADE')!;

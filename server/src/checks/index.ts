@@ -69,7 +69,19 @@ export function applySettings(problems: Problem[], settings: CheckSettings | und
  * a check that fails is skipped so the others still report.
  */
 export function runChecks(analysis: Analysis, settings?: CheckSettings): Problem[] {
-  const all: Problem[] = [...analysis.ruleset.problems];
+  // Diagnostics and code actions ask for the same document version; check it once.
+  let found = checked.get(analysis);
+  if (!found) {
+    found = checkAll(analysis);
+    checked.set(analysis, found);
+  }
+  return settings ? applySettings(found, settings) : found.slice();
+}
+
+const checked = new WeakMap<Analysis, Problem[]>();
+
+function checkAll(analysis: Analysis): Problem[] {
+  const all: Problem[] = [];
   for (const check of CHECKS) {
     try {
       all.push(...check(analysis));
@@ -77,6 +89,8 @@ export function runChecks(analysis: Analysis, settings?: CheckSettings): Problem
       // A bug in one check must not hide the others' diagnostics.
     }
   }
+  // Read after the checks: rules parsed on demand add their problems to the ruleset's list.
+  all.push(...analysis.ruleset.problems);
   const seen = new Set<string>();
   const unique = all.filter((p) => {
     const key = `${p.code}|${p.span.line}|${p.span.start}|${p.span.endLine}|${p.span.end}|${p.message}`;
@@ -85,5 +99,5 @@ export function runChecks(analysis: Analysis, settings?: CheckSettings): Problem
     return true;
   });
   unique.sort((a, b) => compareSpans(a.span, b.span));
-  return applySettings(unique, settings);
+  return unique;
 }

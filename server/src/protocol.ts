@@ -135,3 +135,18 @@ export interface GraphResult {
   /** The depth the graph was drawn to, for the view's depth selector. */
   depth?: number;
 }
+
+/**
+ * `iptables/openLargeFile` (client → server notification): the editor shows a
+ * `file:` dump it does not sync to extensions (VS Code keeps documents above
+ * 50 MB from them), so the server reads the file itself, parses it and
+ * publishes its diagnostics; trace and graph requests on that URI use the
+ * disk copy. `iptables/closeLargeFile` says the editor no longer shows it.
+ */
+export const OPEN_LARGE_FILE_NOTIFICATION = 'iptables/openLargeFile';
+export const CLOSE_LARGE_FILE_NOTIFICATION = 'iptables/closeLargeFile';
+export interface LargeFileParams {
+  uri: string;
+  /** The language the file's name or first line gives it; the server detects the format when absent. */
+  languageId?: string;
+}

@@ -1,9 +1,7 @@
-import {
-  createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind,
-  type InitializeResult,
-} from 'vscode-languageserver/node';
-import { TextDocument } from 'vscode-languageserver-textdocument';
-import { Analysis } from './model/analysis';
+import { TextDocuments, TextDocumentSyncKind, type InitializeResult } from 'vscode-languageserver/node';
+import { analysisOf as parsedOf, closeLargeFile, forget, largeFile, lineDocuments, openLargeFile, overtaken } from './documents';
+import { answer, answerAsync, guardProcess, registerTestHooks, serverConnection } from './requests';
+import { CLOSE_LARGE_FILE_NOTIFICATION, OPEN_LARGE_FILE_NOTIFICATION, type LargeFileParams } from './protocol';
 import { packetSuggestions } from './features/packetSuggestions';
 import { PACKET_SUGGESTIONS_REQUEST, type PacketSuggestion, type PacketSuggestionsParams } from './protocol';
 import { ErrorCodes, ResponseError, type InitializeParams } from 'vscode-languageserver/node';
@@ -29,21 +27,14 @@ import { codeActions } from './features/codeActions';
 import type { CheckSettings } from './checks';
 import { CodeActionKind, DidChangeConfigurationNotification } from 'vscode-languageserver/node';
 
-const connection = createConnection(ProposedFeatures.all);
-const documents = new TextDocuments(TextDocument);
+const connection = serverConnection();
+guardProcess(connection);
+registerTestHooks(connection);
+const documents = new TextDocuments(lineDocuments);
 
-/** Parsed documents by URI, valid for the version they were parsed at. */
-const cache = new Map<string, { version: number; analysis: Analysis }>();
-
-/** The analysis of a document's current version, parsed at most once per version. */
-function analysisOf(uri: string): Analysis | undefined {
-  const doc = documents.get(uri);
-  if (!doc) return undefined;
-  const hit = cache.get(uri);
-  if (hit && hit.version === doc.version) return hit.analysis;
-  const analysis = Analysis.of(doc.getText(), doc.languageId);
-  cache.set(uri, { version: doc.version, analysis });
-  return analysis;
+/** The current version's analysis of a synced document or a large file read from disk (see documents.ts). */
+function analysisOf(uri: string) {
+  return parsedOf(documents.get(uri) ?? largeFile(uri));
 }
 
 const pending = new Map<string, ReturnType<typeof setTimeout>>();
@@ -67,12 +58,16 @@ function scheduleDiagnostics(uri: string, delay: number): void {
   clearTimeout(pending.get(uri));
   pending.set(uri, setTimeout(() => {
     pending.delete(uri);
-    const doc = documents.get(uri);
+    const synced = documents.get(uri);
+    const doc = synced ?? largeFile(uri);
     if (!doc) return;
-    const version = doc.version;
-    const analysis = analysisOf(uri);
-    if (!analysis || documents.get(uri)?.version !== version) return;
-    void connection.sendDiagnostics({ uri, version, diagnostics: answer('diagnostics', [], () => diagnostics(analysis, checkSettings)) });
+    // More edits are queued: publish for the last of them, not for this one.
+    if (overtaken(uri, doc.version)) return scheduleDiagnostics(uri, delay);
+    const found = answer('diagnostics', null, () => {
+      const analysis = analysisOf(uri);
+      return analysis ? diagnostics(analysis, checkSettings) : null;
+    });
+    if (found) void connection.sendDiagnostics({ uri, version: synced?.version, diagnostics: found });
   }, delay));
 }
 
@@ -120,29 +115,25 @@ documents.onDidChangeContent((e) => scheduleDiagnostics(e.document.uri, 200));
 documents.onDidClose((e) => {
   clearTimeout(pending.get(e.document.uri));
   pending.delete(e.document.uri);
-  cache.delete(e.document.uri);
-  void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+  forget(e.document.uri);
+  // A large file the editor still shows keeps its disk copy's diagnostics.
+  if (largeFile(e.document.uri)) scheduleDiagnostics(e.document.uri, 0);
+  else void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+});
+connection.onNotification(OPEN_LARGE_FILE_NOTIFICATION, (params: LargeFileParams) => {
+  openLargeFile(params.uri, params.languageId).then(
+    (doc) => doc && scheduleDiagnostics(params.uri, 0),
+    (e) => connection.console.error(`reading ${params.uri} failed: ${e instanceof Error ? e.message : String(e)}`),
+  );
+});
+connection.onNotification(CLOSE_LARGE_FILE_NOTIFICATION, (params: LargeFileParams) => {
+  if (closeLargeFile(params.uri) && !documents.get(params.uri)) void connection.sendDiagnostics({ uri: params.uri, diagnostics: [] });
 });
 
-connection.onRequest(PACKET_SUGGESTIONS_REQUEST, (params: PacketSuggestionsParams): PacketSuggestion[] => {
+connection.onRequest(PACKET_SUGGESTIONS_REQUEST, (params: PacketSuggestionsParams, token): PacketSuggestion[] => answer('packetSuggestions', [], () => {
   const analysis = analysisOf(params.textDocument.uri);
   return analysis ? packetSuggestions(analysis.ruleset) : [];
-});
-
-/**
- * Runs a navigation feature: a ResponseError (something the user can fix)
- * goes to the client as it is; anything unexpected is logged and answered
- * with the empty result, never with stale data.
- */
-function answer<T>(what: string, empty: T, run: () => T): T {
-  try {
-    return run();
-  } catch (e) {
-    if (e instanceof ResponseError) throw e;
-    connection.console.error(`${what} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
-    return empty;
-  }
-}
+}, token));
 
 connection.onDefinition(({ textDocument, position }) => answer('definition', [], () => {
   const analysis = analysisOf(textDocument.uri);
@@ -180,18 +171,13 @@ connection.onDocumentSymbol(({ textDocument }) => answer('documentSymbol', [], (
   return analysis ? documentSymbols(analysis) : [];
 }));
 const workspaceCache = newWorkspaceCache();
-connection.onWorkspaceSymbol(async ({ query }) => {
-  try {
-    const open = documents.all().flatMap((d) => {
-      const analysis = analysisOf(d.uri);
-      return analysis ? [{ uri: d.uri, analysis }] : [];
-    });
-    return await workspaceSymbols(query, open, folderPaths(clientInit?.workspaceFolders, clientInit?.rootUri), workspaceCache);
-  } catch (e) {
-    connection.console.error(`workspaceSymbol failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
-    return [];
-  }
-});
+connection.onWorkspaceSymbol(({ query }, token) => answerAsync('workspaceSymbol', [], () => {
+  const open = documents.all().flatMap((d) => {
+    const analysis = analysisOf(d.uri);
+    return analysis ? [{ uri: d.uri, analysis }] : [];
+  });
+  return workspaceSymbols(query, open, folderPaths(clientInit?.workspaceFolders, clientInit?.rootUri), workspaceCache);
+}, token));
 connection.languages.callHierarchy.onPrepare(({ textDocument, position }) => answer('callHierarchy', [], () => {
   const analysis = analysisOf(textDocument.uri);
   return analysis ? prepareCallHierarchy(analysis, textDocument.uri, position.line, position.character) : [];

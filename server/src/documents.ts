@@ -1,0 +1,195 @@
+/**
+ * The server's documents: the text of every open dump (synced ones and large
+ * files read from disk), one parse per version, and what the wire has already
+ * announced, so a request that a newer edit has overtaken is refused instead
+ * of parsing a version nobody will look at again.
+ *
+ * Why not `vscode-languageserver-textdocument`: on a 16 MB dump its
+ * incremental update takes about 50 ms (it rebuilds a flat string and its
+ * line offsets each time), so 10,000 keystrokes would take minutes. Here a
+ * document keeps its lines in an array and joins them only when a parse needs
+ * the whole text, which is at most once per version.
+ */
+import { readFile } from 'fs/promises';
+import { fileURLToPath } from 'url';
+import {
+  LSPErrorCodes, ResponseError,
+  type TextDocumentContentChangeEvent, type TextDocumentsConfiguration,
+} from 'vscode-languageserver/node';
+import { Analysis } from './model/analysis';
+
+/** A document as the server keeps it: lines with their line breaks, joined lazily. */
+export class LineDocument {
+  private text: string | undefined;
+
+  constructor(
+    readonly uri: string,
+    readonly languageId: string,
+    public version: number,
+    /** Every line keeps its own line break; only the last may have none. */
+    private lines: string[],
+  ) {}
+
+  static of(uri: string, languageId: string, version: number, text: string): LineDocument {
+    const doc = new LineDocument(uri, languageId, version, splitLines(text));
+    doc.text = text;
+    return doc;
+  }
+
+  get lineCount(): number {
+    return this.lines.length;
+  }
+
+  /** The whole text; built once per version. */
+  getText(): string {
+    this.text ??= this.lines.join('');
+    return this.text;
+  }
+
+  /** Applies LSP content changes in order (incremental ranges or whole-text replacements). */
+  apply(changes: readonly TextDocumentContentChangeEvent[], version: number): void {
+    for (const change of changes) {
+      if (!('range' in change)) {
+        this.lines = splitLines(change.text);
+        continue;
+      }
+      const { start, end } = change.range;
+      const last = this.lines.length - 1;
+      const startLine = Math.min(Math.max(start.line, 0), last);
+      const endLine = Math.min(Math.max(end.line, startLine), last);
+      const head = this.lines[startLine];
+      const tail = this.lines[endLine];
+      const before = head.slice(0, Math.min(start.character, contentLength(head)));
+      const after = tail.slice(Math.min(end.line > last ? contentLength(tail) : end.character, contentLength(tail)));
+      const replaced = splitLines(before + change.text + after);
+      // A line that ends up without a break merges with the next one, as in a flat text.
+      if (endLine < last && !/[\r\n]$/.test(replaced[replaced.length - 1])) {
+        replaced[replaced.length - 1] += this.lines[endLine + 1];
+        this.lines.splice(startLine, endLine - startLine + 2, ...replaced);
+      } else {
+        this.lines.splice(startLine, endLine - startLine + 1, ...replaced);
+      }
+    }
+    this.text = undefined;
+    this.version = version;
+  }
+}
+
+/** The length of a line without its line break. */
+function contentLength(line: string): number {
+  return line.endsWith('\r\n') ? line.length - 2 : /[\r\n]$/.test(line) ? line.length - 1 : line.length;
+}
+
+/**
+ * Splits text into lines that keep their breaks (`\n`, `\r\n`, `\r`). The
+ * last line has no break and may be empty, so there are as many lines as LSP
+ * positions count.
+ */
+export function splitLines(text: string): string[] {
+  const lines: string[] = [];
+  let from = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 13) {
+      if (c === 13 && text.charCodeAt(i + 1) === 10) i++;
+      lines.push(text.slice(from, i + 1));
+      from = i + 1;
+    }
+  }
+  lines.push(text.slice(from));
+  return lines;
+}
+
+/** What `TextDocuments` needs to keep LineDocuments. */
+export const lineDocuments: TextDocumentsConfiguration<LineDocument> = {
+  create: (uri, languageId, version, content) => LineDocument.of(uri, languageId, version, content),
+  update: (doc, changes, version) => {
+    doc.apply(changes, version);
+    return doc;
+  },
+};
+
+/**
+ * The newest version of each document that has arrived on the wire, noted
+ * when a message is read, before the connection queues it. A request handled
+ * while a newer didChange waits in the queue is stale.
+ */
+const announced = new Map<string, number>();
+
+/** Notes the document versions a message announces (didOpen, didChange, didClose). */
+export function noteIncoming(message: unknown): void {
+  const m = message as { method?: string; params?: { textDocument?: { uri?: string; version?: number } } };
+  const doc = m.params?.textDocument;
+  if (!doc?.uri) return;
+  if (m.method === 'textDocument/didClose') announced.delete(doc.uri);
+  else if ((m.method === 'textDocument/didChange' || m.method === 'textDocument/didOpen') && typeof doc.version === 'number') {
+    announced.set(doc.uri, doc.version);
+  }
+}
+
+/** Whether a newer version of the document has arrived than `version`. */
+export function overtaken(uri: string, version: number): boolean {
+  const newest = announced.get(uri);
+  return newest !== undefined && newest > version;
+}
+
+/** The error for a request whose document has moved on since it was asked. */
+export function contentModified(uri: string): ResponseError<void> {
+  return new ResponseError(LSPErrorCodes.ContentModified, `${uri} changed before the answer was ready`);
+}
+
+/** Files the editor shows but does not sync to extensions (too large), read from disk. */
+const largeFiles = new Map<string, LineDocument>();
+/** Bumped on every open/close, so a read that finishes after its file closed is dropped. */
+const largeGeneration = new Map<string, number>();
+
+/**
+ * Reads a `file:` document from disk and keeps it as version 0. Resolves with
+ * the document, or undefined when the file was closed (or reopened) while it
+ * was being read.
+ */
+export async function openLargeFile(uri: string, languageId: string | undefined): Promise<LineDocument | undefined> {
+  const generation = (largeGeneration.get(uri) ?? 0) + 1;
+  largeGeneration.set(uri, generation);
+  const text = await readFile(fileURLToPath(uri), 'utf8');
+  if (largeGeneration.get(uri) !== generation) return undefined;
+  const doc = LineDocument.of(uri, languageId ?? '', 0, text);
+  largeFiles.set(uri, doc);
+  cache.delete(uri);
+  return doc;
+}
+
+/** Forgets a large file. Returns whether it was known. */
+export function closeLargeFile(uri: string): boolean {
+  largeGeneration.set(uri, (largeGeneration.get(uri) ?? 0) + 1);
+  cache.delete(uri);
+  return largeFiles.delete(uri);
+}
+
+export function largeFile(uri: string): LineDocument | undefined {
+  return largeFiles.get(uri);
+}
+
+/** Parsed documents by URI, valid for the version they were parsed at. */
+const cache = new Map<string, { doc: LineDocument; version: number; analysis: Analysis }>();
+
+/**
+ * The analysis of a document's current version, parsed at most once per
+ * version; synced documents win over a disk copy of the same URI. Throws the
+ * ContentModified error when a newer version is already on its way, so no
+ * time goes into parsing a version that is about to be replaced.
+ */
+export function analysisOf(doc: LineDocument | undefined): Analysis | undefined {
+  if (!doc) return undefined;
+  if (overtaken(doc.uri, doc.version)) throw contentModified(doc.uri);
+  const hit = cache.get(doc.uri);
+  if (hit && hit.doc === doc && hit.version === doc.version) return hit.analysis;
+  const analysis = Analysis.of(doc.getText(), doc.languageId || undefined);
+  cache.set(doc.uri, { doc, version: doc.version, analysis });
+  return analysis;
+}
+
+/** Drops the parse of a closed document. */
+export function forget(uri: string): void {
+  cache.delete(uri);
+}

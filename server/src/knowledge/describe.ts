@@ -196,6 +196,7 @@ export function describeValue(owner: string, option: Option): string | undefined
     case 'range': return describeRange(value);
     case 'interface': return value.endsWith('+') ? `any interface whose name starts with "${value.slice(0, -1)}"` : `interface ${value}`;
     case 'natRange': return describeNatRange(value);
+    case 'rate': return describeRate(value);
     default: break;
   }
   if (owner === 'protocol') return describeProtocol(value);
@@ -204,6 +205,16 @@ export function describeValue(owner: string, option: Option): string | undefined
     return Number.isFinite(p) ? `${formatPercent(option.negated ? 1 - p : p)} of the packets that reach this rule, at random` : undefined;
   }
   return undefined;
+}
+
+/** A rate `5/min`, `10/s`, `1kb/s` in words: "on average 5 packets per minute". */
+export function describeRate(text: string): string {
+  const m = /^(\d+)([kmg]?b)?\/(s|sec|second|m|min|minute|h|hour|d|day)$/i.exec(text.trim());
+  if (!m) return text;
+  const unit = { s: 'second', sec: 'second', second: 'second', m: 'minute', min: 'minute', minute: 'minute', h: 'hour', hour: 'hour', d: 'day', day: 'day' }[m[3].toLowerCase()]!;
+  const bytes: Record<string, string> = { b: 'bytes', kb: 'kB', mb: 'MB', gb: 'GB' };
+  const what = m[2] ? `${m[1]} ${bytes[m[2].toLowerCase()]}` : `${m[1]} packet${m[1] === '1' ? '' : 's'}`;
+  return `on average ${what} per ${unit}`;
 }
 
 /** A NAT range `10.0.0.1-10.0.0.5:8000-8010` or `[fd00::1]:80` in words. */

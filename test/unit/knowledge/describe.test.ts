@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  describeAddress, describeMarkChange, describeProtocol, describeMarkTest, describeNatRange, describePorts, formatBytes, formatPercent, ruleSentence,
+  describeAddress, describeMarkChange, describeProtocol, describeRate, describeMarkTest, describeNatRange, describePorts, formatBytes, formatPercent, ruleSentence,
 } from '../../../server/src/knowledge/describe';
 import { chainConvention, effectiveShares, serviceNameIn } from '../../../server/src/knowledge/conventions';
 import { parseSave } from '../../../server/src/model/parseSave';
@@ -64,6 +64,10 @@ test('ports and NAT ranges', () => {
 
 test('protocols by name or number (listings from iptables 1.8.9 print numbers)', () => {
   cases(describeProtocol, [['tcp', 'TCP'], ['6', 'TCP (protocol 6)'], ['17', 'UDP (protocol 17)'], ['0', 'any protocol'], ['253', 'protocol number 253'], ['ipv6-icmp', 'ICMPv6']]);
+});
+
+test('rates', () => {
+  cases(describeRate, [['5/min', 'on average 5 packets per minute'], ['1/sec', 'on average 1 packet per second'], ['1kb/s', 'on average 1 kB per second'], ['2mb/hour', 'on average 2 MB per hour'], ['odd', 'odd']]);
 });
 
 test('effective shares from statistic probabilities in order', () => {

@@ -207,8 +207,14 @@ export const uiChecks = [
     readmeImage: 'graph.png',
     skipIf: ({ manifest }) => ((manifest.contributes?.commands ?? []).some((c) => c.command === 'iptables.showChainGraph')
       ? undefined : 'the chain graph view has not landed (issue 3): no iptables.showChainGraph command'),
-    async run({ page, resultsDir, deadline }) {
+    async run({ page, manifest, resultsDir, deadline }) {
       await fresh(page, deadline);
+      // A bare editor beside the graph: no trace decorations, no side bar.
+      if ((manifest.contributes?.commands ?? []).some((c) => c.command === 'iptables.clearTrace')) await palette(page, 'iptables: Clear Trace', deadline);
+      if (await page.locator('.part.sidebar').isVisible()) {
+        await page.keyboard.press('Control+B');
+        await page.locator('.part.sidebar').waitFor({ state: 'hidden', timeout: deadline });
+      }
       await quickOpen(page, 'heketi-nat.iptables-save', deadline);
       await goTo(page, 12, 5, deadline);
       await palette(page, 'iptables: Show Chain Graph', deadline);
@@ -226,7 +232,18 @@ export const uiChecks = [
       for (const chain of ['KUBE-SERVICES', 'KUBE-SEP-IWORYNCAYHBSQHXU']) {
         if (!(await found.locator('svg text', { hasText: chain }).count())) throw new Error(`the graph does not show ${chain}`);
       }
+      // The view opens at a readable zoom and pans; zoom out three wheel notches so the picture shows the neighbourhood.
+      const box = await (await found.frameElement()).boundingBox();
+      const svg = found.locator('svg').first();
+      if (box && await svg.count()) {
+        const before = await svg.getAttribute('viewBox');
+        await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+        for (let i = 0; i < 3; i++) await page.mouse.wheel(0, 120);
+        await found.waitForFunction((b) => document.querySelector('svg')?.getAttribute('viewBox') !== b, before, { timeout: deadline }).catch(() => {});
+        await page.mouse.move(box.x + box.width - 5, box.y + box.height - 5);
+      }
       await page.screenshot({ path: join(resultsDir, 'graph.png') });
+      await page.keyboard.press('Control+B');
     },
   },
 ];

@@ -224,6 +224,7 @@ const MUTATIONS: Record<string, Mutation> = {
       '-p tcp --dport 99999 -j ACCEPT', '-s 300.1.2.3 -j DROP', '-m conntrack --ctstate NEWISH -j ACCEPT',
       '-p tcpx -j ACCEPT', '-j LOG --log-level warn', '-d 10.0.0.0/33 -j DROP', '-m state --state ESTABLISHED,BOGUS -j ACCEPT',
       '-p tcp --sport 10:99999 -j ACCEPT', '-m addrtype --dst-type LOCALISH -j ACCEPT', '-m pkttype --pkt-type somecast -j DROP',
+      '-m mark --mark zz -j ACCEPT', '-m mark --mark 0x1ffffffff -j ACCEPT', '-m tos --tos Minimize-Delay -j ACCEPT', '-j MARK --set-xmark 0x10/0xff',
     ]);
     return addToBlock(lines, b, [], [`-A ${pick(rng, b.builtins)} ${rule}`]);
   },
@@ -367,6 +368,9 @@ const MUTATIONS: Record<string, Mutation> = {
       ['filter', '-A INPUT -m tcp --dport 22 -j ACCEPT'],
       ['filter', '-A INPUT -p udp -m tcp --dport 22 -j ACCEPT'],
       ['filter', '-A INPUT -m multiport --dports 1,2 -j ACCEPT'],
+      ['filter', '-A INPUT -m multiport --dports 1,2 -p tcp -j ACCEPT'],
+      ['filter', '-A INPUT -m multiport -p tcp --dports 1,2 -j ACCEPT'],
+      ['filter', '-A INPUT -m tcp --dport 22 -p tcp -j ACCEPT'],
       ['filter', '-A INPUT -p 6 -m multiport --dports 1,2 -j ACCEPT'],
       ['filter', '-A INPUT -m esp --espspi 1 -j ACCEPT'],
       ['filter', '-A INPUT -m tcpmss --mss 1:500 -j DROP'],
@@ -379,7 +383,7 @@ const MUTATIONS: Record<string, Mutation> = {
   'duplicate-option': (lines, rng) => {
     const b = blockWith(lines, rng, ['filter']);
     if (!b || !b.builtins.includes('INPUT')) return null;
-    return addToBlock(lines, b, [], [`-A INPUT ${pick(rng, ['-p tcp --dport 22 -m conntrack --ctstate NEW --dport 23 -j ACCEPT', '-p tcp -m multiport --dports 22 --dports 23 -j ACCEPT', '-m conntrack --ctstate NEW --ctstate ESTABLISHED -j ACCEPT'])}`]);
+    return addToBlock(lines, b, [], [`-A INPUT ${pick(rng, ['-i lo -i eth0 -j ACCEPT', '-s 10.0.0.1 -s 10.0.0.2 -j DROP', '-p tcp --dport 22 -m conntrack --ctstate NEW --dport 23 -j ACCEPT', '-p tcp -m multiport --dports 22 --dports 23 -j ACCEPT', '-m conntrack --ctstate NEW --ctstate ESTABLISHED -j ACCEPT'])}`]);
   },
   'stray-words': (lines, rng) => {
     const b = pick(rng, blocks(lines).filter((x) => x.rules.length));

@@ -26,6 +26,9 @@ const NUMERIC = /^(?:\d+|0x[0-9a-fA-F]+)(?:\/(?:\d+|0x[0-9a-fA-F]+))?$/;
  */
 const CLOSED = new Set(['ctstate', 'state', 'ctstatus', 'ctdir', 'src-type', 'dst-type', 'pkt-type', 'log-level', 'reject-with', 'tcp-flags', 'dccp-types']);
 
+/** Number-valued options that also take names defined by the machine (rt_realms, iproute2 groups). */
+const NAMED_NUMBERS = new Set(['realm', 'src-group', 'dst-group']);
+
 /** The first word of a value that falls outside the option's closed set, if any. */
 function outsideSet(info: OptionInfo, values: string[], family: Family): string | undefined {
   if (!CLOSED.has(info.name)) return undefined;
@@ -57,6 +60,14 @@ function problemWith(option: Option, info: OptionInfo, family: Family): Problem 
         const bad = w.split(',').find((p) => !checkPort(p, true));
         if (bad !== undefined) return badValue(option, bad, 'ports 0–65535 or service names, comma-separated');
       }
+      return undefined;
+    }
+    case 'mark': {
+      // Realms and device groups may also be names from files on the loading machine.
+      if (NAMED_NUMBERS.has(info.name)) return undefined;
+      const names = new Set((valuesFor(info, family) ?? []).map((v) => v.toLowerCase()));
+      const bad = words.find((w) => !names.has(w.toLowerCase()) && (!/^(?:0x[0-9a-fA-F]+|\d+)(?:\/(?:0x[0-9a-fA-F]+|\d+))?$/.test(w) || w.split('/').some((n) => Number(n) > 0xffffffff)));
+      if (bad !== undefined) return badValue(option, bad, 'a 32-bit number value[/mask], decimal or 0x hex');
       return undefined;
     }
     case 'natRange': {

@@ -1,6 +1,6 @@
 import type { ExtensionInfo, OptionInfo } from '../knowledge';
 import type { Analysis } from '../model/analysis';
-import type { Option, Problem } from '../model/types';
+import type { Match, Option, Problem } from '../model/types';
 import { resolveOptions } from './extensions';
 import { allRules } from './rules';
 
@@ -15,10 +15,31 @@ export function duplicateOption(option: Option, first: Option): Problem {
   };
 }
 
+/** Generic options and the flag iptables names when one is given twice ("multiple -s flags not allowed"). */
+const GENERIC_FLAGS: Record<string, string> = {
+  source: '-s', destination: '-d', 'in-interface': '-i', 'out-interface': '-o', protocol: '-p', fragment: '-f',
+};
+
+/** `-s a -s b`: a generic option given twice. */
+export function duplicateGeneric(match: Match): Problem {
+  const flag = GENERIC_FLAGS[match.module];
+  return {
+    span: match.options[0]?.nameSpan ?? match.span, severity: 'error', code: DUPLICATE_OPTION,
+    message: `${flag} is given twice: iptables allows it once per rule${flag === '-s' || flag === '-d' ? ' (write several addresses as a comma list)' : ''}.`,
+    data: { phase: 'parse' },
+  };
+}
+
 export function checkDuplicateOption(analysis: Analysis): Problem[] {
   if (analysis.ruleset.format !== 'save') return [];
   const out: Problem[] = [];
   for (const { rule } of allRules(analysis)) {
+    const generic = new Set<string>();
+    for (const m of rule.matches) {
+      if (!GENERIC_FLAGS[m.module]) continue;
+      if (generic.has(m.module)) out.push(duplicateGeneric(m));
+      generic.add(m.module);
+    }
     // A module written twice (`-m tcp … -m tcp …`) is two instances; leave those alone.
     const modules = rule.matches.map((m) => m.module);
     if (new Set(modules).size !== modules.length) continue;

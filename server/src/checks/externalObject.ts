@@ -34,6 +34,7 @@ export function checkExternalObject(analysis: Analysis): Problem[] {
     if (!t) continue;
     for (const o of t.options) {
       if (t.name === 'SET' && /^(add|del|map)-set$/.test(o.name) && o.values[0]) out.push(externalObject(o, `ipset ${o.values[0]}`, 'parse'));
+      if (t.name === 'CT' && o.name === 'helper' && o.values[0]) out.push(externalObject(o, `the conntrack helper ${o.values[0]} (its kernel module)`, 'kernel'));
       if (t.name === 'CT' && o.name === 'timeout' && o.values[0]) out.push(externalObject(o, `conntrack timeout policy ${o.values[0]} (made with nfct)`, 'kernel'));
       if (t.name === 'SECMARK' && o.name === 'selctx' && o.values[0]) out.push(externalObject(o, `SELinux context ${o.values[0]}`, 'kernel'));
     }

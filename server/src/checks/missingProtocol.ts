@@ -51,9 +51,13 @@ export function checkMissingProtocol(analysis: Analysis): Problem[] {
   for (const { rule } of allRules(analysis)) {
     const given = ruleProtocol(rule);
     const named = given ? NUMBERS[given] ?? given : null;
+    const protoAt = rule.matches.find((m) => m.module === 'protocol')?.span;
     for (const m of rule.matches) {
       const need = MATCH_PROTOCOLS[m.module];
-      if (!need || m.implicit || (named && need.protocols.includes(named))) continue;
+      if (!need || m.implicit) continue;
+      // multiport looks at -p when it reads its first option, so -p has to come before that.
+      const inTime = m.module !== 'multiport' || !m.options.length || (protoAt !== undefined && protoAt.start < m.options[0].span.start);
+      if (named && need.protocols.includes(named) && inTime) continue;
       out.push(missingProtocol(m.moduleSpan ?? m.span, `Match ${m.module}`, need.protocols.length > 1 ? `-p ${need.protocols.slice(0, -1).join(', ')} or ${need.protocols[need.protocols.length - 1]}` : `-p ${need.protocols[0]}`, need.phase));
     }
     const t = rule.target;

@@ -55,12 +55,17 @@ export class LineDocument {
       }
       const { start, end } = change.range;
       const last = this.lines.length - 1;
-      const startLine = Math.min(Math.max(start.line, 0), last);
+      let startLine = Math.min(Math.max(start.line, 0), last);
       const endLine = Math.min(Math.max(end.line, startLine), last);
       const head = this.lines[startLine];
       const tail = this.lines[endLine];
-      const before = head.slice(0, Math.min(start.character, contentLength(head)));
+      let before = head.slice(0, Math.min(start.character, contentLength(head)));
       const after = tail.slice(Math.min(end.line > last ? contentLength(tail) : end.character, contentLength(tail)));
+      // A `\r` ending the line above and a `\n` starting the new text make one line break.
+      if (startLine > 0 && before === '' && (change.text || after).startsWith('\n') && this.lines[startLine - 1].endsWith('\r')) {
+        startLine--;
+        before = this.lines[startLine];
+      }
       const replaced = splitLines(before + change.text + after);
       // A line that ends up without a break merges with the next one, as in a flat text.
       if (endLine < last && !/[\r\n]$/.test(replaced[replaced.length - 1])) {

@@ -110,3 +110,12 @@ test('closed value sets contain every value the reference files use', () => {
     'LOG --log-level warn (ipv4)', 'REJECT --reject-with echo-reply (ipv4)', 'REJECT --reject-with icmp-host-prohibited (ipv6)',
   ]);
 });
+
+test('terminating targets end the walk; the others go on with the next rule', () => {
+  // By kernel verdict: NF_ACCEPT/NF_DROP/NF_QUEUE/XT_RETURN end the table walk, XT_CONTINUE does not.
+  const terminating = ['ACCEPT', 'DROP', 'RETURN', 'QUEUE', 'REJECT', 'DNAT', 'SNAT', 'MASQUERADE', 'REDIRECT', 'NETMAP', 'TPROXY', 'NFQUEUE', 'SYNPROXY'];
+  for (const t of TARGETS) {
+    assert.equal(t.terminating, terminating.includes(t.name), `${t.name} terminating should be ${terminating.includes(t.name)}`);
+  }
+  assert.ok(findTarget('LOG')!.terminating === false && findTarget('MARK')!.terminating === false && findTarget('CT')!.terminating === false);
+});

@@ -22,6 +22,18 @@ STAMP="$DIR/.ready"
 
 log() { echo "[setup-code-server] $*" >&2; }
 
+# Under `npm run`, the outer npm (Node 20) exports its settings as npm_*
+# variables. The inner installs must not inherit them: code-server's
+# postinstall reads the Node version from npm_config_user_agent, and
+# npm_config_nodedir / local_prefix would point native builds at the wrong
+# place. Keep only where packages come from and the download cache.
+for var in $(env | sed -n 's/^\(npm_[A-Za-z0-9_]*\)=.*/\1/p'); do
+  case "$var" in
+    npm_config_cache|npm_config_registry|npm_config_cafile|npm_config_strict_ssl|npm_config_*proxy) ;;
+    *) unset "$var" ;;
+  esac
+done
+
 if [ -f "$STAMP" ] && [ -x "$LAUNCHER" ]; then
   log "cached: $DIR"
   echo "$LAUNCHER"

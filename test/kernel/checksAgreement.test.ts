@@ -65,7 +65,7 @@ function compare(name: string, text: string, kernel: RestoreResult): Omit<Verdic
       : { name, agree: true, environment: false, reason: '' };
   }
   // The kernel stopped at an object this machine lacks (an ipset, a DNS name…), which we flag as a warning on that line.
-  const env = problems.find((p) => p.data?.environment && p.span.line + 1 === kernel.line);
+  const env = problems.find((p) => p.data?.environment && reportedLine(p, analysis.ruleset) + 1 === kernel.line);
   if (env && firstReported([...errors, env], analysis.ruleset) === env) {
     return { name, agree: false, environment: true, reason: `kernel refuses at line ${kernel.line} (${kernel.output.replace(/\s+/g, ' ').slice(0, 120)}); we warn ${env.code} there${first ? `, and our first error is later: ${describe(first)}` : ''}` };
   }

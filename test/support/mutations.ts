@@ -341,7 +341,7 @@ const MUTATIONS: Record<string, Mutation> = {
     if (!chain) return null;
     const v6 = lines.some((l) => /ip6tables|::/.test(l));
     const rules = [
-      '-p tcp --dport ssh -j ACCEPT', '-p tcp -m multiport --dports 80,443,8000:8080 -j ACCEPT', '-s localhost -j ACCEPT',
+      '-p tcp --dport ssh -j ACCEPT', '-p tcp -m multiport --dports 80,443,8000:8080 -j ACCEPT',
       '-m limit --limit 5/min --limit-burst 10 -j LOG --log-prefix "in: " --log-level 4', '-m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT',
       '-p tcp --tcp-flags SYN,ACK SYN -j DROP', '-p tcp --syn -m connlimit --connlimit-above 10 -j REJECT --reject-with tcp-reset',
       '-m addrtype --dst-type LOCAL -j ACCEPT', '-m mark --mark 0x1/0xff -j ACCEPT', '-i eth+ -j ACCEPT',
@@ -349,7 +349,7 @@ const MUTATIONS: Record<string, Mutation> = {
       '-m string --string foo --algo bm -j DROP', '-m pkttype --pkt-type broadcast -j DROP', '-m length --length 0:100 -j ACCEPT',
       '-p udp -m udp --sport 53 -m comment --comment "dns replies" -j ACCEPT', '-p tcp -m tcp --dport 22 -m conntrack --ctstate NEW -j ACCEPT',
       '-m mac --mac-source 00:11:22:33:44:55 -j ACCEPT', '-p tcp -j REJECT --reject-with tcp-reset', '-m statistic --mode random --probability 0.5 -j ACCEPT',
-      ...(v6 ? ['-s 2001:db8::/32 -j DROP', '-p ipv6-icmp -m icmp6 --icmpv6-type 128 -j ACCEPT'] : ['! -s 10.0.0.0/8 -p udp -j ACCEPT', '-p icmp --icmp-type echo-request -j ACCEPT', '-m iprange --src-range 10.0.0.1-10.0.0.9 -j ACCEPT', '-f -j DROP']),
+      ...(v6 ? ['-s 2001:db8::/32 -j DROP', '-p ipv6-icmp -m icmp6 --icmpv6-type 128 -j ACCEPT'] : ['-s localhost -j ACCEPT', '! -s 10.0.0.0/8 -p udp -j ACCEPT', '-p icmp --icmp-type echo-request -j ACCEPT', '-m iprange --src-range 10.0.0.1-10.0.0.9 -j ACCEPT', '-f -j DROP']),
     ];
     const chosen = Array.from({ length: 4 }, () => pick(rng, rules)!);
     return addToBlock(lines, b, [], chosen.map((r) => `-A ${chain} ${r}`));
@@ -403,6 +403,11 @@ const MUTATIONS: Record<string, Mutation> = {
     if (!b) return null;
     const rule = pick(rng, ['-m limit ! --limit 10/s -j DROP', '! -m tcp -j ACCEPT', '-j ACCEPT !', '-p tcp ! --syn -j ACCEPT', '-m conntrack ! --ctstate NEW -j ACCEPT', '-p tcp -m tcp ! --dport 22 -j DROP', '-m comment ! --comment x -j ACCEPT', '-m mark ! --mark 0x1 -j ACCEPT', '-m statistic --mode random ! --probability 0.5 -j ACCEPT']);
     return addToBlock(lines, b, [], [`-A ${b.builtins[0]} ${rule}`]);
+  },
+  'uncommon-extension': (lines, rng) => {
+    const b = blockWith(lines, rng, ['filter']);
+    if (!b || !b.builtins.includes('INPUT')) return null;
+    return addToBlock(lines, b, [], [`-A INPUT ${pick(rng, ['-p tcp -j TARPIT', '-j ULOG --ulog-nlgroup 2', '-p udp -m l2tp --tid 10 -j ACCEPT', '-j LED --led-trigger-id x', '-m ipvs --ipvs -j ACCEPT', '-j TTL --ttl-set 5', '-j HL --hl-set 5', '-j ULOG'])}`]);
   },
   'bad-insert-index': (lines, rng) => {
     const b = pick(rng, blocks(lines).filter((x) => x.builtins.length));

@@ -56,8 +56,14 @@ export function checkAddress(item: string, family: 'ipv4' | 'ipv6'): AddressVerd
   return /^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*\.?$/.test(addr) ? 'hostname' : 'bad';
 }
 
-/** Host names every system resolves from /etc/hosts without a network. */
-export const LOCAL_HOSTNAMES: ReadonlySet<string> = new Set(['localhost', 'localhost.localdomain', 'ip6-localhost', 'ip6-loopback']);
+/**
+ * Host names every system resolves from /etc/hosts without a network, per
+ * family (Debian's /etc/hosts gives `localhost` an IPv4 address only).
+ */
+export const LOCAL_HOSTNAMES: Record<'ipv4' | 'ipv6', ReadonlySet<string>> = {
+  ipv4: new Set(['localhost', 'localhost.localdomain']),
+  ipv6: new Set(['ip6-localhost', 'ip6-loopback']),
+};
 
 /** A port by number (0–65535) or a service name; `port[:port]` ranges allowed when `range` is set. */
 export function checkPort(text: string, range: boolean): boolean {

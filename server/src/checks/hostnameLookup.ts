@@ -27,7 +27,7 @@ export function checkHostnameLookup(analysis: Analysis): Problem[] {
       if (m.module !== 'source' && m.module !== 'destination') continue;
       const o = m.options[0];
       if (!o?.value) continue;
-      const name = o.value.split(',').find((a) => checkAddress(a, analysis.ruleset.family) === 'hostname' && !LOCAL_HOSTNAMES.has(a.split('/')[0]));
+      const name = o.value.split(',').find((a) => checkAddress(a, analysis.ruleset.family) === 'hostname' && !LOCAL_HOSTNAMES[analysis.ruleset.family].has(a.split('/')[0]));
       if (name) out.push(hostnameLookup(o, name));
     }
   }

@@ -34,6 +34,7 @@ import { checkUnknownMatch } from './unknownMatch';
 import { checkUnknownOption } from './unknownOption';
 import { checkUnreachableRule } from './unreachableRule';
 import { checkUnknownService } from './unknownService';
+import { checkUnknownTarget } from './unknownTarget';
 import { checkUnreferencedChain } from './unreferencedChain';
 
 export type { CheckSettings } from './types';
@@ -46,7 +47,7 @@ export const CHECKS: readonly Check[] = [
   checkBadArgument, checkHostnameLookup, checkChainNameTooLong, checkBuiltinChainWrongTable, checkUnreferencedChain,
   checkUnreachableRule, checkShadowedRule, checkEmptyChainJump, checkReturnInBuiltin, checkLegacyOnly, checkNftOnly,
   checkExternalObject, checkUnknownService, checkMissingProtocol, checkDuplicateOption,
-  checkBadNegation,
+  checkBadNegation, checkUnknownTarget,
 ];
 
 /** Applies `disable` and `severity` settings to a list of problems. */

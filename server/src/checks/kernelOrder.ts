@@ -26,7 +26,7 @@ export function tableAtLine(ruleset: Ruleset, line: number): Table | undefined {
  * COMMIT.
  */
 export function reportedLine(problem: Problem, ruleset: Ruleset): number {
-  if (problem.code === 'undefined-chain') {
+  if ((problem.code === 'undefined-chain' || problem.code === 'unknown-target') && phaseOf(problem) === 'commit') {
     const t = tableAtLine(ruleset, problem.span.line);
     if (t?.commitSpan) return t.commitSpan.line;
   }
@@ -45,7 +45,7 @@ function orderKey(problem: Problem, ruleset: Ruleset): number[] {
   const table = tableAtLine(ruleset, problem.span.line);
   const commit = table?.commitSpan?.line ?? Infinity;
   // On one line, a jump to a missing chain is noticed before the rule's own chain is looked up.
-  return [commit, PHASE_RANK[phase], problem.span.line, problem.code === 'undefined-chain' ? 0 : 1];
+  return [commit, PHASE_RANK[phase], problem.span.line, problem.code === 'undefined-chain' || problem.code === 'unknown-target' ? 0 : 1];
 }
 
 function before(a: number[], b: number[]): boolean {

@@ -11,7 +11,7 @@ export const BUILTIN_CHAIN_WRONG_TABLE = 'builtin-chain-wrong-table';
 export function builtinChainWrongTable(chain: Chain, table: Table): Problem {
   return {
     span: chain.nameSpan!, severity: 'warning', code: BUILTIN_CHAIN_WRONG_TABLE,
-    message: `Table ${table.name} has no ${chain.name} hook (its built-in chains are ${(BUILTIN_CHAINS[table.name] ?? []).join(', ')}): this declares a user chain named ${chain.name} that no packet enters by itself.`,
+    message: `Table ${table.name} has no ${chain.name} hook (its built-in chains are ${(BUILTIN_CHAINS[table.name] ?? []).join(', ')}): the nf_tables backend makes a user chain named ${chain.name} that no packet enters by itself${chain.policy ? '; iptables-legacy refuses the policy ("Bad built-in chain name")' : ''}.`,
   };
 }
 

@@ -65,7 +65,8 @@ async function benchOne(services: number, kind: 'save' | 'listing'): Promise<voi
   const text = kind === 'save' ? dump.save : dump.listing;
   const languageId = kind === 'save' ? 'iptables-save' : 'iptables-listing';
   const uri = `file:///bench/kube-${services}.${kind === 'save' ? 'iptables-save' : 'nvL'}`;
-  const client = new LspClient();
+  // The same Node flags the extension starts the server with (client/src/extension.ts).
+  const client = new LspClient(undefined, ['--max-semi-space-size=64']);
   await client.start();
   const pid = (client as unknown as { child: { pid: number } }).child.pid;
 

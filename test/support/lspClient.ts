@@ -30,11 +30,15 @@ export class LspClient {
   /** What the server wrote to stderr (for failure messages). */
   stderr = '';
 
-  constructor(private readonly serverPath = join(__dirname, '..', '..', 'dist', 'server.js')) {}
+  constructor(
+    private readonly serverPath = join(__dirname, '..', '..', 'dist', 'server.js'),
+    /** Node flags for the server process (the extension starts it with a larger young generation). */
+    private readonly nodeArgs: string[] = [],
+  ) {}
 
   /** Spawns the server and performs initialize/initialized. Returns the initialize result. */
   async start(initParams: Record<string, unknown> = {}): Promise<any> {
-    const child = spawn(process.execPath, [this.serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...this.nodeArgs, this.serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.child = child;
     child.stdout.on('data', (chunk: Buffer) => this.onData(chunk));
     child.stderr.on('data', (chunk: Buffer) => { this.stderr += chunk.toString(); });

@@ -18,12 +18,13 @@ export function restrictedExtensions(rule: Rule, family: Family): Restricted[] {
     if (GENERIC_MODULES.has(m.module)) continue;
     const info = findMatch(m.module);
     if (!info || (info.families && !info.families.includes(family))) continue;
-    if (info.tables || info.hooks) out.push({ info, span: m.moduleSpan ?? m.span, label: `match ${m.module}` });
+    // Span and label are built only for the few that are reported.
+    if (info.tables || info.hooks) out.push({ info, get span() { return m.moduleSpan ?? m.span; }, get label() { return `match ${m.module}`; } });
   }
   const t = rule.target;
   if (t && t.kind !== 'jump' && t.kind !== 'goto') {
     const info = findTarget(t.name);
-    if (info && (info.tables || info.hooks)) out.push({ info, span: t.nameSpan, label: t.name });
+    if (info && (info.tables || info.hooks)) out.push({ info, get span() { return t.nameSpan; }, label: t.name });
   }
   return out;
 }

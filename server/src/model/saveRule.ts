@@ -68,8 +68,11 @@ export class SaveRule implements Rule {
     private readonly problemSink: Problem[],
   ) {}
 
+  private spanCache: Span | null = null;
+
+  /** Built on first use and kept: checks and features ask for a rule's line over and over. */
   get span(): Span {
-    return lineSpan(this.line, this.start, this.end);
+    return (this.spanCache ??= lineSpan(this.line, this.start, this.end));
   }
 
   get chainNameSpan(): Span {

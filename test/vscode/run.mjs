@@ -32,7 +32,7 @@ const resultsDir = join(root, 'test-results');
 const started = Date.now();
 
 /** Deadlines for a broken run; a passing run never waits for them. */
-const SUITE_DEADLINE_MS = 5 * 60 * 1000;
+const SUITE_DEADLINE_MS = Number(process.env.IPTABLES_LENS_SUITE_DEADLINE_S || 300) * 1000;
 const UI_DEADLINE_MS = 30 * 1000;
 
 const log = (msg) => console.log(`[test:vscode +${Math.round((Date.now() - started) / 1000)}s] ${msg}`);
@@ -145,7 +145,14 @@ try {
   await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`);
 
   log('waiting for the suite inside the extension host');
-  await until('the suite results', () => existsSync(resultsFile), SUITE_DEADLINE_MS, () => !serverExited);
+  try {
+    await until('the suite results', () => existsSync(resultsFile), SUITE_DEADLINE_MS, () => !serverExited);
+  } catch (e) {
+    // Report what the suite got through, and where it stopped.
+    const partial = existsSync(`${resultsFile}.partial`) ? JSON.parse(readFileSync(`${resultsFile}.partial`, 'utf8')) : null;
+    for (const t of partial?.tests ?? []) outcomes.push({ ...t, title: `[extension host] ${t.title}` });
+    throw new Error(`${e instanceof Error ? e.message : e}${partial?.running ? `; it was running: ${partial.running}` : ''}`);
+  }
   suite = JSON.parse(readFileSync(resultsFile, 'utf8'));
   cpSync(resultsFile.replace(/\.json$/, '.txt'), join(resultsDir, 'vscode-suite.txt'));
   cpSync(resultsFile, join(resultsDir, 'vscode-suite.json'));

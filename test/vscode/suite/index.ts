@@ -68,14 +68,26 @@ export async function runSuite(outFile?: string): Promise<SuiteResults> {
   traceTests();
 
   const tests: TestOutcome[] = [];
+  // Progress after every test, so a run that never finishes still tells what
+  // passed and which test it was in (the outer runner reads this on its deadline).
+  const progress = (running?: string) => {
+    if (!outFile) return;
+    try {
+      fs.mkdirSync(path.dirname(outFile), { recursive: true });
+      fs.writeFileSync(`${outFile}.partial`, JSON.stringify({ running: running ?? null, tests }));
+    } catch { /* progress is best effort */ }
+  };
   await new Promise<void>((resolve) => {
     const runner = mocha.run(() => resolve());
-    runner.on('pass', (t) => tests.push({ title: t.fullTitle(), state: 'passed', durationMs: t.duration }));
+    runner.on('test', (t) => progress(t.fullTitle()));
+    runner.on('hook', (h) => progress(h.fullTitle()));
+    runner.on('pass', (t) => { tests.push({ title: t.fullTitle(), state: 'passed', durationMs: t.duration }); progress(); });
     runner.on('fail', (t, err: Error) => {
       // A failing hook is reported once, against the suite's title.
       tests.push({ title: t.fullTitle(), state: 'failed', reason: err?.stack ?? String(err) });
+      progress();
     });
-    runner.on('pending', (t) => tests.push({ title: t.fullTitle(), state: 'skipped', reason: reasonFor(t) }));
+    runner.on('pending', (t) => { tests.push({ title: t.fullTitle(), state: 'skipped', reason: reasonFor(t) }); progress(); });
   });
   const results: SuiteResults = {
     vscodeVersion: vscode.version,

@@ -5,6 +5,7 @@ import { LANGUAGE_IDS } from '../../server/src/protocol';
 import { registerTrace } from './trace/registerTrace';
 import { registerGraphView } from './graphView';
 import { registerShowReferences } from './showReferences';
+import { registerLargeFiles } from './largeFiles';
 
 let client: LanguageClient | undefined;
 
@@ -26,6 +27,7 @@ export async function activate(context: ExtensionContext): Promise<void> {
   registerGraphView(context, client);
   registerShowReferences(context, client);
   await client.start();
+  registerLargeFiles(context, client);
 }
 
 export async function deactivate(): Promise<void> {

@@ -15,6 +15,7 @@ import {
   LANGUAGE_IDS, TRACE_REQUEST, type TraceParams, type TraceResult,
 } from '../../../server/src/protocol';
 import { builtinChainLines } from './builtinChainLines';
+import { largeFileStandIn } from '../largeFiles';
 import { lineDecorations, type LineDecoration } from './decorationText';
 import { checkPacket, pickPacket, PACKET_EXAMPLE } from './packetInput';
 import { rememberPacket } from './recentPackets';
@@ -158,7 +159,8 @@ export function registerTrace(context: ExtensionContext, client: BaseLanguageCli
   const documentFor = async (uri: string | undefined): Promise<TextDocument | undefined> => {
     if (uri) {
       const open = workspace.textDocuments.find((d) => d.uri.toString() === uri);
-      return open ?? (await workspace.openTextDocument(client.protocol2CodeConverter.asUri(uri)));
+      // A file too large for the editor to sync is traced from the server's disk copy.
+      return open ?? largeFileStandIn(uri) ?? (await workspace.openTextDocument(client.protocol2CodeConverter.asUri(uri)));
     }
     return window.activeTextEditor?.document;
   };

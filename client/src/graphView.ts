@@ -9,6 +9,7 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { GRAPH_REQUEST, LANGUAGE_IDS, type GraphParams, type GraphResult } from '../../server/src/protocol';
+import { largeFileStandIn } from './largeFiles';
 
 export const SHOW_CHAIN_GRAPH_COMMAND = 'iptables.showChainGraph';
 
@@ -167,7 +168,14 @@ export function registerGraphView(context: vscode.ExtensionContext, client: Lang
     pendingRefresh = setTimeout(() => void refresh(), 500);
   }));
 
-  context.subscriptions.push(vscode.commands.registerCommand(SHOW_CHAIN_GRAPH_COMMAND, async () => {
+  context.subscriptions.push(vscode.commands.registerCommand(SHOW_CHAIN_GRAPH_COMMAND, async (target?: vscode.Uri | { uri: string; line?: number }) => {
+    // A file too large to sync has no text editor: the graph comes from the server's disk copy.
+    const given = target instanceof vscode.Uri ? target.toString() : target?.uri;
+    if (given && largeFileStandIn(given)) {
+      open(vscode.Uri.parse(given), new vscode.Position(target instanceof vscode.Uri ? 0 : target?.line ?? 0, 0), undefined);
+      await refresh();
+      return;
+    }
     const editor = vscode.window.activeTextEditor;
     if (!editor || !(LANGUAGE_IDS as readonly string[]).includes(editor.document.languageId)) {
       void vscode.window.showInformationMessage('Open an iptables-save dump or an iptables -L listing to show its chain graph.');

@@ -16,6 +16,7 @@ import { moreNavigationTests, navigationTests } from './navigation';
 import { hoverTests } from './hover';
 import { completionTests } from './completion';
 import { traceTests } from './trace';
+import { largeFileTests } from './largeFile';
 
 export interface TestOutcome {
   title: string;
@@ -66,6 +67,7 @@ export async function runSuite(outFile?: string): Promise<SuiteResults> {
   hoverTests();
   completionTests();
   traceTests();
+  largeFileTests();
 
   const tests: TestOutcome[] = [];
   // Progress after every test, so a run that never finishes still tells what

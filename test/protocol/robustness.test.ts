@@ -19,7 +19,7 @@ const SERVER = join(__dirname, '..', '..', 'dist', 'server.js');
 const EDITS = 10_000;
 const REQUEST_EVERY = 20;
 const CANCEL_EVERY = 5;
-const PAUSE_EVERY = 2020;
+const PAUSE_EVERY = 4040;
 
 let client: LspClient;
 

@@ -171,6 +171,11 @@ export function closeLargeFile(uri: string): boolean {
   return largeFiles.delete(uri);
 }
 
+/** The URIs of the large files currently read from disk. */
+export function largeFileUris(): string[] {
+  return [...largeFiles.keys()];
+}
+
 export function largeFile(uri: string): LineDocument | undefined {
   return largeFiles.get(uri);
 }

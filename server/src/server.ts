@@ -1,5 +1,5 @@
 import { TextDocuments, TextDocumentSyncKind, type InitializeResult } from 'vscode-languageserver/node';
-import { analysisOf as parsedOf, closeLargeFile, forget, largeFile, lineDocuments, openLargeFile, overtaken } from './documents';
+import { analysisOf as parsedOf, closeLargeFile, forget, largeFile, largeFileUris, lineDocuments, openLargeFile, overtaken } from './documents';
 import { answer, answerAsync, guardProcess, registerTestHooks, serverConnection } from './requests';
 import { CLOSE_LARGE_FILE_NOTIFICATION, OPEN_LARGE_FILE_NOTIFICATION, type LargeFileParams } from './protocol';
 import { packetSuggestions } from './features/packetSuggestions';
@@ -51,7 +51,7 @@ async function refreshSettings(): Promise<void> {
       connection.console.error(`reading iptablesLens.diagnostics failed: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
-  for (const doc of documents.all()) scheduleDiagnostics(doc.uri, 0);
+  for (const uri of new Set([...documents.keys(), ...largeFileUris()])) scheduleDiagnostics(uri, 0);
 }
 
 function scheduleDiagnostics(uri: string, delay: number): void {

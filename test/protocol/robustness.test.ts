@@ -7,7 +7,9 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -166,4 +168,28 @@ test('a feature that throws is logged with its stack, answered empty, and the se
   const hover = await client.request<{ contents: { value: string } } | null>('textDocument/hover', { textDocument: { uri }, position: { line: 3, character: 13 } });
   assert.ok(hover && hover.contents.value.includes('MINE'), 'hover still answers');
   assert.ok(logs().every((l) => !/definition|hover/.test(l.message)), 'the later requests logged nothing');
+});
+
+test('a file the editor cannot sync is read from disk: diagnostics, graph and trace on its URI, cleared on close', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'iptables-lens-large-'));
+  try {
+    const file = join(dir, 'big.iptables-save');
+    writeFileSync(file, '*filter\n:INPUT DROP [0:0]\n:MINE - [0:0]\n-A INPUT -p tcp --dport 22 -j MINE\n-A MINE -j NOPE\nCOMMIT\n');
+    const uri = pathToFileURL(file).toString();
+    client.notify('iptables/openLargeFile', { uri, languageId: 'iptables-save' });
+    const published = await client.waitForNotification<{ uri: string; diagnostics: { code: string; range: { start: { line: number } } }[] }>(
+      'textDocument/publishDiagnostics', (p) => p.uri === uri && p.diagnostics.length > 0);
+    assert.ok(published.diagnostics.some((d) => d.code === 'undefined-chain' && d.range.start.line === 4), JSON.stringify(published.diagnostics));
+
+    const graph = await client.request<{ nodes: { chain: string }[] }>('iptables/graph', { textDocument: { uri }, position: { line: 2, character: 2 }, depth: 1 });
+    assert.deepEqual(graph.nodes.map((n) => n.chain).sort(), ['INPUT', 'MINE']);
+    const traced = await client.request<{ branches: { verdict: string; steps: { chain: string }[] }[] }>('iptables/trace', { textDocument: { uri }, packet: 'tcp 10.0.0.1:40000 -> 10.0.0.2:80 in eth0 local 10.0.0.2' });
+    // Port 80 does not match the port-22 jump: INPUT's policy drops it.
+    assert.deepEqual(traced.branches.map((b) => b.verdict), ['DROP']);
+
+    client.notify('iptables/closeLargeFile', { uri });
+    await client.waitForNotification<{ uri: string; diagnostics: unknown[] }>('textDocument/publishDiagnostics', (p) => p.uri === uri && p.diagnostics.length === 0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -9,12 +9,20 @@ import { registerLargeFiles } from './largeFiles';
 
 let client: LanguageClient | undefined;
 
+/**
+ * A larger young generation: parsing a 100k-rule dump allocates millions of
+ * short-lived words, and the default nursery turns that into constant
+ * garbage collection (measured: parse + checks of a 10k-Service dump about
+ * a third faster with 64 MB).
+ */
+const SERVER_NODE_FLAGS = ['--max-semi-space-size=64'];
+
 /** Starts the language server for both dump languages. */
 export async function activate(context: ExtensionContext): Promise<void> {
   const module = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = {
-    run: { module, transport: TransportKind.ipc },
-    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
+    run: { module, transport: TransportKind.ipc, options: { execArgv: SERVER_NODE_FLAGS } },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: [...SERVER_NODE_FLAGS, '--nolazy', '--inspect=6009'] } },
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: LANGUAGE_IDS.flatMap((language) => [

@@ -1,12 +1,7 @@
+import { PROTOCOL_MODULE } from '../model/parseRuleArgs';
 import { findMatch, findOption, findTarget, type ExtensionInfo, type OptionInfo } from '../knowledge';
 import type { Family, Match, Option, Rule } from '../model/types';
 
-/** The match module `-p NAME` loads on demand when an option only it knows appears. */
-const PROTOCOL_MATCH: Record<string, string> = {
-  tcp: 'tcp', '6': 'tcp', udp: 'udp', '17': 'udp', icmp: 'icmp', '1': 'icmp',
-  icmpv6: 'icmp6', 'ipv6-icmp': 'icmp6', icmp6: 'icmp6', '58': 'icmp6',
-  sctp: 'sctp', '132': 'sctp', dccp: 'dccp', '33': 'dccp', udplite: 'udplite', '136': 'udplite',
-};
 
 /** One option of a rule with the extension that owns it, as iptables would resolve it. */
 export interface ResolvedOption {
@@ -37,7 +32,7 @@ export function loadedExtensions(rule: Rule, family: Family): ExtensionInfo[] {
     if (info && (!info.families || info.families.includes(family))) out.push(info);
   }
   const proto = ruleProtocol(rule);
-  const implied = proto ? PROTOCOL_MATCH[proto] : undefined;
+  const implied = proto ? PROTOCOL_MODULE[proto] : undefined;
   if (implied) {
     const info = findMatch(implied);
     if (info && !out.includes(info) && (!info.families || info.families.includes(family))) out.push(info);

@@ -6,6 +6,7 @@
  * the rule, after `-t`/`*` the tables, after an option with a closed value
  * set its values. Every item carries its explanation from the knowledge table.
  */
+import { PROTOCOL_MODULE } from '../model/parseRuleArgs';
 import {
   CompletionItemKind, MarkupKind, type CompletionItem, type Range,
 } from 'vscode-languageserver';
@@ -22,10 +23,6 @@ const GENERIC_OPTIONS: [string, string][] = [
   ['-s', 'source'], ['-d', 'destination'], ['-i', 'in-interface'], ['-o', 'out-interface'], ['-p', 'protocol'], ['-f', 'fragment'],
 ];
 
-const PROTOCOL_MODULE: Record<string, string> = {
-  tcp: 'tcp', '6': 'tcp', udp: 'udp', '17': 'udp', icmp: 'icmp', '1': 'icmp', icmpv6: 'icmp6', 'ipv6-icmp': 'icmp6', '58': 'icmp6',
-  sctp: 'sctp', dccp: 'dccp', udplite: 'udplite',
-};
 
 interface Word {
   text: string;

@@ -12,8 +12,8 @@ const GENERIC: Record<string, string> = {
   '-f': 'fragment', '--fragment': 'fragment',
 };
 
-/** The match module a `-p` value implies for options written without `-m`. */
-const PROTOCOL_MODULE: Record<string, string> = {
+/** The match module a `-p` value implies for options written without `-m` (iptables loads it on demand). */
+export const PROTOCOL_MODULE: Record<string, string> = {
   tcp: 'tcp', '6': 'tcp', udp: 'udp', '17': 'udp', icmp: 'icmp', '1': 'icmp',
   icmpv6: 'icmp6', 'ipv6-icmp': 'icmp6', icmp6: 'icmp6', '58': 'icmp6',
   sctp: 'sctp', '132': 'sctp', dccp: 'dccp', '33': 'dccp', udplite: 'udplite', '136': 'udplite',

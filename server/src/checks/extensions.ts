@@ -2,7 +2,6 @@ import { PROTOCOL_MODULE } from '../model/parseRuleArgs';
 import { findMatch, findOption, findTarget, type ExtensionInfo, type OptionInfo } from '../knowledge';
 import type { Family, Match, Option, Rule } from '../model/types';
 
-
 /** One option of a rule with the extension that owns it, as iptables would resolve it. */
 export interface ResolvedOption {
   option: Option;

@@ -1,31 +1,30 @@
-import { TextDocuments, TextDocumentSyncKind, type InitializeResult } from 'vscode-languageserver/node';
-import { analysisOf as parsedOf, closeLargeFile, forget, largeFile, largeFileUris, lineDocuments, openLargeFile, overtaken } from './documents';
-import { answer, answerAsync, guardProcess, registerTestHooks, serverConnection } from './requests';
-import { CLOSE_LARGE_FILE_NOTIFICATION, OPEN_LARGE_FILE_NOTIFICATION, type LargeFileParams } from './protocol';
-import { packetSuggestions } from './features/packetSuggestions';
-import { PACKET_SUGGESTIONS_REQUEST, type PacketSuggestion, type PacketSuggestionsParams } from './protocol';
-import { ErrorCodes, ResponseError, type InitializeParams } from 'vscode-languageserver/node';
-import { GRAPH_REQUEST, type GraphParams, type GraphResult } from './protocol';
 import {
-  PARSE_PACKET_REQUEST, TRACE_REQUEST,
-  type ParsePacketParams, type ParsePacketResult, type TraceParams, type TraceResult,
-} from './protocol';
-import { parsePacket, trace } from './trace';
-import { findDefinition } from './features/definition';
-import { documentHighlights, findReferences } from './features/references';
-import { prepareRename, renameChain } from './features/rename';
-import { documentSymbols } from './features/documentSymbols';
-import { folderPaths, newWorkspaceCache, workspaceSymbols } from './features/workspaceSymbols';
+  CodeActionKind, DidChangeConfigurationNotification, ErrorCodes, ResponseError, TextDocuments, TextDocumentSyncKind,
+  type InitializeParams, type InitializeResult,
+} from 'vscode-languageserver/node';
+import type { CheckSettings } from './checks';
+import { analysisOf as parsedOf, closeLargeFile, forget, largeFile, largeFileUris, lineDocuments, openLargeFile, overtaken } from './documents';
 import { incomingCalls, outgoingCalls, prepareCallHierarchy } from './features/callHierarchy';
-import { foldingRanges } from './features/folding';
+import { codeActions } from './features/codeActions';
 import { codeLenses, resolveCodeLens } from './features/codeLens';
+import { completion } from './features/completion';
+import { findDefinition } from './features/definition';
+import { diagnostics, settingsFrom } from './features/diagnostics';
+import { documentSymbols } from './features/documentSymbols';
+import { foldingRanges } from './features/folding';
 import { graphAt } from './features/graph';
 import { hover } from './features/hover';
-import { completion } from './features/completion';
-import { diagnostics, settingsFrom } from './features/diagnostics';
-import { codeActions } from './features/codeActions';
-import type { CheckSettings } from './checks';
-import { CodeActionKind, DidChangeConfigurationNotification } from 'vscode-languageserver/node';
+import { packetSuggestions } from './features/packetSuggestions';
+import { documentHighlights, findReferences } from './features/references';
+import { prepareRename, renameChain } from './features/rename';
+import { folderPaths, newWorkspaceCache, workspaceSymbols } from './features/workspaceSymbols';
+import {
+  CLOSE_LARGE_FILE_NOTIFICATION, GRAPH_REQUEST, OPEN_LARGE_FILE_NOTIFICATION, PACKET_SUGGESTIONS_REQUEST, PARSE_PACKET_REQUEST, TRACE_REQUEST,
+  type GraphParams, type GraphResult, type LargeFileParams, type PacketSuggestion, type PacketSuggestionsParams,
+  type ParsePacketParams, type ParsePacketResult, type TraceParams, type TraceResult,
+} from './protocol';
+import { answer, answerAsync, guardProcess, registerTestHooks, serverConnection } from './requests';
+import { parsePacket, trace } from './trace';
 
 const connection = serverConnection();
 guardProcess(connection);

@@ -23,6 +23,7 @@ import { checkLoopUnreachable } from './loopUnreachable';
 import { checkMissingValue } from './missingValue';
 import { checkMissingProtocol } from './missingProtocol';
 import { checkNftOnly } from './nftOnly';
+import { checkParameterTooLong } from './parameterTooLong';
 import { checkReturnInBuiltin } from './returnInBuiltin';
 import { checkShadowedRule } from './shadowedRule';
 import { checkTargetWrongChain } from './targetWrongChain';
@@ -47,7 +48,7 @@ export const CHECKS: readonly Check[] = [
   checkBadArgument, checkHostnameLookup, checkChainNameTooLong, checkBuiltinChainWrongTable, checkUnreferencedChain,
   checkUnreachableRule, checkShadowedRule, checkEmptyChainJump, checkReturnInBuiltin, checkLegacyOnly, checkNftOnly,
   checkExternalObject, checkUnknownService, checkMissingProtocol, checkDuplicateOption,
-  checkBadNegation, checkUnknownTarget,
+  checkBadNegation, checkUnknownTarget, checkParameterTooLong,
 ];
 
 /** Applies `disable` and `severity` settings to a list of problems. */

@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Analysis } from '../../../server/src/model/analysis';
 import { toJson } from '../../../server/src/model/toJson';
+import { runChecks } from '../../../server/src/checks';
 import { exercise } from '../../support/fuzz';
 import '../../support/fuzzExtras';
 
@@ -19,12 +20,13 @@ test('a 1 MB single line of garbage gets a problem on line 1 and features still 
   exercise(text, 'iptables-save', everywhere);
 });
 
-test('a rule with a 1 MB comment parses, with the whole comment kept', () => {
+test('a rule with a 1 MB comment parses, keeps the whole comment, and is refused as iptables-restore would', () => {
   const text = `*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -m comment --comment "${'c'.repeat(1 << 20)}" -j ACCEPT\nCOMMIT\n`;
   const a = Analysis.of(text);
   const rule = a.ruleset.tables[0].chainsByName.get('INPUT')!.rules[0];
   assert.equal(rule.comments[0].length, 1 << 20);
   assert.equal(rule.target?.kind, 'accept');
+  assert.ok(runChecks(a).some((p) => p.code === 'parameter-too-long' && p.severity === 'error' && p.span.line === 2));
   exercise(text, undefined, everywhere);
 });
 

@@ -18,7 +18,7 @@ import { test } from 'node:test';
 import { Analysis } from '../../server/src/model/analysis';
 import type { TraceBranch } from '../../server/src/protocol';
 import { trace } from '../../server/src/trace';
-import { inPrefix, parseAddress, parsePrefix } from '../../server/src/trace/addr';
+import { inPrefix, parseAddress, parsePrefix } from '../../server/src/model/address';
 import { generateKubeProxy } from '../support/kubeProxy';
 import {
   addClientAddress, Agent, createLab, destroyLab, inNs, loadDump, Monitor, netnsUnavailable, nftPositions, parseMonitor, parseNftMonitor,

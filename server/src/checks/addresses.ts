@@ -1,30 +1,14 @@
 /** Syntax of the address and port values iptables reads, checked without any lookup. */
+import { parseIPv4, parseIPv6 } from '../model/address';
 
 /** A dotted-quad IPv4 address, each part 0–255. */
 export function isIPv4(text: string): boolean {
-  const parts = text.split('.');
-  return parts.length === 4 && parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255);
+  return parseIPv4(text) !== undefined;
 }
 
 /** An IPv6 address in any of its textual forms (with :: and an optional embedded IPv4 tail). */
 export function isIPv6(text: string): boolean {
-  if (!/^[0-9A-Fa-f:.]+$/.test(text) || !text.includes(':')) return false;
-  let s = text;
-  let groups = 8;
-  const lastColon = s.lastIndexOf(':');
-  const tail = s.slice(lastColon + 1);
-  if (tail.includes('.')) {
-    if (!isIPv4(tail)) return false;
-    s = s.slice(0, lastColon + 1) + '0:0';
-  }
-  const halves = s.split('::');
-  if (halves.length > 2) return false;
-  const count = (h: string) => (h === '' ? [] : h.split(':'));
-  const head = count(halves[0]);
-  const rest = halves.length === 2 ? count(halves[1]) : [];
-  if ([...head, ...rest].some((g) => !/^[0-9A-Fa-f]{1,4}$/.test(g))) return false;
-  const n = head.length + rest.length;
-  return halves.length === 2 ? n < groups : n === (groups = 8);
+  return parseIPv6(text) !== undefined;
 }
 
 export type AddressVerdict = 'ok' | 'bad' | 'hostname';

@@ -1,6 +1,6 @@
 import type { Analysis } from '../model/analysis';
 import type { Match, Problem, Rule } from '../model/types';
-import { isIPv4 } from './addresses';
+import { parseIPv4 } from '../model/address';
 import { endsChain } from './unconditional';
 
 export const SHADOWED_RULE = 'shadowed-rule';
@@ -30,10 +30,11 @@ interface Conditions {
 
 function cidr(text: string): [number, number] | null {
   const [a, m] = text.split('/');
-  if (!isIPv4(a)) return null;
+  const v = parseIPv4(a);
+  if (v === undefined) return null;
   const bits = m === undefined ? 32 : /^\d+$/.test(m) && Number(m) <= 32 ? Number(m) : -1;
   if (bits < 0) return null;
-  const n = a.split('.').reduce((x, p) => x * 256 + Number(p), 0);
+  const n = Number(v);
   const size = 2 ** (32 - bits);
   const start = n - (n % size);
   return [start, start + size - 1];

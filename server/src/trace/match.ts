@@ -8,7 +8,7 @@ import { findMatch, findOption } from '../knowledge';
 import type { Match, Option } from '../model/types';
 import {
   inPrefix, isLimitedBroadcast, isLoopback, isMulticast, isUnspecified, parseAddress, parsePrefix, type Address,
-} from './addr';
+} from '../model/address';
 import type { ConnState, Packet } from './packet';
 import {
   DSCP_CLASSES, parseIcmpType, parseNumber, parseTcpFlags, parseValueMask, portNumber, protocolNumber, TOS_NAMES,

@@ -5,7 +5,7 @@
  * can underline it.
  */
 import type { Family } from '../model/types';
-import { formatAddress, parseAddress, type Address } from './addr';
+import { formatAddress, parseAddress, type Address } from '../model/address';
 import {
   formatTcpFlags, hex, parseIcmpType, parseNumber, parseTcpFlags, protocolName, protocolNumber,
 } from './names';

@@ -9,7 +9,7 @@
 import { findTarget } from '../knowledge';
 import type { Chain, Rule, Ruleset, Table } from '../model/types';
 import type { TraceBranch, TraceStep, TraceVerdict } from '../protocol';
-import { formatAddress, isLoopback, parseAddress, parsePrefix, type Address } from './addr';
+import { formatAddress, isLoopback, parseAddress, parsePrefix, type Address } from '../model/address';
 import { evalMatch, type MatchEnv, type MatchValue } from './match';
 import { hex, parseNumber, parseValueMask, portNumber, TOS_NAMES, DSCP_CLASSES } from './names';
 import { formatEndpoint, packetToJson, type ConnState, type Packet } from './packet';

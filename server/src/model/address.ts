@@ -1,8 +1,9 @@
 /**
  * IPv4 and IPv6 addresses as numbers, so the trace can compare them with
- * prefixes, masks and ranges exactly as the kernel does.
+ * prefixes, masks and ranges exactly as the kernel does, and the checks can
+ * tell a valid address from a host name.
  */
-import type { Family } from '../model/types';
+import type { Family } from './types';
 
 export interface Address {
   family: Family;

@@ -1,7 +1,7 @@
 import { PROTOCOL_ALIASES, PROTOCOL_NAMES } from './listingNames';
 import { parseListingText, type ListingText } from './listingText';
 import { lineSpan } from './span';
-import type { Counters, Match, Option, Rule, Span, Target, TargetKind } from './types';
+import type { Counters, Match, Option, Problem, Rule, Span, Target, TargetKind } from './types';
 
 /**
  * Where the columns of a row are: pairs of [start, end) character offsets in
@@ -137,6 +137,16 @@ export class ListingRule implements Rule {
   /** A column offset (COL_… for its start, COL_… + 1 for its end); -1 when absent. */
   private col(i: number): number {
     return this.colChunk[this.base + i];
+  }
+
+  ownProblems(): Problem[] {
+    return [];
+  }
+
+  release(): void {
+    this.parsedText = null;
+    this.parsedMatches = null;
+    this.parsedCounters = undefined;
   }
 
   get chainNameSpan(): null {

@@ -389,6 +389,6 @@ export function parseListing(text: string): Ruleset {
     finishTable(t, false);
   }
   return {
-    family: family ?? (sawIpv6Address ? 'ipv6' : 'ipv4'), format: 'listing', tables, problems, lineCount: ln + 1,
+    family: family ?? (sawIpv6Address ? 'ipv6' : 'ipv4'), format: 'listing', tables, problems, lineProblems: problems, lineCount: ln + 1,
   };
 }

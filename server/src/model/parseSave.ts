@@ -217,7 +217,7 @@ export function parseSave(text: string): Ruleset {
       target = { name: raw.slice(s, e), goto: tw.goto, start: s, end: e, head: tw.at + 1 };
     } else if (/(?:^|\s)(?:-j|-g|--jump|--goto)(?:\s|$)/.test(raw)) return false;
     const chain = ruleChain(t, raw.slice(nameStart, nameEnd), ln, nameStart, nameEnd);
-    const rule = new SaveRule(t.name, chain.name, ln, first, end, nameStart, nameEnd, 'append', raw, argOffset, null, problems);
+    const rule = new SaveRule(t.name, chain.name, ln, first, end, nameStart, nameEnd, 'append', raw, argOffset, null);
     if (target) {
       const known = t.chainsByName.get(target.name);
       rule.target = new SaveTarget(rule, known ? known.name : target.name, target.goto, target.start, target.end, target.head);
@@ -397,7 +397,7 @@ export function parseSave(text: string): Ruleset {
         const argOffset = argStart < tokens.length ? tokens[argStart].start : raw.length;
         const rule = new SaveRule(
           t.name, chain.name, ln, first, contentEnd(raw), nameTok.start, nameTok.end,
-          insert ? 'insert' : 'append', raw, argOffset, prefixCounters, problems,
+          insert ? 'insert' : 'append', raw, argOffset, prefixCounters,
         );
         SaveRule.targetFrom(rule, tokens, argStart);
         lazyRules.push(rule);
@@ -514,17 +514,19 @@ export function parseSave(text: string): Ruleset {
     t.span = { line: t.span.line, start: 0, endLine: lines.length - 1, end: 0 };
     finishTable(t, false);
   }
-  let complete = false;
+  problems.sort((a, b) => a.span.line - b.span.line || a.span.start - b.span.start);
+  let all: Problem[] | null = null;
   const result: Ruleset = {
-    family: family ?? 'ipv4', format: 'save', tables, lineCount: lines.length,
+    family: family ?? 'ipv4', format: 'save', tables, lineCount: lines.length, lineProblems: problems,
     /** Reading the problems parses every rule's arguments first, so the list is complete. */
     get problems(): Problem[] {
-      if (!complete) {
-        complete = true;
-        for (const rule of lazyRules) rule.args();
-        problems.sort((a, b) => a.span.line - b.span.line || a.span.start - b.span.start);
+      if (!all) {
+        const found = problems.slice();
+        // Every rule read, including those a later -F flushed: iptables-restore reads their lines too.
+        for (const rule of lazyRules) for (const p of rule.ownProblems()) found.push(p);
+        all = found.sort((a, b) => a.span.line - b.span.line || a.span.start - b.span.start);
       }
-      return problems;
+      return all;
     },
   };
   if (!family && looksIpv6(result)) result.family = 'ipv6';

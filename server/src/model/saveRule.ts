@@ -44,8 +44,8 @@ export class SaveTarget implements Target {
  * A rule read from save syntax. The chain graph only needs each rule's chain
  * and target, so a 100k-rule dump is indexed in one quick pass; the matches,
  * target options and `-c` counters are parsed from the line the first time
- * anything asks for them. Problems found then go to the ruleset's list, which
- * forces every rule before it is first read, so nothing is ever missed.
+ * anything asks for them. Their problems are the rule's own (`ownProblems`);
+ * the ruleset's list gathers every rule's before it is first read.
  */
 export class SaveRule implements Rule {
   index = 0;
@@ -65,7 +65,6 @@ export class SaveRule implements Rule {
     /** Character offset where the rule's arguments start (after the chain name and -I position). */
     private readonly argOffset: number,
     private readonly prefixCounters: Counters | null,
-    private readonly problemSink: Problem[],
   ) {}
 
   private spanCache: Span | null = null;
@@ -110,15 +109,21 @@ export class SaveRule implements Rule {
     return this.parsed !== null;
   }
 
-  /** Parses the arguments once; their problems go to the ruleset's list. */
+  /** Parses the arguments once (until released). */
   args(): RuleArgs {
     if (this.parsed) return this.parsed;
     const { tokens } = tokenizeLine(this.lineText);
     let from = 0;
     while (from < tokens.length && tokens[from].start < this.argOffset) from++;
-    const parsed = parseRuleArgs(tokens, from, this.line, this.lineText);
-    this.parsed = parsed;
-    for (const p of parsed.problems) this.problemSink.push(p);
-    return parsed;
+    this.parsed = parseRuleArgs(tokens, from, this.line, this.lineText);
+    return this.parsed;
+  }
+
+  ownProblems(): Problem[] {
+    return this.args().problems;
+  }
+
+  release(): void {
+    this.parsed = null;
   }
 }

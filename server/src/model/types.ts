@@ -98,6 +98,18 @@ export interface Rule {
   comments: string[];
   /** Listing only: the `num` column when --line-numbers was used. */
   lineNumber?: number;
+  /**
+   * Problems in the rule's own arguments (an option without its value, two
+   * targets…), all on the rule's line; reading them parses the rule. Listing
+   * rows have none.
+   */
+  ownProblems(): Problem[];
+  /**
+   * Forgets the parsed matches and target options, which are parsed again on
+   * next use: diagnostics read every rule once, and keeping 100k parsed rules
+   * would cost hundreds of MB that hover and navigation never need.
+   */
+  release(): void;
 }
 
 export interface Chain {
@@ -141,7 +153,10 @@ export interface Ruleset {
   family: Family;
   format: Format;
   tables: Table[];
+  /** Every problem, sorted by position; reading it parses every rule's arguments. */
   problems: Problem[];
+  /** The problems found while reading lines, without those in rules' own arguments (see Rule.ownProblems). */
+  lineProblems: Problem[];
   /** Number of lines in the source text. */
   lineCount: number;
 }

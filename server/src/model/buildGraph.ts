@@ -1,4 +1,4 @@
-import type { Chain, ChainGraph, Edge, Ruleset, Rule, Table, TableGraph } from './types';
+import type { ByName, Chain, ChainGraph, Edge, Ruleset, Rule, Table, TableGraph } from './types';
 
 /**
  * Builds the chain graph of every table: one edge per rule that jumps or goes
@@ -12,64 +12,84 @@ export function buildGraph(ruleset: Ruleset): ChainGraph {
   return { byTable };
 }
 
+/** Values per chain position, looked up by chain name through the table. */
+class ChainIndexed<V> implements ByName<V> {
+  constructor(private readonly table: Table, private readonly values: (V | undefined)[]) {}
+
+  get(chain: string): V | undefined {
+    const c = this.table.chainsByName.get(chain);
+    return c && c.index >= 0 ? this.values[c.index] : undefined;
+  }
+
+  has(chain: string): boolean {
+    return this.get(chain) !== undefined;
+  }
+}
+
 export function buildTableGraph(table: Table): TableGraph {
+  const chains = table.chains;
+  const n = chains.length;
+  for (let i = 0; i < n; i++) chains[i].index = i;
   const edges: Edge[] = [];
-  const incoming = new Map<string, Edge[]>();
-  const outgoing = new Map<string, Edge[]>();
+  const out: (Edge[] | undefined)[] = new Array(n);
+  const into: (Edge[] | undefined)[] = new Array(n);
+  // Successors in one flat array (CSR form) for the walks below.
+  const first = new Int32Array(n + 1);
+  const succ: number[] = [];
   const dangling: Rule[] = [];
-  for (const chain of table.chains) {
+  for (let i = 0; i < n; i++) {
+    const chain = chains[i];
+    first[i] = succ.length;
+    let from: Edge[] | undefined;
     for (const rule of chain.rules) {
       const target = rule.target;
       if (!target || (target.kind !== 'jump' && target.kind !== 'goto')) continue;
-      const to = table.chainsByName.get(target.name);
-      if (!to) {
+      const to = target.chain !== undefined ? target.chain : table.chainsByName.get(target.name) ?? null;
+      if (!to || chains[to.index] !== to) {
         dangling.push(rule);
         continue;
       }
+      const j = to.index;
       const edge: Edge = { from: chain, to, rule, kind: target.kind };
       edges.push(edge);
-      push(outgoing, chain.name, edge);
-      push(incoming, to.name, edge);
+      (from ??= []).push(edge);
+      const list = into[j];
+      if (list) list.push(edge);
+      else into[j] = [edge];
+      succ.push(j);
+    }
+    out[i] = from;
+  }
+  first[n] = succ.length;
+  // Reachability from the built-in chains, on numbers.
+  const seen: (true | undefined)[] = new Array(n);
+  const stack: number[] = [];
+  for (let i = 0; i < n; i++) {
+    if (chains[i].builtin) {
+      seen[i] = true;
+      stack.push(i);
     }
   }
-  const reachable = new Set<string>();
-  const stack: Chain[] = table.chains.filter((c) => c.builtin);
-  for (const c of stack) reachable.add(c.name);
   while (stack.length) {
-    const c = stack.pop()!;
-    for (const e of outgoing.get(c.name) ?? []) {
-      if (!reachable.has(e.to.name)) {
-        reachable.add(e.to.name);
-        stack.push(e.to);
+    const v = stack.pop()!;
+    for (let k = first[v]; k < first[v + 1]; k++) {
+      const w = succ[k];
+      if (!seen[w]) {
+        seen[w] = true;
+        stack.push(w);
       }
     }
   }
-  return { table, edges, incoming, outgoing, dangling, reachable, cycles: findCycles(table, outgoing) };
-}
-
-function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
+  const outgoing = new ChainIndexed(table, out);
+  return {
+    table, edges, incoming: new ChainIndexed(table, into), outgoing, dangling,
+    reachable: new ChainIndexed(table, seen), cycles: findCycles(chains, first, succ, outgoing),
+  };
 }
 
 /** Tarjan's strongly connected components over chain numbers, iteratively; each looping component yields one closed path. */
-function findCycles(table: Table, outgoing: Map<string, Edge[]>): string[][] {
-  const chains = table.chains;
+function findCycles(chains: Chain[], first: Int32Array, succ: number[], outgoing: ByName<Edge[]>): string[][] {
   const n = chains.length;
-  const id = new Map<Chain, number>();
-  for (let i = 0; i < n; i++) id.set(chains[i], i);
-  // Successors as numbers, in one flat array (CSR form).
-  const first = new Int32Array(n + 1);
-  const succ: number[] = [];
-  for (let i = 0; i < n; i++) {
-    first[i] = succ.length;
-    for (const e of outgoing.get(chains[i].name) ?? []) {
-      const j = id.get(e.to);
-      if (j !== undefined) succ.push(j);
-    }
-  }
-  first[n] = succ.length;
   const index = new Int32Array(n).fill(-1);
   const low = new Int32Array(n);
   const onStack = new Uint8Array(n);
@@ -125,7 +145,7 @@ function findCycles(table: Table, outgoing: Map<string, Edge[]>): string[][] {
 }
 
 /** A closed walk through a looping component, found by breadth-first search back to its first chain. */
-function closedPath(members: Set<string>, outgoing: Map<string, Edge[]>): string[] {
+function closedPath(members: Set<string>, outgoing: ByName<Edge[]>): string[] {
   const start = [...members].sort()[0];
   const prev = new Map<string, string>();
   const queue = [start];

@@ -7,7 +7,7 @@ import { BUILTIN_CHAINS, type Chain, type Span, type Table, type Target, type Ta
  */
 export function classifyTarget(target: Target, table: Table): TargetKind {
   const name = target.name;
-  if (table.chainsByName.has(name)) return target.goto ? 'goto' : 'jump';
+  if (target.chain !== undefined ? target.chain !== null : table.chainsByName.has(name)) return target.goto ? 'goto' : 'jump';
   switch (name) {
     case 'ACCEPT': return 'accept';
     case 'DROP': return 'drop';
@@ -24,7 +24,7 @@ export function classifyTarget(target: Target, table: Table): TargetKind {
 export function newChain(name: string, table: string, builtin: boolean, span: Span): Chain {
   return {
     name, table, builtin, policy: null, policySpan: null, counters: null,
-    declSpan: null, nameSpan: null, span, rules: [],
+    declSpan: null, nameSpan: null, span, rules: [], index: -1,
   };
 }
 
@@ -47,12 +47,19 @@ export function finishTable(table: Table, addMissingBuiltins: boolean): void {
       }
     }
   }
+  const byName = table.chainsByName;
   for (const chain of table.chains) {
     const rules = chain.rules;
     for (let i = 0; i < rules.length; i++) {
       const rule = rules[i];
       rule.index = i + 1;
-      if (rule.target) rule.target.kind = classifyTarget(rule.target, table);
+      const target = rule.target;
+      if (!target) continue;
+      const to = byName.get(target.name) ?? null;
+      target.chain = to;
+      // The chain's own name string: later lookups by this name find its hash already computed.
+      if (to) target.name = to.name;
+      target.kind = classifyTarget(target, table);
     }
   }
 }

@@ -3,14 +3,14 @@ import type { Token } from './tokenize';
 import type { Counters, Match, Option, Problem, Span, Target, TargetKind } from './types';
 
 /** Generic options of a rule and the match module each becomes. */
-const GENERIC: Record<string, string> = {
-  '-s': 'source', '--source': 'source', '--src': 'source',
-  '-d': 'destination', '--destination': 'destination', '--dst': 'destination',
-  '-i': 'in-interface', '--in-interface': 'in-interface',
-  '-o': 'out-interface', '--out-interface': 'out-interface',
-  '-p': 'protocol', '--protocol': 'protocol',
-  '-f': 'fragment', '--fragment': 'fragment',
-};
+const GENERIC = new Map<string, string>([
+  ['-s', 'source'], ['--source', 'source'], ['--src', 'source'],
+  ['-d', 'destination'], ['--destination', 'destination'], ['--dst', 'destination'],
+  ['-i', 'in-interface'], ['--in-interface', 'in-interface'],
+  ['-o', 'out-interface'], ['--out-interface', 'out-interface'],
+  ['-p', 'protocol'], ['--protocol', 'protocol'],
+  ['-f', 'fragment'], ['--fragment', 'fragment'],
+]);
 
 /** The match module a `-p` value implies for options written without `-m` (iptables loads it on demand). */
 export const PROTOCOL_MODULE: Record<string, string> = {
@@ -160,7 +160,7 @@ export function parseRuleArgs(tokens: Token[], from: number, line: number, lineT
       i++;
       continue;
     }
-    const generic = t.quoted ? undefined : GENERIC[word];
+    const generic = t.quoted || word.charCodeAt(0) !== 45 ? undefined : GENERIC.get(word);
     if (generic) {
       const negated = negateNext !== null;
       const startTok = negateNext ?? t;

@@ -39,6 +39,26 @@ export function tableFromBuiltins(names: Iterable<string>): { table: string; amb
   return { table: 'filter', ambiguous: true };
 }
 
+/** `[packets:bytes]` filling raw[from, to) exactly, or null. */
+function countersAt(raw: string, from: number, to: number): Counters | null {
+  if (raw.charCodeAt(from) !== 91 || raw.charCodeAt(to - 1) !== 93) return null;
+  const colon = raw.indexOf(':', from);
+  if (colon < 0 || colon >= to) return null;
+  const packets = digitsAt(raw, from + 1, colon);
+  const bytes = digitsAt(raw, colon + 1, to - 1);
+  return packets < 0 || bytes < 0 ? null : { packets, bytes };
+}
+
+/** The number written in raw[from, to) with digits only, or -1. */
+function digitsAt(raw: string, from: number, to: number): number {
+  if (to <= from) return -1;
+  for (let i = from; i < to; i++) {
+    const c = raw.charCodeAt(i);
+    if (c < 48 || c > 57) return -1;
+  }
+  return Number(raw.slice(from, to));
+}
+
 function parseCounters(text: string): Counters | null {
   const m = COUNTERS.exec(text);
   return m ? { packets: Number(m[1]), bytes: Number(m[2]) } : null;
@@ -66,29 +86,51 @@ function isNameStart(c: number): boolean {
   return c !== 45 && c !== 33 && c !== 34;
 }
 
-/** Index of the last ` -j NAME` / ` -g NAME` / `--jump` / `--goto` outside quotes, or null. */
-/** Whether a double quote is left open at the end of the line (a backslash inside quotes escapes the next character). */
-function hasOpenQuote(raw: string): boolean {
-  let open = false;
-  for (let i = 0; i < raw.length; i++) {
-    const c = raw.charCodeAt(i);
-    if (open && c === 92) i++;
-    else if (c === 34) open = !open;
+/**
+ * Whether a double quote is left open at the end of the line, given the first
+ * quote at `at`; a backslash inside quotes escapes the next character.
+ */
+function hasOpenQuote(raw: string, at: number): boolean {
+  let open = at;
+  for (;;) {
+    let close = raw.indexOf('"', open + 1);
+    let escape = raw.indexOf('\\', open + 1);
+    while (escape >= 0 && (close < 0 || escape < close)) {
+      close = raw.indexOf('"', escape + 2);
+      escape = raw.indexOf('\\', escape + 2);
+    }
+    if (close < 0) return true;
+    open = raw.indexOf('"', close + 1);
+    if (open < 0) return false;
   }
-  return open;
 }
 
-function findTargetWord(raw: string, from: number): { at: number; len: number; goto: boolean } | null {
+/** Where `findTargetWord` found the target word: its offset, length and whether it is a goto; at < 0 when none. */
+const targetWord = { at: -1, len: 0, goto: false };
+
+/**
+ * Finds the last ` -j NAME` (or the first ` -g `/` --jump `/` --goto ` after
+ * it) outside quotes into `targetWord`; false when there is none or a quote
+ * follows it.
+ */
+function findTargetWord(raw: string, from: number): boolean {
   // -j is by far the most common; the others are looked for only after it (or everywhere when it is absent).
   const j = raw.lastIndexOf(' -j ');
-  let best: { at: number; len: number; goto: boolean } | null = j >= from ? { at: j, len: 4, goto: false } : null;
-  const after = best ? best.at : from;
-  for (const [word, goto] of [[' -g ', true], [' --jump ', false], [' --goto ', true]] as const) {
-    const at = raw.indexOf(word, after);
-    if (at >= from && (!best || at > best.at)) best = { at, len: word.length, goto };
-  }
-  if (best && best.at < raw.lastIndexOf('"')) return null;
-  return best;
+  let at = j >= from ? j : -1;
+  let len = 4;
+  let goto = false;
+  const after = at >= 0 ? at : from;
+  let k = raw.indexOf(' -g ', after);
+  if (k >= from && k > at) { at = k; len = 4; goto = true; }
+  k = raw.indexOf(' --jump ', after);
+  if (k >= from && k > at) { at = k; len = 8; goto = false; }
+  k = raw.indexOf(' --goto ', after);
+  if (k >= from && k > at) { at = k; len = 8; goto = true; }
+  if (at < 0 || at < raw.lastIndexOf('"')) return false;
+  targetWord.at = at;
+  targetWord.len = len;
+  targetWord.goto = goto;
+  return true;
 }
 
 function looksIpv6(ruleset: { tables: Table[] }): boolean {
@@ -193,37 +235,88 @@ export function parseSave(text: string): Ruleset {
    * `-A CHAIN … -j TARGET` read without tokenizing the whole line; false when
    * the line needs the full tokenizer (tabs, quotes in the way, odd shapes).
    */
+  // The chain of the last `-A` line read quickly: dumps list a chain's rules one after another.
+  let lastChain: Chain | null = null;
+  let lastChainTable: Table | null = null;
+
   const appendFast = (t: Table, raw: string, first: number, ln: number): boolean => {
     if (raw.indexOf('\t') >= 0) return false;
     // An unclosed quote swallows the rest of the line, target included: leave it to the tokenizer.
-    if (raw.indexOf('"') >= 0 && hasOpenQuote(raw)) return false;
+    const quote = raw.indexOf('"');
+    if (quote >= 0 && hasOpenQuote(raw, quote)) return false;
     let i = first + 3;
     while (raw.charCodeAt(i) === 32) i++;
     const nameStart = i;
-    while (i < raw.length && raw.charCodeAt(i) !== 32 && raw.charCodeAt(i) !== 13) i++;
-    const nameEnd = i;
-    if (nameEnd === nameStart || raw.charCodeAt(nameStart) === 34 || raw.slice(nameStart, nameEnd).includes('"')) return false;
+    let nameEnd = raw.indexOf(' ', i);
+    if (nameEnd < 0) nameEnd = raw.length;
+    const cr = raw.indexOf('\r', nameStart);
+    if (cr >= 0 && cr < nameEnd) nameEnd = cr;
+    if (nameEnd === nameStart || (quote >= nameStart && quote < nameEnd)) return false;
+    i = nameEnd;
     while (raw.charCodeAt(i) === 32) i++;
     const argOffset = i;
     const end = contentEnd(raw);
-    const tw = findTargetWord(raw, nameEnd);
-    let target: { name: string; goto: boolean; start: number; end: number; head: number } | null = null;
-    if (tw) {
-      let s = tw.at + tw.len;
+    let targetStart = -1;
+    let targetEnd = -1;
+    if (findTargetWord(raw, nameEnd)) {
+      let s = targetWord.at + targetWord.len;
       while (raw.charCodeAt(s) === 32) s++;
-      let e = s;
-      while (e < end && raw.charCodeAt(e) !== 32) e++;
-      if (e === s || !isNameStart(raw.charCodeAt(s))) return false;
-      target = { name: raw.slice(s, e), goto: tw.goto, start: s, end: e, head: tw.at + 1 };
+      let e = raw.indexOf(' ', s);
+      if (e < 0 || e > end) e = end;
+      if (e <= s || !isNameStart(raw.charCodeAt(s))) return false;
+      targetStart = s;
+      targetEnd = e;
     } else if (/(?:^|\s)(?:-j|-g|--jump|--goto)(?:\s|$)/.test(raw)) return false;
-    const chain = ruleChain(t, raw.slice(nameStart, nameEnd), ln, nameStart, nameEnd);
+    let chain = lastChain;
+    if (!chain || lastChainTable !== t || nameEnd - nameStart !== chain.name.length || !raw.startsWith(chain.name, nameStart)) {
+      chain = ruleChain(t, raw.slice(nameStart, nameEnd), ln, nameStart, nameEnd);
+      lastChain = chain;
+      lastChainTable = t;
+    }
     const rule = new SaveRule(t.name, chain.name, ln, first, end, nameStart, nameEnd, 'append', raw, argOffset, null);
-    if (target) {
-      const known = t.chainsByName.get(target.name);
-      rule.target = new SaveTarget(rule, known ? known.name : target.name, target.goto, target.start, target.end, target.head);
+    if (targetStart >= 0) {
+      rule.target = new SaveTarget(rule, raw.slice(targetStart, targetEnd), targetWord.goto, targetStart, targetEnd, targetWord.at + 1);
     }
     lazyRules.push(rule);
     chain.rules.push(rule);
+    return true;
+  };
+
+  /**
+   * A new chain's `:NAME POLICY [packets:bytes]` line read without the
+   * tokenizer; false when the line needs the general path (tabs, quotes, a
+   * chain seen before, a policy or counters worth a problem).
+   */
+  const declareFast = (t: Table, raw: string, first: number, ln: number): boolean => {
+    const end = contentEnd(raw);
+    for (let k = first; k < end; k++) {
+      const c = raw.charCodeAt(k);
+      if (c === 9 || c === 11 || c === 12 || c === 13 || c === 34) return false;
+    }
+    const nameEnd = raw.indexOf(' ', first + 1);
+    if (nameEnd <= first + 1 || nameEnd >= end) return false;
+    let p = nameEnd;
+    while (raw.charCodeAt(p) === 32) p++;
+    const policyEnd = raw.indexOf(' ', p);
+    if (policyEnd < 0 || policyEnd >= end) return false;
+    let c = policyEnd;
+    while (raw.charCodeAt(c) === 32) c++;
+    const counters = countersAt(raw, c, end);
+    if (!counters) return false;
+    const name = raw.slice(first + 1, nameEnd);
+    if (t.chainsByName.has(name)) return false;
+    const builtin = isBuiltinChain(t.name, name);
+    const policy = policyEnd - p === 1 && raw.charCodeAt(p) === 45 ? null : raw.slice(p, policyEnd);
+    if (builtin ? policy !== null && policy !== 'ACCEPT' && policy !== 'DROP' : policy !== null) return false;
+    const declSpan = lineSpan(ln, first, end);
+    const chain = newChain(name, t.name, builtin, declSpan);
+    chain.declSpan = declSpan;
+    chain.nameSpan = lineSpan(ln, first + 1, nameEnd);
+    chain.policy = policy;
+    chain.policySpan = lineSpan(ln, p, policyEnd);
+    chain.counters = counters;
+    t.chains.push(chain);
+    t.chainsByName.set(name, chain);
     return true;
   };
 
@@ -271,6 +364,9 @@ export function parseSave(text: string): Ruleset {
 
     // The common case in large dumps: `-A CHAIN … -j TARGET` inside a table, no tabs.
     if (c0 === 45 && table && raw.charCodeAt(first + 1) === 65 && raw.charCodeAt(first + 2) === 32 && appendFast(table, raw, first, ln)) continue;
+    // Any other line may create, delete or flush chains: look the next chain name up again.
+    lastChain = null;
+    if (c0 === 58 && table && declareFast(table, raw, first, ln)) continue;
 
     const { tokens, unterminatedQuote } = tokenizeLine(raw);
     if (unterminatedQuote >= 0) {

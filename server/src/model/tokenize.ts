@@ -25,10 +25,17 @@ function isBlank(c: number): boolean {
   return c === 32 || c === 9 || c === 13 || c === 11 || c === 12;
 }
 
+/** Blanks other than the space. */
+const ODD_BLANK = /[\t\r\v\f]/;
+
 export function tokenizeLine(line: string): TokenizedLine {
   const tokens: Token[] = [];
   let unterminatedQuote = -1;
   const n = line.length;
+  // Before `plain` the only blank is the space, so words are found with indexOf (most lines; a CRLF line up to its \r).
+  const odd = ODD_BLANK.exec(line);
+  const plain = odd ? odd.index : n;
+  let quote = line.indexOf('"');
   let i = 0;
   while (i < n) {
     while (i < n && isBlank(line.charCodeAt(i))) i++;
@@ -36,11 +43,19 @@ export function tokenizeLine(line: string): TokenizedLine {
     const start = i;
     let quoted = false;
     // Fast path: an unquoted word is a plain slice.
-    let j = i;
-    while (j < n) {
-      const c = line.charCodeAt(j);
-      if (isBlank(c) || c === 34) break;
-      j++;
+    let j: number;
+    if (i < plain) {
+      if (quote >= 0 && quote < i) quote = line.indexOf('"', i);
+      j = line.indexOf(' ', i);
+      if (j < 0 || j > plain) j = plain;
+      if (quote >= 0 && quote < j) j = quote;
+    } else {
+      j = i;
+      while (j < n) {
+        const c = line.charCodeAt(j);
+        if (isBlank(c) || c === 34) break;
+        j++;
+      }
     }
     if (j >= n || line.charCodeAt(j) !== 34) {
       tokens.push({ text: line.slice(i, j), start, end: j, quoted });

@@ -79,6 +79,8 @@ export interface Target {
   options: Option[];
   span: Span;
   nameSpan: Span;
+  /** The chain of its table this target names, settled when the table is read to its end; null when it names none. */
+  chain?: Chain | null;
 }
 
 export interface Rule {
@@ -132,6 +134,8 @@ export interface Chain {
   /** From the declaration through its last rule (listings), or the declaration line (save). */
   span: Span;
   rules: Rule[];
+  /** Position in its table's `chains`, set when the chain graph is built (-1 before). */
+  index: number;
 }
 
 export interface Table {
@@ -161,6 +165,12 @@ export interface Ruleset {
   lineCount: number;
 }
 
+/** Read-only lookup by chain name. */
+export interface ByName<V> {
+  get(chain: string): V | undefined;
+  has(chain: string): boolean;
+}
+
 /** The chain graph of one table: an edge per `-j CHAIN` / `-g CHAIN` rule. */
 export interface Edge {
   from: Chain;
@@ -172,14 +182,14 @@ export interface Edge {
 export interface TableGraph {
   table: Table;
   edges: Edge[];
-  /** Edges into each chain, by chain name. */
-  incoming: Map<string, Edge[]>;
-  /** Edges out of each chain, by chain name. */
-  outgoing: Map<string, Edge[]>;
+  /** Edges into each chain, by chain name (absent when none). */
+  incoming: ByName<Edge[]>;
+  /** Edges out of each chain, by chain name (absent when none). */
+  outgoing: ByName<Edge[]>;
   /** Rules whose jump/goto names no chain of the table and no known target (by chain name of the missing target). */
   dangling: Rule[];
   /** Chains reachable from a built-in chain. */
-  reachable: Set<string>;
+  reachable: { has(chain: string): boolean };
   /**
    * Jump loops: one entry per strongly connected group of chains that can jump
    * back to itself, as a closed path of chain names (first name repeated implicitly).

@@ -21,6 +21,12 @@ import { Analysis } from './model/analysis';
 /** A document as the server keeps it: lines with their line breaks, joined lazily. */
 export class LineDocument {
   private text: string | undefined;
+  /**
+   * Lines whose text changed, with the line count unchanged, since the last
+   * `takeEditedLines`; null once an edit added or removed lines (or replaced
+   * everything), so only a full parse will do.
+   */
+  private edited: Set<number> | null = new Set();
 
   constructor(
     readonly uri: string,
@@ -51,6 +57,7 @@ export class LineDocument {
     for (const change of changes) {
       if (!('range' in change)) {
         this.lines = splitLines(change.text);
+        this.edited = null;
         continue;
       }
       const { start, end } = change.range;
@@ -67,6 +74,11 @@ export class LineDocument {
         before = this.lines[startLine];
       }
       const replaced = splitLines(before + change.text + after);
+      if (this.edited) {
+        // Same lines, same breaks: the edit stayed inside one line.
+        if (startLine === endLine && replaced.length === 1 && lineBreak(replaced[0]) === lineBreak(this.lines[startLine])) this.edited.add(startLine);
+        else this.edited = null;
+      }
       // A line that ends up without a break merges with the next one, as in a flat text.
       if (endLine < last && !/[\r\n]$/.test(replaced[replaced.length - 1])) {
         replaced[replaced.length - 1] += this.lines[endLine + 1];
@@ -78,6 +90,27 @@ export class LineDocument {
     this.text = undefined;
     this.version = version;
   }
+
+  /** The lines edited in place since the last call (see `edited`), each without its line break, and starts afresh. */
+  takeEditedLines(): Map<number, string> | null {
+    const edited = this.edited;
+    this.edited = new Set();
+    if (!edited) return null;
+    // Parsers split at \n only: after a line ending in a lone \r their line numbers are not these.
+    for (const line of this.lines) if (line.endsWith('\r')) return null;
+    const out = new Map<number, string>();
+    for (const ln of edited) {
+      const line = this.lines[ln];
+      if (line === undefined) return null;
+      out.set(ln, line.endsWith('\n') ? line.slice(0, -1) : line);
+    }
+    return out;
+  }
+}
+
+/** The line break a line ends with ('' for the last line). */
+function lineBreak(line: string): string {
+  return line.endsWith('\r\n') ? '\r\n' : line.endsWith('\n') ? '\n' : line.endsWith('\r') ? '\r' : '';
 }
 
 /** The length of a line without its line break. */
@@ -194,10 +227,19 @@ export function analysisOf(doc: LineDocument | undefined): Analysis | undefined 
   if (overtaken(doc.uri, doc.version)) throw contentModified(doc.uri);
   const hit = cache.get(doc.uri);
   if (hit && hit.doc === doc && hit.version === doc.version) return hit.analysis;
-  const analysis = Analysis.of(doc.getText(), doc.languageId || undefined);
+  const edited = doc.takeEditedLines();
+  let analysis: Analysis | undefined;
+  // Lines edited in place: re-read just those rules when the model keeps its shape.
+  if (hit && hit.doc === doc && edited && edited.size <= MAX_PATCHED_LINES && hit.analysis.ruleset.patchLines?.(edited)) {
+    analysis = new Analysis(hit.analysis.ruleset, () => doc.getText());
+  }
+  analysis ??= Analysis.of(doc.getText(), doc.languageId || undefined);
   cache.set(doc.uri, { doc, version: doc.version, analysis });
   return analysis;
 }
+
+/** Beyond this many edited lines a full parse is about as quick and far simpler. */
+const MAX_PATCHED_LINES = 256;
 
 /** Drops the parse of a closed document. */
 export function forget(uri: string): void {

@@ -49,6 +49,7 @@ function nextId(c: LspClient): number {
 test('LineDocument applies random edits exactly as the reference text document does', () => {
   const position = fc.record({ line: fc.nat(6), character: fc.nat(12) });
   const change = fc.record({ a: position, b: position, text: fc.stringMatching(/^[ab\r\n]{0,6}$/) });
+  let inPlace = 0;
   fc.assert(fc.property(fc.stringMatching(/^[ab\r\n]{0,30}$/), fc.array(change, { maxLength: 8 }), (start, changes) => {
     const ours = LineDocument.of('file:///x', 'iptables-save', 1, start);
     const theirs = TextDocument.create('file:///x', 'iptables-save', 1, start);
@@ -57,12 +58,25 @@ test('LineDocument applies random edits exactly as the reference text document d
       const [s, e] = [theirs.positionAt(theirs.offsetAt(a)), theirs.positionAt(theirs.offsetAt(b))]
         .sort((x, y) => x.line - y.line || x.character - y.character);
       const edit = [{ range: { start: s, end: e }, text }];
+      const before = ours.getText();
       ours.apply(edit, i + 2);
       TextDocument.update(theirs, edit, i + 2);
       assert.equal(ours.getText(), theirs.getText());
       assert.equal(ours.lineCount, theirs.lineCount);
+      // The lines it reports as edited in place are exactly the parser's lines that changed.
+      const edited = ours.takeEditedLines();
+      if (edited) {
+        inPlace += edited.size;
+        const [was, now] = [before.split('\n'), ours.getText().split('\n')];
+        assert.equal(now.length, was.length);
+        now.forEach((line, ln) => {
+          if (line !== was[ln]) assert.ok(edited.has(ln), `line ${ln} changed unreported`);
+        });
+        for (const [ln, line] of edited) assert.equal(line, now[ln]);
+      }
     });
   }), { numRuns: 2000 });
+  assert.ok(inPlace > 200, `only ${inPlace} in-place edits seen`);
 });
 
 test('10,000 rapid edits of the 16 MB dump: every answer fits the version it was asked at', async () => {

@@ -27,8 +27,18 @@ export class Analysis {
   private lineIndex: (LineEntry | undefined)[] | null = null;
   private tableStarts: Table[] | null = null;
 
-  constructor(readonly ruleset: Ruleset, readonly text: string) {
+  private textOrSource: string | (() => string);
+
+  /** `text` may be a function giving it: joining a large document's lines is left until someone reads it. */
+  constructor(readonly ruleset: Ruleset, text: string | (() => string)) {
+    this.textOrSource = text;
     this.graph = buildGraph(ruleset);
+  }
+
+  /** The document's text. */
+  get text(): string {
+    if (typeof this.textOrSource !== 'string') this.textOrSource = this.textOrSource();
+    return this.textOrSource;
   }
 
   static of(text: string, languageId?: string): Analysis {

@@ -47,19 +47,21 @@ export function finishTable(table: Table, addMissingBuiltins: boolean): void {
       }
     }
   }
-  const byName = table.chainsByName;
   for (const chain of table.chains) {
     const rules = chain.rules;
     for (let i = 0; i < rules.length; i++) {
       const rule = rules[i];
       rule.index = i + 1;
-      const target = rule.target;
-      if (!target) continue;
-      const to = byName.get(target.name) ?? null;
-      target.chain = to;
-      // The chain's own name string: later lookups by this name find its hash already computed.
-      if (to) target.name = to.name;
-      target.kind = classifyTarget(target, table);
+      if (rule.target) settleTarget(rule.target, table);
     }
   }
+}
+
+/** Resolves the chain a target names in its (complete) table, and so its kind. */
+export function settleTarget(target: Target, table: Table): void {
+  const to = table.chainsByName.get(target.name) ?? null;
+  target.chain = to;
+  // The chain's own name string: later lookups by this name find its hash already computed.
+  if (to) target.name = to.name;
+  target.kind = classifyTarget(target, table);
 }

@@ -1,4 +1,4 @@
-import { finishTable, newChain } from './finishTable';
+import { finishTable, newChain, settleTarget } from './finishTable';
 import { SaveRule, SaveTarget } from './saveRule';
 import { lineSpan } from './span';
 import { tokenizeLine, type Token } from './tokenize';
@@ -133,6 +133,61 @@ function findTargetWord(raw: string, from: number): boolean {
   return true;
 }
 
+/** What `scanAppend` read from the last line it accepted. */
+const scanned = { nameStart: 0, nameEnd: 0, argOffset: 0, end: 0, targetStart: -1, targetEnd: -1 };
+
+/**
+ * Reads `-A CHAIN … -j TARGET` (the `-A ` at `first`) without tokenizing the
+ * whole line, into `scanned`; false when the line needs the tokenizer (tabs,
+ * quotes in the way, odd shapes).
+ */
+function scanAppend(raw: string, first: number): boolean {
+  if (raw.indexOf('\t') >= 0) return false;
+  // An unclosed quote swallows the rest of the line, target included: leave it to the tokenizer.
+  const quote = raw.indexOf('"');
+  if (quote >= 0 && hasOpenQuote(raw, quote)) return false;
+  let i = first + 3;
+  while (raw.charCodeAt(i) === 32) i++;
+  const nameStart = i;
+  let nameEnd = raw.indexOf(' ', i);
+  if (nameEnd < 0) nameEnd = raw.length;
+  const cr = raw.indexOf('\r', nameStart);
+  if (cr >= 0 && cr < nameEnd) nameEnd = cr;
+  if (nameEnd === nameStart || (quote >= nameStart && quote < nameEnd)) return false;
+  i = nameEnd;
+  while (raw.charCodeAt(i) === 32) i++;
+  const argOffset = i;
+  const end = contentEnd(raw);
+  let targetStart = -1;
+  let targetEnd = -1;
+  if (findTargetWord(raw, nameEnd)) {
+    let s = targetWord.at + targetWord.len;
+    while (raw.charCodeAt(s) === 32) s++;
+    let e = raw.indexOf(' ', s);
+    if (e < 0 || e > end) e = end;
+    if (e <= s || !isNameStart(raw.charCodeAt(s))) return false;
+    targetStart = s;
+    targetEnd = e;
+  } else if (/(?:^|\s)(?:-j|-g|--jump|--goto)(?:\s|$)/.test(raw)) return false;
+  scanned.nameStart = nameStart;
+  scanned.nameEnd = nameEnd;
+  scanned.argOffset = argOffset;
+  scanned.end = end;
+  scanned.targetStart = targetStart;
+  scanned.targetEnd = targetEnd;
+  return true;
+}
+
+/** The rule `scanAppend` just read, in a chain of table `t`. */
+function scannedRule(t: Table, chain: Chain, raw: string, first: number, ln: number): SaveRule {
+  const { nameStart, nameEnd, argOffset, end, targetStart, targetEnd } = scanned;
+  const rule = new SaveRule(t.name, chain.name, ln, first, end, nameStart, nameEnd, 'append', raw, argOffset, null);
+  if (targetStart >= 0) {
+    rule.target = new SaveTarget(rule, raw.slice(targetStart, targetEnd), targetWord.goto, targetStart, targetEnd, targetWord.at + 1);
+  }
+  return rule;
+}
+
 function looksIpv6(ruleset: { tables: Table[] }): boolean {
   for (const table of ruleset.tables) {
     for (const chain of table.chains) {
@@ -240,43 +295,15 @@ export function parseSave(text: string): Ruleset {
   let lastChainTable: Table | null = null;
 
   const appendFast = (t: Table, raw: string, first: number, ln: number): boolean => {
-    if (raw.indexOf('\t') >= 0) return false;
-    // An unclosed quote swallows the rest of the line, target included: leave it to the tokenizer.
-    const quote = raw.indexOf('"');
-    if (quote >= 0 && hasOpenQuote(raw, quote)) return false;
-    let i = first + 3;
-    while (raw.charCodeAt(i) === 32) i++;
-    const nameStart = i;
-    let nameEnd = raw.indexOf(' ', i);
-    if (nameEnd < 0) nameEnd = raw.length;
-    const cr = raw.indexOf('\r', nameStart);
-    if (cr >= 0 && cr < nameEnd) nameEnd = cr;
-    if (nameEnd === nameStart || (quote >= nameStart && quote < nameEnd)) return false;
-    i = nameEnd;
-    while (raw.charCodeAt(i) === 32) i++;
-    const argOffset = i;
-    const end = contentEnd(raw);
-    let targetStart = -1;
-    let targetEnd = -1;
-    if (findTargetWord(raw, nameEnd)) {
-      let s = targetWord.at + targetWord.len;
-      while (raw.charCodeAt(s) === 32) s++;
-      let e = raw.indexOf(' ', s);
-      if (e < 0 || e > end) e = end;
-      if (e <= s || !isNameStart(raw.charCodeAt(s))) return false;
-      targetStart = s;
-      targetEnd = e;
-    } else if (/(?:^|\s)(?:-j|-g|--jump|--goto)(?:\s|$)/.test(raw)) return false;
+    if (!scanAppend(raw, first)) return false;
+    const { nameStart, nameEnd } = scanned;
     let chain = lastChain;
     if (!chain || lastChainTable !== t || nameEnd - nameStart !== chain.name.length || !raw.startsWith(chain.name, nameStart)) {
       chain = ruleChain(t, raw.slice(nameStart, nameEnd), ln, nameStart, nameEnd);
       lastChain = chain;
       lastChainTable = t;
     }
-    const rule = new SaveRule(t.name, chain.name, ln, first, end, nameStart, nameEnd, 'append', raw, argOffset, null);
-    if (targetStart >= 0) {
-      rule.target = new SaveTarget(rule, raw.slice(targetStart, targetEnd), targetWord.goto, targetStart, targetEnd, targetWord.at + 1);
-    }
+    const rule = scannedRule(t, chain, raw, first, ln);
     lazyRules.push(rule);
     chain.rules.push(rule);
     return true;
@@ -612,8 +639,45 @@ export function parseSave(text: string): Ruleset {
   }
   problems.sort((a, b) => a.span.line - b.span.line || a.span.start - b.span.start);
   let all: Problem[] | null = null;
+
+  // Line → position in lazyRules, built on the first patch.
+  let ruleOnLine: Map<number, number> | null = null;
+  const patchLines = (changed: ReadonlyMap<number, string>): boolean => {
+    // Without a header the family was guessed from the rules, which an edit may change.
+    if (!family) return false;
+    if (!ruleOnLine) {
+      ruleOnLine = new Map();
+      for (let i = 0; i < lazyRules.length; i++) ruleOnLine.set(lazyRules[i].line, i);
+    }
+    const plan: { at: number; old: SaveRule; rule: SaveRule; table: Table; chain: Chain }[] = [];
+    for (const [ln, raw] of changed) {
+      const at = ruleOnLine.get(ln);
+      if (at === undefined) return false;
+      const old = lazyRules[at];
+      if (old.command !== 'append' || old.index < 1) return false;
+      const table = tables.find((t) => t.name === old.table && t.nameSpan !== null && t.span.line <= ln && ln <= t.span.endLine);
+      const chain = table?.chainsByName.get(old.chain);
+      // Declared above the line, so reading the line raises nothing; still holding the old rule (no -F/-X since).
+      if (!table || !chain || chain.rules[old.index - 1] !== old || !chain.declSpan || chain.declSpan.line >= ln) return false;
+      for (const p of problems) if (p.span.line <= ln && ln <= p.span.endLine) return false;
+      let first = 0;
+      while (first < raw.length && (raw.charCodeAt(first) === 32 || raw.charCodeAt(first) === 9 || raw.charCodeAt(first) === 13)) first++;
+      if (!raw.startsWith('-A ', first) || !scanAppend(raw, first)) return false;
+      if (scanned.nameEnd - scanned.nameStart !== chain.name.length || !raw.startsWith(chain.name, scanned.nameStart)) return false;
+      plan.push({ at, old, rule: scannedRule(table, chain, raw, first, ln), table, chain });
+    }
+    for (const { at, old, rule, table, chain } of plan) {
+      rule.index = old.index;
+      if (rule.target) settleTarget(rule.target, table);
+      chain.rules[old.index - 1] = rule;
+      lazyRules[at] = rule;
+    }
+    all = null;
+    return true;
+  };
+
   const result: Ruleset = {
-    family: family ?? 'ipv4', format: 'save', tables, lineCount: lines.length, lineProblems: problems,
+    family: family ?? 'ipv4', format: 'save', tables, lineCount: lines.length, lineProblems: problems, patchLines,
     /** Reading the problems parses every rule's arguments first, so the list is complete. */
     get problems(): Problem[] {
       if (!all) {

@@ -163,6 +163,14 @@ export interface Ruleset {
   lineProblems: Problem[];
   /** Number of lines in the source text. */
   lineCount: number;
+  /**
+   * Re-reads edited lines in place (line number → new text, the line count
+   * unchanged) when every one was and stays a plain `-A` rule of the same
+   * chain, so the model keeps its shape; returns false, changing nothing, when
+   * the text must be parsed again. The model is changed in place: whoever
+   * holds it for the old text must not use it any more.
+   */
+  patchLines?(lines: ReadonlyMap<number, string>): boolean;
 }
 
 /** Read-only lookup by chain name. */

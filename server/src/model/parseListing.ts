@@ -92,6 +92,16 @@ function looksProtocolAt(line: string, w: number, n: number): boolean {
   return /^\d+$/.test(t) || KNOWN_PROTOCOLS.has(t);
 }
 
+/**
+ * Whether `text` has a colon between `from` and `to`: a search bounded to the
+ * row, since a listing without any colon would otherwise be scanned back to
+ * its start on every row.
+ */
+function hasColon(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (text.charCodeAt(i) === 58) return true;
+  return false;
+}
+
 /** Column offsets of rows, COL_SIZE numbers per row, in chunks shared by many rows. */
 class ColumnPool {
   /** The chunk the row last reserved lives in. */
@@ -339,7 +349,7 @@ export function parseListing(text: string): Ruleset {
       continue;
     }
     pool.commit();
-    if (!sawIpv6Address && text.lastIndexOf(':', lineStart + chunk[base + COL_DESTINATION + 1]) >= lineStart + chunk[base + COL_SOURCE]) sawIpv6Address = true;
+    if (!sawIpv6Address && hasColon(text, lineStart + chunk[base + COL_SOURCE], lineStart + chunk[base + COL_DESTINATION + 1])) sawIpv6Address = true;
     chain.rules.push(new ListingRule(block.table.name, chain.name, lineSpan(ln, first, end), text, lineStart, chunk, base));
     chainEnd = ln;
     chainEndCol = end;

@@ -297,6 +297,18 @@ test('prompts name tables; ip6tables means IPv6; several tables pasted together'
   assert.deepEqual(r.problems, []);
 });
 
+test('family without a prompt: a colon in the address columns means IPv6, a colon in the text after them does not', () => {
+  const header = 'Chain INPUT (policy ACCEPT 0 packets, 0 bytes)';
+  const v4 = '    0     0 ACCEPT     6    --  *      *       0.0.0.0/0            10.0.0.1             tcp dpt:22';
+  const v6 = '    0     0 ACCEPT     6    --  *      *       ::/0                 fd00::1              tcp dpt:22';
+  // Many colon-free rows before the last: each row is looked at on its own.
+  const plain = '    0     0 DROP       0    --  *      *       10.1.2.3             0.0.0.0/0           ';
+  const many = Array.from({ length: 2000 }, () => plain);
+  assert.equal(parseListing([header, NVL, v4, v4].join('\n')).family, 'ipv4');
+  assert.equal(parseListing([header, NVL, ...many, v4].join('\n')).family, 'ipv4');
+  assert.equal(parseListing([header, NVL, ...many, v6].join('\n')).family, 'ipv6');
+});
+
 test('no prompt: tables follow from the built-in chains and hook order splits pasted tables', () => {
   const text = [
     'Chain INPUT (policy ACCEPT)', NL,

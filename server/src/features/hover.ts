@@ -193,7 +193,7 @@ function chainHover(analysis: Analysis, table: Table, chain: Chain, fromRule?: R
   lines.push('', facts(chain, graph, fromRule).join(' · '));
   const c = describeCounters(chain.counters);
   if (c && chain.builtin) lines.push('', `Reached the policy: ${c}.`);
-  const entered = sumCounters((graph?.incoming.get(chain.name) ?? []).map((e) => e.rule.counters));
+  const entered = graph ? callers(graph, chain).entered : null;
   if (entered && !chain.builtin) lines.push('', `Sent here by the jumps: ${describeCounters(entered)}.`);
   return lines.join('\n');
 }
@@ -219,12 +219,37 @@ function nodePortLines(chain: Chain): string[] {
   return out;
 }
 
+/** What the jumps into a chain add up to: the chains they come from and their summed counters. */
+interface Callers {
+  names: string[];
+  entered: Counters | null;
+}
+
+/**
+ * Kept per graph: a chain like KUBE-MARK-MASQ has tens of thousands of jumps
+ * into it, and hovering it again should not walk them all again.
+ */
+const callersCache = new WeakMap<TableGraph, Map<Chain, Callers>>();
+
+function callers(graph: TableGraph, chain: Chain): Callers {
+  let byChain = callersCache.get(graph);
+  if (!byChain) callersCache.set(graph, (byChain = new Map()));
+  let found = byChain.get(chain);
+  if (!found) {
+    const incoming = graph.incoming.get(chain.name) ?? [];
+    const from = new Set<Chain>();
+    for (const e of incoming) from.add(e.from);
+    found = { names: [...from].map((c) => c.name), entered: sumCounters(incoming.map((e) => e.rule.counters)) };
+    byChain.set(chain, found);
+  }
+  return found;
+}
+
 function facts(chain: Chain, graph: TableGraph | undefined, fromRule?: Rule): string[] {
   const out: string[] = [];
   out.push(`${chain.rules.length} rule${chain.rules.length === 1 ? '' : 's'}`);
-  const incoming = graph?.incoming.get(chain.name) ?? [];
-  if (incoming.length) {
-    const names = [...new Set(incoming.map((e) => e.from.name))];
+  const names = graph ? callers(graph, chain).names : [];
+  if (names.length) {
     out.push(`jumped to from ${listNames(names)}`);
   } else if (!chain.builtin) {
     out.push('nothing jumps here');

@@ -5,6 +5,9 @@ import type { Counters, Match, Option, Problem, Rule, Span, Target, TargetKind }
 
 const JUMP_WORDS = new Set(['-j', '--jump', '-g', '--goto']);
 
+/** Where a rule may set its counters inside its arguments (a cheap test before parsing them). */
+const COUNTERS_WORD = /(?:^|\s)(?:-c|--set-counters)(?:\s|$)/;
+
 function isOptionLike(t: Token): boolean {
   return !t.quoted && ((t.text.length > 1 && t.text.charCodeAt(0) === 45 && !/^-\d/.test(t.text)) || t.text === '!');
 }
@@ -101,7 +104,10 @@ export class SaveRule implements Rule {
   }
 
   get counters(): Counters | null {
-    return this.prefixCounters ?? this.args().counters;
+    if (this.prefixCounters) return this.prefixCounters;
+    // Most rules carry no `-c`: answer without parsing them (a hover sums the counters of every jump to a chain).
+    if (!this.parsed && !COUNTERS_WORD.test(this.lineText)) return null;
+    return this.args().counters;
   }
 
   /** Whether the arguments have been parsed yet. */

@@ -59,3 +59,9 @@ test('"!" before the next option negates that option, not the flag before it', (
   assert.deepEqual(a.matches[0].options.map((o) => [o.name, o.negated, o.value]), [['physdev-is-in', false, null], ['physdev-is-out', true, null]]);
   assert.deepEqual(b.matches[1].options.map((o) => [o.name, o.negated, o.value]), [['dport', true, '22']]);
 });
+
+test('counters set inside a rule are found wherever the words sit, and a rule without them has none', () => {
+  const r = parseSave('*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -s 10.0.0.1 -c 7 8 -j ACCEPT\n-A INPUT\t-c 1 2\t-j DROP\n-A INPUT --set-counters 3 4 -j DROP\n-A INPUT -m comment --comment "-c 9 9" -j ACCEPT\n-A INPUT -j ACCEPT -c 5 6\nCOMMIT\n');
+  const rules = r.tables[0].chainsByName.get('INPUT')!.rules;
+  assert.deepEqual(rules.map((x) => x.counters && [x.counters.packets, x.counters.bytes]), [[7, 8], [1, 2], [3, 4], null, [5, 6]]);
+});

@@ -14,11 +14,11 @@ export function buildGraph(ruleset: Ruleset): ChainGraph {
 
 /** Values per chain position, looked up by chain name through the table. */
 class ChainIndexed<V> implements ByName<V> {
-  constructor(private readonly table: Table, private readonly values: (V | undefined)[]) {}
+  constructor(private readonly table: Table, private readonly valueAt: (index: number) => V | undefined) {}
 
   get(chain: string): V | undefined {
     const c = this.table.chainsByName.get(chain);
-    return c && c.index >= 0 ? this.values[c.index] : undefined;
+    return c && c.index >= 0 && this.table.chains[c.index] === c ? this.valueAt(c.index) : undefined;
   }
 
   has(chain: string): boolean {
@@ -26,21 +26,108 @@ class ChainIndexed<V> implements ByName<V> {
   }
 }
 
+/**
+ * The graph kept as numbers: edge k goes from chain `from[k]` to chain
+ * `succ[k]` by rule `rules[k]`; a chain's edges out are k in
+ * [first[i], first[i+1]), its edges in are inOrder[j] for j in
+ * [inFirst[i], inFirst[i+1]). Edge objects are made when someone asks for
+ * them: walking the graph needs none.
+ */
+class NumericGraph implements TableGraph {
+  private readonly made: (Edge | undefined)[];
+  private readonly outLists: (Edge[] | undefined)[];
+  private readonly inLists: (Edge[] | undefined)[];
+  private allEdges: Edge[] | null = null;
+  readonly incoming: ByName<Edge[]>;
+  readonly outgoing: ByName<Edge[]>;
+  readonly reachable: ByName<true>;
+  readonly cycles: string[][];
+
+  constructor(
+    readonly table: Table,
+    readonly dangling: Rule[],
+    private readonly first: Int32Array,
+    private readonly succ: Int32Array,
+    private readonly from: Int32Array,
+    private readonly rules: Rule[],
+    private readonly inFirst: Int32Array,
+    private readonly inOrder: Int32Array,
+    seen: Uint8Array,
+  ) {
+    const n = table.chains.length;
+    this.made = new Array(rules.length);
+    this.outLists = new Array(n);
+    this.inLists = new Array(n);
+    this.outgoing = new ChainIndexed(table, (i) => this.outAt(i));
+    this.incoming = new ChainIndexed(table, (i) => this.inAt(i));
+    this.reachable = new ChainIndexed(table, (i) => (seen[i] ? true : undefined));
+    this.cycles = findCycles(table.chains, first, succ, this.outgoing);
+  }
+
+  get edges(): Edge[] {
+    if (!this.allEdges) {
+      const all: Edge[] = new Array(this.rules.length);
+      for (let k = 0; k < all.length; k++) all[k] = this.edge(k);
+      this.allEdges = all;
+    }
+    return this.allEdges;
+  }
+
+  private edge(k: number): Edge {
+    let e = this.made[k];
+    if (!e) {
+      const chains = this.table.chains;
+      const rule = this.rules[k];
+      e = { from: chains[this.from[k]], to: chains[this.succ[k]], rule, kind: rule.target!.kind as 'jump' | 'goto' };
+      this.made[k] = e;
+    }
+    return e;
+  }
+
+  private outAt(i: number): Edge[] | undefined {
+    const a = this.first[i];
+    const b = this.first[i + 1];
+    if (a === b) return undefined;
+    let list = this.outLists[i];
+    if (!list) {
+      list = new Array(b - a);
+      for (let k = a; k < b; k++) list[k - a] = this.edge(k);
+      this.outLists[i] = list;
+    }
+    return list;
+  }
+
+  private inAt(i: number): Edge[] | undefined {
+    const a = this.inFirst[i];
+    const b = this.inFirst[i + 1];
+    if (a === b) return undefined;
+    let list = this.inLists[i];
+    if (!list) {
+      list = new Array(b - a);
+      for (let j = a; j < b; j++) list[j - a] = this.edge(this.inOrder[j]);
+      this.inLists[i] = list;
+    }
+    return list;
+  }
+}
+
 export function buildTableGraph(table: Table): TableGraph {
   const chains = table.chains;
   const n = chains.length;
   for (let i = 0; i < n; i++) chains[i].index = i;
-  const edges: Edge[] = [];
-  const out: (Edge[] | undefined)[] = new Array(n);
-  const into: (Edge[] | undefined)[] = new Array(n);
-  // Successors in one flat array (CSR form) for the walks below.
+  let total = 0;
+  for (let i = 0; i < n; i++) total += chains[i].rules.length;
+  // Edges in chain order (so a chain's edges out are contiguous), at most one per rule.
   const first = new Int32Array(n + 1);
-  const succ: number[] = [];
+  const succ = new Int32Array(total);
+  const from = new Int32Array(total);
+  const rules: Rule[] = [];
+  const inCount = new Int32Array(n + 1);
   const dangling: Rule[] = [];
+  let e = 0;
   for (let i = 0; i < n; i++) {
     const chain = chains[i];
-    first[i] = succ.length;
-    let from: Edge[] | undefined;
+    first[i] = e;
     for (const rule of chain.rules) {
       const target = rule.target;
       if (!target || (target.kind !== 'jump' && target.kind !== 'goto')) continue;
@@ -49,24 +136,26 @@ export function buildTableGraph(table: Table): TableGraph {
         dangling.push(rule);
         continue;
       }
-      const j = to.index;
-      const edge: Edge = { from: chain, to, rule, kind: target.kind };
-      edges.push(edge);
-      (from ??= []).push(edge);
-      const list = into[j];
-      if (list) list.push(edge);
-      else into[j] = [edge];
-      succ.push(j);
+      succ[e] = to.index;
+      from[e] = i;
+      rules.push(rule);
+      inCount[to.index + 1]++;
+      e++;
     }
-    out[i] = from;
   }
-  first[n] = succ.length;
-  // Reachability from the built-in chains, on numbers.
-  const seen: (true | undefined)[] = new Array(n);
+  first[n] = e;
+  // Edges in, grouped by the chain they reach, in edge order (a counting sort).
+  const inFirst = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) inFirst[i + 1] = inFirst[i] + inCount[i + 1];
+  const fill = inFirst.slice(0, n);
+  const inOrder = new Int32Array(e);
+  for (let k = 0; k < e; k++) inOrder[fill[succ[k]]++] = k;
+  // Reachability from the built-in chains.
+  const seen = new Uint8Array(n);
   const stack: number[] = [];
   for (let i = 0; i < n; i++) {
     if (chains[i].builtin) {
-      seen[i] = true;
+      seen[i] = 1;
       stack.push(i);
     }
   }
@@ -75,20 +164,16 @@ export function buildTableGraph(table: Table): TableGraph {
     for (let k = first[v]; k < first[v + 1]; k++) {
       const w = succ[k];
       if (!seen[w]) {
-        seen[w] = true;
+        seen[w] = 1;
         stack.push(w);
       }
     }
   }
-  const outgoing = new ChainIndexed(table, out);
-  return {
-    table, edges, incoming: new ChainIndexed(table, into), outgoing, dangling,
-    reachable: new ChainIndexed(table, seen), cycles: findCycles(chains, first, succ, outgoing),
-  };
+  return new NumericGraph(table, dangling, first, succ.subarray(0, e), from.subarray(0, e), rules, inFirst, inOrder, seen);
 }
 
 /** Tarjan's strongly connected components over chain numbers, iteratively; each looping component yields one closed path. */
-function findCycles(chains: Chain[], first: Int32Array, succ: number[], outgoing: ByName<Edge[]>): string[][] {
+function findCycles(chains: Chain[], first: Int32Array, succ: Int32Array, outgoing: ByName<Edge[]>): string[][] {
   const n = chains.length;
   const index = new Int32Array(n).fill(-1);
   const low = new Int32Array(n);

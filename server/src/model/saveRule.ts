@@ -1,7 +1,7 @@
 import { parseRuleArgs, type RuleArgs } from './parseRuleArgs';
 import { lineSpan } from './span';
 import { tokenizeLine, type Token } from './tokenize';
-import type { Counters, Match, Option, Problem, Rule, Span, Target, TargetKind } from './types';
+import type { Chain, Counters, Match, Option, Problem, Rule, Span, Target, TargetKind } from './types';
 
 const JUMP_WORDS = new Set(['-j', '--jump', '-g', '--goto']);
 
@@ -19,6 +19,8 @@ function isOptionLike(t: Token): boolean {
  */
 export class SaveTarget implements Target {
   kind: TargetKind;
+  /** Declared here (not added later) so every target keeps one shape. */
+  chain: Chain | null | undefined = undefined;
   constructor(
     private readonly rule: SaveRule,
     public name: string,

@@ -1,12 +1,13 @@
 import { PROTOCOL_ALIASES, PROTOCOL_NAMES } from './listingNames';
 import { parseListingText, type ListingText } from './listingText';
 import { lineSpan } from './span';
-import type { Counters, Match, Option, Problem, Rule, Span, Target, TargetKind } from './types';
+import type { Chain, Counters, Match, Option, Problem, Rule, Span, Target, TargetKind } from './types';
 
 /**
  * Where the columns of a row are: pairs of [start, end) character offsets in
  * the line, at these indexes, -1 where the listing has no such column or it is
- * blank. One small typed array per row keeps a 100k-row listing cheap.
+ * blank. Rows do not keep them: they are found again from the row's text and
+ * layout when something first asks for a column.
  */
 export const COL_NUM = 0;
 export const COL_PKTS = 2;
@@ -19,6 +20,11 @@ export const COL_OUT = 14;
 export const COL_SOURCE = 16;
 export const COL_DESTINATION = 18;
 export const COL_SIZE = 20;
+
+/** Which optional columns a listing has, as bits: `--line-numbers`, `-v` counters, `-v` interfaces. */
+export const LAYOUT_NUM = 1;
+export const LAYOUT_COUNTERS = 2;
+export const LAYOUT_IFACES = 4;
 
 /** `1235K` → 1235000 (approximate); plain digits are exact; null when not a count. */
 export function countAt(line: string, s: number, e: number): { value: number; approximate: boolean } | null {
@@ -34,6 +40,122 @@ export function countAt(line: string, s: number, e: number): { value: number; ap
   if (i !== e - 1) return null;
   const k = 'KMGTP'.indexOf(line[i]);
   return k < 0 ? null : { value: v * 1000 ** (k + 1), approximate: true };
+}
+
+/** Whether `countAt` would read a count there, without building its answer: rows are told apart by their counts. */
+function isCountAt(line: string, s: number, e: number): boolean {
+  let i = s;
+  while (i < e) {
+    const c = line.charCodeAt(i);
+    if (c < 48 || c > 57) break;
+    i++;
+  }
+  if (i === s) return false;
+  if (i === e) return true;
+  if (i !== e - 1) return false;
+  const c = line.charCodeAt(i);
+  return c === 75 || c === 77 || c === 71 || c === 84 || c === 80; // K M G T P
+}
+
+/** Word offsets of the row being split: shared, so reading columns allocates nothing. */
+const WS = new Int32Array(12);
+const WE = new Int32Array(12);
+
+/** Finds the first `max` blank-separated words of a line into WS/WE; returns how many. */
+export function scanWords(line: string, from: number, end: number, max: number): number {
+  let n = 0;
+  let i = from;
+  while (i < end && n < max) {
+    let c = line.charCodeAt(i);
+    while (i < end && (c === 32 || c === 9)) c = line.charCodeAt(++i);
+    if (i >= end) break;
+    WS[n] = i;
+    while (i < end && c !== 32 && c !== 9) c = line.charCodeAt(++i);
+    WE[n++] = i;
+  }
+  return n;
+}
+
+function isOptAt(line: string, w: number, n: number): boolean {
+  if (w >= n || WE[w] - WS[w] !== 2) return false;
+  const a = line.charCodeAt(WS[w]);
+  const b = line.charCodeAt(WS[w] + 1);
+  return (a === 45 && (b === 45 || b === 102)) || (a === 33 && b === 102); // --, -f, !f
+}
+
+function looksProtocolAt(line: string, w: number, n: number, protocols: ReadonlySet<string>): boolean {
+  if (w >= n) return false;
+  let t = line.slice(WS[w], WE[w]);
+  if (t.startsWith('!')) t = t.slice(1);
+  return /^\d+$/.test(t) || protocols.has(t);
+}
+
+const KNOWN_PROTOCOLS = new Set([...Object.values(PROTOCOL_NAMES), 'all', 'icmpv6', 'mh']);
+
+/**
+ * Writes the column offsets of a row whose words `scanWords` just found into
+ * `cols` (COL_SIZE entries), relative to `lineStart`, anchored on the opt
+ * column; false when the line is not a row in this layout.
+ */
+export function splitRow(line: string, n: number, layout: number, cols: Int32Array, lineStart: number): boolean {
+  let i = 0;
+  cols[COL_NUM] = cols[COL_NUM + 1] = -1;
+  cols[COL_PKTS] = cols[COL_PKTS + 1] = cols[COL_BYTES] = cols[COL_BYTES + 1] = -1;
+  cols[COL_TARGET] = cols[COL_TARGET + 1] = cols[COL_OPT] = cols[COL_OPT + 1] = -1;
+  cols[COL_IN] = cols[COL_IN + 1] = cols[COL_OUT] = cols[COL_OUT + 1] = -1;
+  if (layout & LAYOUT_NUM) {
+    if (i >= n || !isCountAt(line, WS[i], WE[i]) || line.charCodeAt(WE[i] - 1) > 57) return false;
+    cols[COL_NUM] = WS[i] - lineStart;
+    cols[COL_NUM + 1] = WE[i++] - lineStart;
+  }
+  if (layout & LAYOUT_COUNTERS) {
+    if (i + 1 >= n || !isCountAt(line, WS[i], WE[i]) || !isCountAt(line, WS[i + 1], WE[i + 1])) return false;
+    cols[COL_PKTS] = WS[i] - lineStart;
+    cols[COL_PKTS + 1] = WE[i++] - lineStart;
+    cols[COL_BYTES] = WS[i] - lineStart;
+    cols[COL_BYTES + 1] = WE[i++] - lineStart;
+  }
+  const ifaces = (layout & LAYOUT_IFACES) !== 0;
+  const rest = ifaces ? 4 : 2;
+  let hasTarget: boolean;
+  let hasOpt: boolean;
+  // Anchor on the opt column: the target column may be blank, and long names push later columns over.
+  if (isOptAt(line, i + 2, n)) {
+    hasTarget = true;
+    hasOpt = true;
+  } else if (isOptAt(line, i + 1, n)) {
+    hasTarget = false;
+    hasOpt = true;
+  } else if (n >= i + 2 + rest && looksProtocolAt(line, i + 1, n, KNOWN_PROTOCOLS) && !looksProtocolAt(line, i, n, KNOWN_PROTOCOLS)) {
+    // ip6tables before 1.8.9 printed a blank opt column.
+    hasTarget = true;
+    hasOpt = false;
+  } else if (n >= i + 1 + rest && looksProtocolAt(line, i, n, KNOWN_PROTOCOLS)) {
+    hasTarget = false;
+    hasOpt = false;
+  } else return false;
+  if (n < i + (hasTarget ? 1 : 0) + 1 + (hasOpt ? 1 : 0) + rest) return false;
+  if (hasTarget) {
+    cols[COL_TARGET] = WS[i] - lineStart;
+    cols[COL_TARGET + 1] = WE[i++] - lineStart;
+  }
+  cols[COL_PROT] = WS[i] - lineStart;
+  cols[COL_PROT + 1] = WE[i++] - lineStart;
+  if (hasOpt) {
+    cols[COL_OPT] = WS[i] - lineStart;
+    cols[COL_OPT + 1] = WE[i++] - lineStart;
+  }
+  if (ifaces) {
+    cols[COL_IN] = WS[i] - lineStart;
+    cols[COL_IN + 1] = WE[i++] - lineStart;
+    cols[COL_OUT] = WS[i] - lineStart;
+    cols[COL_OUT + 1] = WE[i++] - lineStart;
+  }
+  cols[COL_SOURCE] = WS[i] - lineStart;
+  cols[COL_SOURCE + 1] = WE[i++] - lineStart;
+  cols[COL_DESTINATION] = WS[i] - lineStart;
+  cols[COL_DESTINATION + 1] = WE[i] - lineStart;
+  return true;
 }
 
 const ANY = new Set(['0.0.0.0/0', '::/0', 'anywhere', '*', 'any', '+', 'all', '0']);
@@ -73,8 +195,10 @@ function columnMatch(module: string, text: string, s: number, e: number, line: n
 }
 
 /** The target column of a row; its options come from the row's text, read on first use. */
-class ListingTarget implements Target {
+export class ListingTarget implements Target {
   kind: TargetKind;
+  /** Declared here so that setting it when the table is finished keeps every target the same shape. */
+  chain: Chain | null | undefined = undefined;
   constructor(private readonly rule: ListingRule, public name: string, public goto: boolean) {
     this.kind = goto ? 'goto' : 'jump';
   }
@@ -92,51 +216,75 @@ class ListingTarget implements Target {
   }
 }
 
+/** What a row has read of itself so far; dropped by `release`. */
+interface RowCache {
+  cols: Int32Array;
+  text: ListingText | null;
+  matches: Match[] | null;
+  counters: Counters | null | undefined;
+}
+
 /**
  * One row of an `iptables -L` listing. The chain graph needs only the target
- * column (and whether the text starts with `[goto]`), so rows are indexed in
- * one pass and their columns and text become matches, counters and comments
- * the first time anything asks for them.
+ * column (and whether the text starts with `[goto]`), so a row keeps just
+ * where its line is, under which chain, and its layout; its columns and text
+ * become matches, counters and comments the first time anything asks.
  */
 export class ListingRule implements Rule {
   index = 0;
   target: Target | null = null;
-  lineNumber?: number;
-  private parsedText: ListingText | null = null;
-  private parsedMatches: Match[] | null = null;
-  private parsedCounters: Counters | null | undefined = undefined;
+  lineNumber?: number = undefined;
+  private spanCache: Span | null = null;
+  private cache: RowCache | null = null;
 
   constructor(
-    public table: string,
-    public chain: string,
-    public span: Span,
+    /** The chain the row is listed under: the rule's table and chain names are its. */
+    private readonly owner: Chain,
+    /** 0-based line of the row. */
+    readonly line: number,
+    /** First and one-past-last character of the row's content in its line. */
+    private readonly start: number,
+    private readonly end: number,
     /** The whole listing; this row is the line starting at `lineStart`. */
     private readonly source: string,
     private readonly lineStart: number,
-    /** The shared array holding this row's column offsets (COL_…), from `base` on. */
-    private readonly colChunk: Int32Array,
-    private readonly base: number,
-  ) {
-    const ts = this.col(COL_TARGET);
-    if (ts >= 0) {
-      const textStart = lineStart + this.col(COL_DESTINATION + 1);
-      const goto = source.startsWith('[goto]', firstNonBlank(source, textStart));
-      let name = source.slice(lineStart + ts, lineStart + this.col(COL_TARGET + 1));
-      // `-j NOTRACK` lists as target CT with the text NOTRACK; iptables-save keeps the name NOTRACK.
-      if (name === 'CT' && /(^|\s)NOTRACK$/.test(source.slice(textStart, lineStart + span.end))) name = 'NOTRACK';
-      this.target = new ListingTarget(this, name, goto);
-    }
-    if (this.col(COL_NUM) >= 0) this.lineNumber = countAt(source, lineStart + this.col(COL_NUM), lineStart + this.col(COL_NUM + 1))?.value;
+    /** The columns the row was read with (LAYOUT_… bits). */
+    private readonly layout: number,
+  ) {}
+
+  get table(): string {
+    return this.owner.table;
+  }
+
+  set table(value: string) {
+    Object.defineProperty(this, 'table', { value, writable: true, enumerable: true, configurable: true });
+  }
+
+  get chain(): string {
+    return this.owner.name;
+  }
+
+  set chain(value: string) {
+    Object.defineProperty(this, 'chain', { value, writable: true, enumerable: true, configurable: true });
+  }
+
+  /** Built on first use and kept: checks and features ask for a rule's line over and over. */
+  get span(): Span {
+    return (this.spanCache ??= lineSpan(this.line, this.start, this.end));
   }
 
   /** The row's line, without trailing blanks. */
   private get lineText(): string {
-    return this.source.slice(this.lineStart, this.lineStart + this.span.end);
+    return this.source.slice(this.lineStart, this.lineStart + this.end);
   }
 
-  /** A column offset (COL_… for its start, COL_… + 1 for its end); -1 when absent. */
-  private col(i: number): number {
-    return this.colChunk[this.base + i];
+  private read(): RowCache {
+    if (this.cache) return this.cache;
+    const cols = new Int32Array(COL_SIZE);
+    const n = scanWords(this.source, this.lineStart + this.start, this.lineStart + this.end, 12);
+    // The same words in the same layout split as they did when the row was read.
+    splitRow(this.source, n, this.layout, cols, this.lineStart);
+    return (this.cache = { cols, text: null, matches: null, counters: undefined });
   }
 
   ownProblems(): Problem[] {
@@ -144,9 +292,7 @@ export class ListingRule implements Rule {
   }
 
   release(): void {
-    this.parsedText = null;
-    this.parsedMatches = null;
-    this.parsedCounters = undefined;
+    this.cache = null;
   }
 
   get chainNameSpan(): null {
@@ -159,34 +305,39 @@ export class ListingRule implements Rule {
 
   /** The span of a column (COL_…) of this row. */
   columnSpan(col: number): Span {
-    return lineSpan(this.span.line, this.col(col), this.col(col + 1));
+    const cols = this.read().cols;
+    return lineSpan(this.line, cols[col], cols[col + 1]);
   }
 
   get counters(): Counters | null {
-    if (this.parsedCounters !== undefined) return this.parsedCounters;
+    const cache = this.read();
+    if (cache.counters !== undefined) return cache.counters;
+    const c = cache.cols;
     let counters: Counters | null = null;
-    if (this.col(COL_PKTS) >= 0) {
+    if (c[COL_PKTS] >= 0) {
       const at = this.lineStart;
-      const p = countAt(this.source, at + this.col(COL_PKTS), at + this.col(COL_PKTS + 1));
-      const b = countAt(this.source, at + this.col(COL_BYTES), at + this.col(COL_BYTES + 1));
+      const p = countAt(this.source, at + c[COL_PKTS], at + c[COL_PKTS + 1]);
+      const b = countAt(this.source, at + c[COL_BYTES], at + c[COL_BYTES + 1]);
       if (p && b) {
         counters = { packets: p.value, bytes: b.value };
         if (p.approximate || b.approximate) counters.approximate = true;
       }
     }
-    this.parsedCounters = counters;
+    cache.counters = counters;
     return counters;
   }
 
   /** The row's text after the destination column, parsed once. */
   text(): ListingText {
-    if (!this.parsedText) {
-      const ts = this.col(COL_TARGET);
+    const cache = this.read();
+    if (!cache.text) {
+      const c = cache.cols;
+      const ts = c[COL_TARGET];
       const line = this.lineText;
-      const target = ts >= 0 ? line.slice(ts, this.col(COL_TARGET + 1)) : null;
-      this.parsedText = parseListingText(line, this.col(COL_DESTINATION + 1), this.span.line, target);
+      const target = ts >= 0 ? line.slice(ts, c[COL_TARGET + 1]) : null;
+      cache.text = parseListingText(line, c[COL_DESTINATION + 1], this.line, target);
     }
-    return this.parsedText;
+    return cache.text;
   }
 
   get comments(): string[] {
@@ -195,10 +346,11 @@ export class ListingRule implements Rule {
 
   /** Matches in iptables-save order: -s, -d, -i, -o, -p, -f, then the matches of the text. */
   get matches(): Match[] {
-    if (this.parsedMatches) return this.parsedMatches;
-    const c = this.colChunk.subarray(this.base, this.base + COL_SIZE);
+    const cache = this.read();
+    if (cache.matches) return cache.matches;
+    const c = cache.cols;
     const text = this.lineText;
-    const line = this.span.line;
+    const line = this.line;
     const out: Match[] = [];
     const push = (m: Match | null) => {
       if (m) out.push(m);
@@ -216,9 +368,29 @@ export class ListingRule implements Rule {
       }
     }
     for (const m of this.text().matches) out.push(m);
-    this.parsedMatches = out;
+    cache.matches = out;
     return out;
   }
+}
+
+/**
+ * Gives a row its target from the target column (`cols` as `splitRow` wrote
+ * them): `[goto]` at the start of the text makes it a goto, and `-j NOTRACK`,
+ * which lists as target CT with the text NOTRACK, keeps the name NOTRACK as
+ * iptables-save does.
+ */
+export function setRowTarget(rule: ListingRule, source: string, lineStart: number, lineEnd: number, cols: Int32Array): void {
+  const ts = cols[COL_TARGET];
+  if (ts < 0) return;
+  const te = cols[COL_TARGET + 1];
+  const textStart = lineStart + cols[COL_DESTINATION + 1];
+  const goto = source.startsWith('[goto]', firstNonBlank(source, textStart));
+  let name = source.slice(lineStart + ts, lineStart + te);
+  if (te - ts === 2 && name === 'CT') {
+    const at = lineEnd - 7;
+    if (at >= textStart && source.startsWith('NOTRACK', at) && (at === textStart || /\s/.test(source[at - 1]))) name = 'NOTRACK';
+  }
+  rule.target = new ListingTarget(rule, name, goto);
 }
 
 function firstNonBlank(s: string, from: number): number {

@@ -1,8 +1,7 @@
 import { finishTable, newChain } from './finishTable';
-import { PROTOCOL_NAMES } from './listingNames';
 import {
-  COL_BYTES, COL_DESTINATION, COL_IN, COL_NUM, COL_OPT, COL_OUT, COL_PKTS, COL_PROT, COL_SIZE, COL_SOURCE, COL_TARGET,
-  countAt, ListingRule,
+  COL_DESTINATION, COL_NUM, COL_SIZE, COL_SOURCE, countAt, LAYOUT_COUNTERS, LAYOUT_IFACES, LAYOUT_NUM, ListingRule,
+  scanWords, setRowTarget, splitRow,
 } from './listingRule';
 import { tableFromBuiltins, tableFromCommand } from './parseSave';
 import { lineSpan } from './span';
@@ -20,20 +19,12 @@ export const PROMPT = /^\s*(?:\[[^\]]*\]\s*[#$%>]+|[\w.@:~/-]*[#$%>]+)?\s*(?:sud
 const CHAIN_HEADER = /^Chain (\S+) \((?:policy (\S+)(?: (\S+) packets, (\S+) bytes)?|(\d+) references?)\)/;
 const COLUMN_HEADER = /^\s*(num\s+)?(pkts\s+bytes\s+)?target\s+prot\s+opt\s+(in\s+out\s+)?source\s+destination\s*$/;
 const HOOK_ORDER: Record<string, number> = { PREROUTING: 0, INPUT: 1, FORWARD: 2, OUTPUT: 3, POSTROUTING: 4 };
-const KNOWN_PROTOCOLS = new Set([...Object.values(PROTOCOL_NAMES), 'all', 'icmpv6', 'mh']);
-
-/** Which optional columns the listing has: `--line-numbers`, `-v` counters and interfaces. */
-interface Layout {
-  num: boolean;
-  counters: boolean;
-  ifaces: boolean;
-}
-
-const GUESSES: Layout[] = [
-  { num: false, counters: true, ifaces: true },
-  { num: true, counters: true, ifaces: true },
-  { num: false, counters: false, ifaces: false },
-  { num: true, counters: false, ifaces: false },
+/** Layouts (LAYOUT_… bits) to try, in order, on rows without a column header above them. */
+const GUESSES = [
+  LAYOUT_COUNTERS | LAYOUT_IFACES,
+  LAYOUT_NUM | LAYOUT_COUNTERS | LAYOUT_IFACES,
+  0,
+  LAYOUT_NUM,
 ];
 
 /** One run of chains printed by one command (or read as one table). */
@@ -50,25 +41,6 @@ interface Block {
   lastEnd: number;
 }
 
-/** Word offsets of the row being read: reused for every row, so reading columns allocates nothing. */
-const WS = new Int32Array(12);
-const WE = new Int32Array(12);
-
-/** Finds the first `max` blank-separated words of a line into WS/WE; returns how many. */
-function scanWords(line: string, from: number, end: number, max: number): number {
-  let n = 0;
-  let i = from;
-  while (i < end && n < max) {
-    let c = line.charCodeAt(i);
-    while (i < end && (c === 32 || c === 9)) c = line.charCodeAt(++i);
-    if (i >= end) break;
-    WS[n] = i;
-    while (i < end && c !== 32 && c !== 9) c = line.charCodeAt(++i);
-    WE[n++] = i;
-  }
-  return n;
-}
-
 function counters(line: string, ps: number, pe: number, bs: number, be: number): Counters | null {
   const pk = countAt(line, ps, pe);
   const by = countAt(line, bs, be);
@@ -76,20 +48,6 @@ function counters(line: string, ps: number, pe: number, bs: number, be: number):
   const c: Counters = { packets: pk.value, bytes: by.value };
   if (pk.approximate || by.approximate) c.approximate = true;
   return c;
-}
-
-function isOptAt(line: string, w: number, n: number): boolean {
-  if (w >= n || WE[w] - WS[w] !== 2) return false;
-  const a = line.charCodeAt(WS[w]);
-  const b = line.charCodeAt(WS[w] + 1);
-  return (a === 45 && (b === 45 || b === 102)) || (a === 33 && b === 102); // --, -f, !f
-}
-
-function looksProtocolAt(line: string, w: number, n: number): boolean {
-  if (w >= n) return false;
-  let t = line.slice(WS[w], WE[w]);
-  if (t.startsWith('!')) t = t.slice(1);
-  return /^\d+$/.test(t) || KNOWN_PROTOCOLS.has(t);
 }
 
 /**
@@ -102,88 +60,8 @@ function hasColon(text: string, from: number, to: number): boolean {
   return false;
 }
 
-/** Column offsets of rows, COL_SIZE numbers per row, in chunks shared by many rows. */
-class ColumnPool {
-  /** The chunk the row last reserved lives in. */
-  chunk = new Int32Array(COL_SIZE * 4096);
-  private used = 0;
-
-  /** Room for one more row in `chunk`, all columns -1; returns the row's base offset. */
-  reserve(): number {
-    if (this.used + COL_SIZE > this.chunk.length) {
-      this.chunk = new Int32Array(COL_SIZE * 4096);
-      this.used = 0;
-    }
-    this.chunk.fill(-1, this.used, this.used + COL_SIZE);
-    return this.used;
-  }
-
-  /** Keeps the row last reserved. */
-  commit(): void {
-    this.used += COL_SIZE;
-  }
-}
-
-/**
- * Writes the column offsets of a row (words in WS/WE, offsets in the whole
- * text) at `base` of `cols`, relative to the line's start, anchored on the
- * opt column; false when the line is not a row in this layout.
- */
-function splitRow(line: string, n: number, layout: Layout, cols: Int32Array, base: number, lineStart: number): boolean {
-  let i = 0;
-  if (layout.num) {
-    if (i >= n || !countAt(line, WS[i], WE[i]) || line.charCodeAt(WE[i] - 1) > 57) return false;
-    cols[base + COL_NUM] = WS[i] - lineStart;
-    cols[base + COL_NUM + 1] = WE[i++] - lineStart;
-  }
-  if (layout.counters) {
-    if (i + 1 >= n || !countAt(line, WS[i], WE[i]) || !countAt(line, WS[i + 1], WE[i + 1])) return false;
-    cols[base + COL_PKTS] = WS[i] - lineStart;
-    cols[base + COL_PKTS + 1] = WE[i++] - lineStart;
-    cols[base + COL_BYTES] = WS[i] - lineStart;
-    cols[base + COL_BYTES + 1] = WE[i++] - lineStart;
-  }
-  const rest = layout.ifaces ? 4 : 2;
-  let hasTarget: boolean;
-  let hasOpt: boolean;
-  // Anchor on the opt column: the target column may be blank, and long names push later columns over.
-  if (isOptAt(line, i + 2, n)) {
-    hasTarget = true;
-    hasOpt = true;
-  } else if (isOptAt(line, i + 1, n)) {
-    hasTarget = false;
-    hasOpt = true;
-  } else if (n >= i + 2 + rest && looksProtocolAt(line, i + 1, n) && !looksProtocolAt(line, i, n)) {
-    // ip6tables before 1.8.9 printed a blank opt column.
-    hasTarget = true;
-    hasOpt = false;
-  } else if (n >= i + 1 + rest && looksProtocolAt(line, i, n)) {
-    hasTarget = false;
-    hasOpt = false;
-  } else return false;
-  if (n < i + (hasTarget ? 1 : 0) + 1 + (hasOpt ? 1 : 0) + rest) return false;
-  if (hasTarget) {
-    cols[base + COL_TARGET] = WS[i] - lineStart;
-    cols[base + COL_TARGET + 1] = WE[i++] - lineStart;
-  }
-  cols[base + COL_PROT] = WS[i] - lineStart;
-  cols[base + COL_PROT + 1] = WE[i++] - lineStart;
-  if (hasOpt) {
-    cols[base + COL_OPT] = WS[i] - lineStart;
-    cols[base + COL_OPT + 1] = WE[i++] - lineStart;
-  }
-  if (layout.ifaces) {
-    cols[base + COL_IN] = WS[i] - lineStart;
-    cols[base + COL_IN + 1] = WE[i++] - lineStart;
-    cols[base + COL_OUT] = WS[i] - lineStart;
-    cols[base + COL_OUT + 1] = WE[i++] - lineStart;
-  }
-  cols[base + COL_SOURCE] = WS[i] - lineStart;
-  cols[base + COL_SOURCE + 1] = WE[i++] - lineStart;
-  cols[base + COL_DESTINATION] = WS[i] - lineStart;
-  cols[base + COL_DESTINATION + 1] = WE[i] - lineStart;
-  return true;
-}
+/** Column offsets of the row being read (see `splitRow`): rows keep none of them. */
+const ROW = new Int32Array(COL_SIZE);
 
 /**
  * Parses `iptables -L` output in any mix of `-n`, `-v`, `-x` and
@@ -201,8 +79,8 @@ export function parseListing(text: string): Ruleset {
   let sawIpv6Address = false;
   let block: Block | null = null;
   let chain: Chain | null = null;
-  let layout: Layout | null = null;
-  const pool = new ColumnPool();
+  /** LAYOUT_… bits of the rows, from the last column header or the first row that fits a guess; -1 before either. */
+  let layout = -1;
 
   const openBlock = (hint: string | null, nameSpan: Span | null, line: number): Block => {
     const table: Table = {
@@ -292,7 +170,7 @@ export function parseListing(text: string): Ruleset {
 
       const col = raw.includes('target') ? COLUMN_HEADER.exec(raw) : null;
       if (col) {
-        layout = { num: col[1] !== undefined, counters: col[2] !== undefined, ifaces: col[3] !== undefined };
+        layout = (col[1] !== undefined ? LAYOUT_NUM : 0) | (col[2] !== undefined ? LAYOUT_COUNTERS : 0) | (col[3] !== undefined ? LAYOUT_IFACES : 0);
         if (chain && block) {
           chainEnd = ln;
           chainEndCol = end;
@@ -330,27 +208,26 @@ export function parseListing(text: string): Ruleset {
     }
 
     const n = scanWords(text, firstAbs, contentEnd, 12);
-    const base = pool.reserve();
-    const chunk = pool.chunk;
     let ok = false;
-    if (layout) ok = splitRow(text, n, layout, chunk, base, lineStart);
+    if (layout >= 0) ok = splitRow(text, n, layout, ROW, lineStart);
     else {
       for (const guess of GUESSES) {
-        if (splitRow(text, n, guess, chunk, base, lineStart)) {
+        if (splitRow(text, n, guess, ROW, lineStart)) {
           layout = guess;
           ok = true;
           break;
         }
-        chunk.fill(-1, base, base + COL_SIZE);
       }
     }
     if (!ok) {
       unrecognized(ln, raw ?? text.slice(lineStart, contentEnd), 'This line is not a rule row of the listing; it is skipped.');
       continue;
     }
-    pool.commit();
-    if (!sawIpv6Address && hasColon(text, lineStart + chunk[base + COL_SOURCE], lineStart + chunk[base + COL_DESTINATION + 1])) sawIpv6Address = true;
-    chain.rules.push(new ListingRule(block.table.name, chain.name, lineSpan(ln, first, end), text, lineStart, chunk, base));
+    if (!sawIpv6Address && hasColon(text, lineStart + ROW[COL_SOURCE], lineStart + ROW[COL_DESTINATION + 1])) sawIpv6Address = true;
+    const rule = new ListingRule(chain, ln, first, end, text, lineStart, layout);
+    setRowTarget(rule, text, lineStart, contentEnd, ROW);
+    if (ROW[COL_NUM] >= 0) rule.lineNumber = countAt(text, lineStart + ROW[COL_NUM], lineStart + ROW[COL_NUM + 1])?.value;
+    chain.rules.push(rule);
     chainEnd = ln;
     chainEndCol = end;
     block.lastLine = ln;
@@ -394,7 +271,6 @@ export function parseListing(text: string): Ruleset {
     for (const c of t.chains) {
       c.table = t.name;
       c.builtin = c.policy !== null || isBuiltinChain(t.name, c.name);
-      for (const r of c.rules) r.table = t.name;
     }
     finishTable(t, false);
   }

@@ -28,18 +28,30 @@ export class LineDocument {
    */
   private edited: Set<number> | null = new Set();
 
+  /** Every line keeps its own line break; only the last may have none. Split from the text on the first edit. */
+  private split: string[] | null;
+
   constructor(
     readonly uri: string,
     readonly languageId: string,
     public version: number,
-    /** Every line keeps its own line break; only the last may have none. */
-    private lines: string[],
-  ) {}
+    text: string,
+  ) {
+    this.text = text;
+    this.split = null;
+  }
 
   static of(uri: string, languageId: string, version: number, text: string): LineDocument {
-    const doc = new LineDocument(uri, languageId, version, splitLines(text));
-    doc.text = text;
-    return doc;
+    return new LineDocument(uri, languageId, version, text);
+  }
+
+  private get lines(): string[] {
+    this.split ??= splitLines(this.text!);
+    return this.split;
+  }
+
+  private set lines(lines: string[]) {
+    this.split = lines;
   }
 
   get lineCount(): number {

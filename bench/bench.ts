@@ -1,11 +1,13 @@
 /**
  * Benchmarks printed as figures, never asserted: parse + graph time against a
  * naive read + split + tokenize of the same text, and peak memory, on
- * generated kube-proxy dumps in save and listing form. Each measurement runs
+ * generated kube-proxy dumps in save and listing form and on the largest
+ * fixtures; for save-form files, also `iptables-restore --test` on the same
+ * file in a private network namespace when run as root. Each measurement runs
  * in a fresh child process so peak RSS belongs to that case alone.
  *
- *   npm run bench            all sizes (1k, 10k, 30k services)
- *   npm run bench -- 1000    one size
+ *   npm run bench            all sizes (1k, 10k, 30k services) and the fixtures
+ *   npm run bench -- 1000    one size (and the fixtures)
  */
 import { spawnSync } from 'child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'fs';
@@ -14,6 +16,7 @@ import { join } from 'path';
 import { buildGraph } from '../server/src/model/buildGraph';
 import { parse } from '../server/src/model/parse';
 import { generateKubeProxy } from '../test/support/kubeProxy';
+import { parse as parseAny } from '../server/src/model/parse';
 
 const RUNS = 5;
 
@@ -35,23 +38,45 @@ function timeIt(fn: () => void): number {
   return Number(process.hrtime.bigint() - t) / 1e6;
 }
 
-/** Child mode: measure one file, print one JSON line. */
+/** Child mode: measure one file, print one JSON line. Small files are run many times per measurement. */
 function child(file: string, mode: 'naive' | 'parse'): void {
   const text = readFileSync(file, 'utf8');
+  const repeat = Math.max(1, Math.min(1000, Math.floor(2e6 / Math.max(1, text.length))));
   const times: number[] = [];
   let rules = 0;
   for (let i = 0; i < RUNS; i++) {
-    if (mode === 'naive') times.push(timeIt(() => { rules = naive(text); }));
+    if (mode === 'naive') times.push(timeIt(() => { for (let k = 0; k < repeat; k++) rules = naive(text); }) / repeat);
     else {
       times.push(timeIt(() => {
-        const r = parse(text);
-        buildGraph(r);
-        rules = r.tables.reduce((n, t) => n + t.chains.reduce((m, c) => m + c.rules.length, 0), 0);
-      }));
+        for (let k = 0; k < repeat; k++) {
+          const r = parse(text);
+          buildGraph(r);
+          rules = r.tables.reduce((n, t) => n + t.chains.reduce((m, c) => m + c.rules.length, 0), 0);
+        }
+      }) / repeat);
     }
   }
   const maxRssMb = process.resourceUsage().maxRSS / 1024;
   process.stdout.write(JSON.stringify({ ms: median(times), maxRssMb, rules }) + '\n');
+}
+
+/** `iptables-restore --test` on the file in a fresh network namespace (median of three), or null where that cannot run. */
+function restoreTest(file: string): number | null {
+  if (process.getuid?.() !== 0) return null;
+  const ns = `ilbench${process.pid}`;
+  if (spawnSync('ip', ['netns', 'add', ns]).status !== 0) return null;
+  try {
+    const times: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const t = process.hrtime.bigint();
+      const r = spawnSync('ip', ['netns', 'exec', ns, 'iptables-restore', '--test', file]);
+      if (r.status !== 0) return null;
+      times.push(Number(process.hrtime.bigint() - t) / 1e6);
+    }
+    return median(times);
+  } finally {
+    spawnSync('ip', ['netns', 'del', ns]);
+  }
 }
 
 function dumpFiles(services: number): { save: string; listing: string } {
@@ -73,24 +98,44 @@ function measure(file: string, mode: 'naive' | 'parse'): { ms: number; maxRssMb:
   return JSON.parse(r.stdout.trim().split('\n').pop()!);
 }
 
+/** The largest save and listing fixtures the kernel loaded (so restore --test has something to read). */
+function fixtureFiles(): string[] {
+  const root = join(__dirname, '..', 'test', 'fixtures');
+  return [
+    join(root, 'reference', 'rules4.loadable.rules'),
+    join(root, 'reference', 'captures', 'nft', 'ipv4', 'all.save'),
+    join(root, 'corpus', 'openwrt', 'openwrt_ss_iptables.save'),
+    join(root, 'corpus', 'netfilter-iptables-tests', 'fedora27-iptables.save'),
+  ].filter((f) => existsSync(f));
+}
+
+function report(label: string, file: string): void {
+  const n = measure(file, 'naive');
+  const p = measure(file, 'parse');
+  const size = statSync(file).size;
+  const mb = size >= 1e6 ? `${(size / 1e6).toFixed(1)}MB` : `${(size / 1e3).toFixed(0)}kB`;
+  const save = parseAny(readFileSync(file, 'utf8')).format === 'save';
+  const restore = save ? restoreTest(file) : null;
+  const ms = (x: number) => (x >= 10 ? x.toFixed(0) : x.toFixed(2));
+  console.log(
+    `${label.padEnd(44)} ${mb.padStart(7)} ${String(p.rules).padStart(8)} ` +
+    `${ms(n.ms).padStart(9)} ${ms(p.ms).padStart(15)} ${(p.ms / n.ms).toFixed(2).padStart(6)}  ${`${n.maxRssMb.toFixed(0)}/${p.maxRssMb.toFixed(0)}`.padStart(9)}` +
+    (restore !== null ? `  ${ms(restore).padStart(8)} ${(restore / p.ms).toFixed(1).padStart(6)}×` : ''),
+  );
+}
+
 function main(): void {
   const args = process.argv.slice(2);
   if (args[0] === '--child') return child(args[2], args[1] as 'naive' | 'parse');
   const sizes = args.length ? args.map(Number) : [1000, 10000, 30000];
   console.log(`node ${process.version}; median of ${RUNS} runs per figure; peak RSS of the whole child process (includes the runtime)`);
-  console.log('dump                      size     rules   naive ms  parse+graph ms  ratio  peak RSS naive/ours MB');
+  const restoreNote = process.getuid?.() === 0 ? 'restore --test ms, how many times slower than our parse+graph' : 'restore --test: not root, not measured';
+  console.log(`dump                                            size    rules   naive ms  parse+graph ms  ratio  RSS n/p MB  ${restoreNote}`);
   for (const services of sizes) {
     const files = dumpFiles(services);
-    for (const [kind, file] of Object.entries(files)) {
-      const n = measure(file, 'naive');
-      const p = measure(file, 'parse');
-      const mb = (statSync(file).size / 1e6).toFixed(1);
-      console.log(
-        `${`kube-proxy ${services} svc ${kind}`.padEnd(25)} ${`${mb}MB`.padStart(7)} ${String(p.rules).padStart(8)} ` +
-        `${n.ms.toFixed(0).padStart(9)} ${p.ms.toFixed(0).padStart(15)} ${(p.ms / n.ms).toFixed(2).padStart(6)}  ${n.maxRssMb.toFixed(0)}/${p.maxRssMb.toFixed(0)}`,
-      );
-    }
+    for (const [kind, file] of Object.entries(files)) report(`kube-proxy ${services} svc ${kind}`, file);
   }
+  for (const file of fixtureFiles()) report(file.split('/fixtures/')[1], file);
 }
 
 main();

@@ -211,6 +211,16 @@ function findCycles(chains: Chain[], first: Int32Array, succ: Int32Array, outgoi
         if (low[v] < low[parent]) low[parent] = low[v];
       }
       if (low[v] === index[v]) {
+        // A chain alone in its component loops only if it jumps to itself: no list needed to know.
+        if (sccStack[sccStack.length - 1] === v) {
+          let selfLoop = false;
+          for (let k = first[v]; k < first[v + 1]; k++) if (succ[k] === v) selfLoop = true;
+          if (!selfLoop) {
+            sccStack.pop();
+            onStack[v] = 0;
+            continue;
+          }
+        }
         const members: string[] = [];
         let m: number;
         do {

@@ -34,7 +34,7 @@ export function newChain(name: string, table: string, builtin: boolean, span: Sp
  * numbers the rules, and settles every target's kind now that all chain names
  * are known.
  */
-export function finishTable(table: Table, addMissingBuiltins: boolean): void {
+export function finishTable(table: Table, addMissingBuiltins: boolean, chainsDeleted = true): void {
   if (addMissingBuiltins) {
     const builtins = BUILTIN_CHAINS[table.name];
     if (builtins) {
@@ -47,19 +47,34 @@ export function finishTable(table: Table, addMissingBuiltins: boolean): void {
       }
     }
   }
+  // Whether some chain bears a target's name (a chain named DNAT wins over the extension).
+  let shadowing = false;
+  for (const chain of table.chains) if (isTargetName(chain.name)) shadowing = true;
   for (const chain of table.chains) {
     const rules = chain.rules;
     for (let i = 0; i < rules.length; i++) {
       const rule = rules[i];
       rule.index = i + 1;
-      if (rule.target) settleTarget(rule.target, table);
+      const target = rule.target;
+      if (!target) continue;
+      // A chain the parser already found stays right unless chains were deleted since.
+      if (target.chain && !chainsDeleted) target.kind = classifyTarget(target, table);
+      else settleTarget(target, table, shadowing);
     }
   }
 }
 
-/** Resolves the chain a target names in its (complete) table, and so its kind. */
-export function settleTarget(target: Target, table: Table): void {
-  const to = table.chainsByName.get(target.name) ?? null;
+function isTargetName(name: string): boolean {
+  return STANDARD_TARGETS.has(name) || TARGET_EXTENSION_NAMES.has(name);
+}
+
+/**
+ * Resolves the chain a target names in its (complete) table, and so its kind.
+ * `shadowing` false says no chain has a target's name, so `-j DNAT` needs no
+ * lookup among the chains.
+ */
+export function settleTarget(target: Target, table: Table, shadowing = true): void {
+  const to = !shadowing && isTargetName(target.name) ? null : table.chainsByName.get(target.name) ?? null;
   target.chain = to;
   // The chain's own name string: later lookups by this name find its hash already computed.
   if (to) target.name = to.name;

@@ -1,6 +1,7 @@
 import { finishTable, newChain, settleTarget } from './finishTable';
 import { SaveRule, SaveTarget } from './saveRule';
 import { lineSpan } from './span';
+import { STANDARD_TARGETS, TARGET_EXTENSION_NAMES } from './targetNames';
 import { tokenizeLine, type Token } from './tokenize';
 import {
   isBuiltinChain, TABLE_NAMES,
@@ -39,6 +40,9 @@ export function tableFromBuiltins(names: Iterable<string>): { table: string; amb
   return { table: 'filter', ambiguous: true };
 }
 
+/** `[0:0]`, by far the most common pair: one shared, frozen object. */
+const NO_COUNTS: Counters = Object.freeze({ packets: 0, bytes: 0 });
+
 /** `[packets:bytes]` filling raw[from, to) exactly, or null. */
 function countersAt(raw: string, from: number, to: number): Counters | null {
   if (raw.charCodeAt(from) !== 91 || raw.charCodeAt(to - 1) !== 93) return null;
@@ -46,7 +50,8 @@ function countersAt(raw: string, from: number, to: number): Counters | null {
   if (colon < 0 || colon >= to) return null;
   const packets = digitsAt(raw, from + 1, colon);
   const bytes = digitsAt(raw, colon + 1, to - 1);
-  return packets < 0 || bytes < 0 ? null : { packets, bytes };
+  if (packets < 0 || bytes < 0) return null;
+  return packets === 0 && bytes === 0 ? NO_COUNTS : { packets, bytes };
 }
 
 /** The number written in raw[from, to) with digits only, or -1. */
@@ -131,6 +136,11 @@ function findTargetWord(raw: string, from: number): boolean {
   targetWord.len = len;
   targetWord.goto = goto;
   return true;
+}
+
+/** Whether raw[start, end) is exactly `name`. */
+function namedAt(raw: string, start: number, end: number, name: string): boolean {
+  return end - start === name.length && raw.startsWith(name, start);
 }
 
 /** What `scanAppend` read from the last line it accepted. */
@@ -233,7 +243,7 @@ export function parseSave(text: string): Ruleset {
 
   const closeTable = (t: Table, endLine: number) => {
     t.span = { line: t.span.line, start: t.span.start, endLine, end: (lines[endLine] ?? '').replace(/\r$/, '').length };
-    finishTable(t, true);
+    finishTable(t, true, deletedIn.has(t));
   };
 
   const tableForCommand = (line: number, lineText: string, tok: Token): Table | null => {
@@ -263,6 +273,7 @@ export function parseSave(text: string): Ruleset {
     let chain = t.chainsByName.get(name);
     if (!chain && create) {
       chain = newChain(name, t.name, isBuiltinChain(t.name, name), lineSpan(line, 0, 0));
+      chain.index = t.chains.length;
       t.chains.push(chain);
       t.chainsByName.set(name, chain);
     }
@@ -293,17 +304,47 @@ export function parseSave(text: string): Ruleset {
   // The chain of the last `-A` line read quickly: dumps list a chain's rules one after another.
   let lastChain: Chain | null = null;
   let lastChainTable: Table | null = null;
+  // The chain the last resolved jump went to.
+  let lastTarget: Chain | null = null;
+  let lastTargetTable: Table | null = null;
+  // Tables where -X deleted chains: jumps resolved while reading may name a chain that is gone.
+  const deletedIn = new Set<Table>();
 
   const appendFast = (t: Table, raw: string, first: number, ln: number): boolean => {
     if (!scanAppend(raw, first)) return false;
     const { nameStart, nameEnd } = scanned;
     let chain = lastChain;
-    if (!chain || lastChainTable !== t || nameEnd - nameStart !== chain.name.length || !raw.startsWith(chain.name, nameStart)) {
-      chain = ruleChain(t, raw.slice(nameStart, nameEnd), ln, nameStart, nameEnd);
+    if (!chain || lastChainTable !== t || !namedAt(raw, nameStart, nameEnd, chain.name)) {
+      // iptables-save lists rules chain by chain in the order it declared them: try the chains declared next.
+      chain = null;
+      if (lastChain && lastChainTable === t && t.chains[lastChain.index] === lastChain) {
+        const stop = Math.min(t.chains.length, lastChain.index + 9);
+        for (let k = lastChain.index + 1; k < stop; k++) {
+          if (namedAt(raw, nameStart, nameEnd, t.chains[k].name)) {
+            chain = t.chains[k];
+            break;
+          }
+        }
+      }
+      chain ??= ruleChain(t, raw.slice(nameStart, nameEnd), ln, nameStart, nameEnd);
       lastChain = chain;
       lastChainTable = t;
     }
     const rule = scannedRule(t, chain, raw, first, ln);
+    const target = rule.target;
+    // Resolve a jump to a chain declared above now: the same few chains (KUBE-MARK-MASQ) come back often.
+    if (target) {
+      const name = target.name;
+      let to: Chain | undefined;
+      if (lastTarget && lastTargetTable === t && name === lastTarget.name) to = lastTarget;
+      else if (!STANDARD_TARGETS.has(name) && !TARGET_EXTENSION_NAMES.has(name)) to = t.chainsByName.get(name);
+      if (to) {
+        target.chain = to;
+        target.name = to.name;
+        lastTarget = to;
+        lastTargetTable = t;
+      }
+    }
     lazyRules.push(rule);
     chain.rules.push(rule);
     return true;
@@ -342,6 +383,7 @@ export function parseSave(text: string): Ruleset {
     chain.policy = policy;
     chain.policySpan = lineSpan(ln, p, policyEnd);
     chain.counters = counters;
+    chain.index = t.chains.length;
     t.chains.push(chain);
     t.chainsByName.set(name, chain);
     return true;
@@ -592,6 +634,8 @@ export function parseSave(text: string): Ruleset {
         const targets = nameTok ? [t.chainsByName.get(nameTok.text)].filter((c): c is Chain => !!c) : [...t.chains];
         if (flush) for (const c of targets) c.rules = [];
         if (del) {
+          deletedIn.add(t);
+          lastTarget = null;
           for (const c of targets) {
             if (c.builtin) continue;
             t.chains.splice(t.chains.indexOf(c), 1);
@@ -635,7 +679,7 @@ export function parseSave(text: string): Ruleset {
       for (const r of c.rules) r.table = t.name;
     }
     t.span = { line: t.span.line, start: 0, endLine: lines.length - 1, end: 0 };
-    finishTable(t, false);
+    finishTable(t, false, deletedIn.has(t));
   }
   problems.sort((a, b) => a.span.line - b.span.line || a.span.start - b.span.start);
   let all: Problem[] | null = null;

@@ -134,7 +134,7 @@ export interface Chain {
   /** From the declaration through its last rule (listings), or the declaration line (save). */
   span: Span;
   rules: Rule[];
-  /** Position in its table's `chains`, set when the chain graph is built (-1 before). */
+  /** Position in its table's `chains`: kept by the parser as it adds chains, set again when the chain graph is built. */
   index: number;
 }
 

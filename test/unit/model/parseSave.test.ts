@@ -65,3 +65,22 @@ test('counters set inside a rule are found wherever the words sit, and a rule wi
   const rules = r.tables[0].chainsByName.get('INPUT')!.rules;
   assert.deepEqual(rules.map((x) => x.counters && [x.counters.packets, x.counters.bytes]), [[7, 8], [1, 2], [3, 4], null, [5, 6]]);
 });
+
+test('a jump names the chain that exists once the table is read: declared later, or deleted and made again', () => {
+  const r = parseSave('*filter\n:A - [0:0]\n:B - [0:0]\n-A B -j A\n-A B -j C\n-X A\n-N A\n:C - [0:0]\nCOMMIT\n');
+  const t = r.tables[0];
+  const [toA, toC] = t.chainsByName.get('B')!.rules.map((x) => x.target!);
+  assert.equal(toA.chain, t.chainsByName.get('A'));
+  assert.equal(t.chains.includes(toA.chain!), true);
+  assert.equal(toC.chain, t.chainsByName.get('C'));
+  assert.deepEqual([toA.kind, toC.kind], ['jump', 'jump']);
+});
+
+test('a chain named like a target extension is the jump target, as in iptables', () => {
+  const r = parseSave('*filter\n:INPUT ACCEPT [0:0]\n:LOG - [0:0]\n-A INPUT -j LOG\n-A INPUT -j DNAT\nCOMMIT\n');
+  const [log, dnat] = r.tables[0].chainsByName.get('INPUT')!.rules.map((x) => x.target!);
+  assert.equal(log.kind, 'jump');
+  assert.equal(log.chain?.name, 'LOG');
+  assert.equal(dnat.kind, 'extension');
+  assert.equal(dnat.chain, null);
+});

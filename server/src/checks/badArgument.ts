@@ -1,8 +1,8 @@
 import type { Analysis } from '../model/analysis';
 import { lineSpan } from '../model/span';
 import type { Option, Problem } from '../model/types';
-import { resolveOptions } from './extensions';
-import { allRules } from './rules';
+import { runRuleCheck } from './rules';
+import type { RuleCheck } from './types';
 
 export const BAD_ARGUMENT = 'bad-argument';
 
@@ -37,19 +37,17 @@ function wordSpan(option: Option, lineText: string, n: number): { line: number; 
   return { line: vs.line, start: vs.start, end: vs.end };
 }
 
-export function checkBadArgument(analysis: Analysis): Problem[] {
-  if (analysis.ruleset.format !== 'save') return [];
-  const lines = analysis.text.split('\n');
-  const out: Problem[] = [];
-  for (const { rule } of allRules(analysis)) {
-    for (const r of resolveOptions(rule, analysis.ruleset.family)) {
-      const o = r.optionInfo;
-      if (!o || !r.option.valueSpan) continue;
-      const max = o.arity === 'none' ? 0 : o.arity === 'two' ? 2 : 1;
-      if (r.option.values.length > max) {
-        out.push(badArgument(r.option, r.option.values[max], wordSpan(r.option, lines[r.option.valueSpan.line] ?? '', max)));
-      }
+export const ruleBadArgument: RuleCheck = (_rule, options, scope, out) => {
+  for (const r of options) {
+    const o = r.optionInfo;
+    if (!o) continue;
+    const max = o.arity === 'none' ? 0 : o.arity === 'two' ? 2 : 1;
+    if (r.option.values.length > max && r.option.valueSpan) {
+      out.push(badArgument(r.option, r.option.values[max], wordSpan(r.option, scope.lineText(r.option.valueSpan.line), max)));
     }
   }
-  return out;
+};
+
+export function checkBadArgument(analysis: Analysis): Problem[] {
+  return runRuleCheck(analysis, ruleBadArgument);
 }

@@ -1,7 +1,7 @@
 import type { Analysis } from '../model/analysis';
 import type { Option, Problem } from '../model/types';
-import { resolveOptions } from './extensions';
-import { allRules } from './rules';
+import { runRuleCheck } from './rules';
+import type { RuleCheck } from './types';
 
 export const BAD_NEGATION = 'bad-negation';
 
@@ -15,14 +15,13 @@ export function badNegation(option: Option): Problem {
 }
 
 /** Options negated with `!` that iptables does not allow to be (the parser reports `!` in impossible places). */
-export function checkBadNegation(analysis: Analysis): Problem[] {
-  if (analysis.ruleset.format !== 'save') return [];
-  const out: Problem[] = [];
-  for (const { rule } of allRules(analysis)) {
-    for (const r of resolveOptions(rule, analysis.ruleset.family)) {
-      // A flag followed by `! --next` reads as a negated flag; the `!` may belong to the next option.
-      if (r.option.negated && r.optionInfo && !r.optionInfo.negatable && r.optionInfo.arity !== 'none') out.push(badNegation(r.option));
-    }
+export const ruleBadNegation: RuleCheck = (_rule, options, _scope, out) => {
+  for (const r of options) {
+    // A flag followed by `! --next` reads as a negated flag; the `!` may belong to the next option.
+    if (r.option.negated && r.optionInfo && !r.optionInfo.negatable && r.optionInfo.arity !== 'none') out.push(badNegation(r.option));
   }
-  return out;
+};
+
+export function checkBadNegation(analysis: Analysis): Problem[] {
+  return runRuleCheck(analysis, ruleBadNegation);
 }

@@ -3,7 +3,8 @@ import type { Analysis } from '../model/analysis';
 import type { Family, Option, Problem } from '../model/types';
 import { checkAddress, checkNatRange, checkPort, PROTOCOL_NAMES } from './addresses';
 import { resolveOptions } from './extensions';
-import { allRules } from './rules';
+import { runRuleCheck } from './rules';
+import type { RuleCheck } from './types';
 
 export const BAD_VALUE = 'bad-value';
 
@@ -91,27 +92,32 @@ function problemWith(option: Option, info: OptionInfo, family: Family): Problem 
   return undefined;
 }
 
-export function checkBadValue(analysis: Analysis): Problem[] {
-  if (analysis.ruleset.format !== 'save') return [];
-  const family = analysis.ruleset.family;
-  const out: Problem[] = [];
-  for (const { rule } of allRules(analysis)) {
-    for (const m of rule.matches) {
-      const o = m.options[0];
-      if (!o?.value) continue;
-      if (m.module === 'protocol') {
-        const v = o.value.toLowerCase();
-        if (!(/^\d+$/.test(v) && Number(v) <= 255) && !PROTOCOL_NAMES.has(v)) out.push(badValue(o, o.value, 'a protocol name or number'));
-      } else if (m.module === 'source' || m.module === 'destination') {
-        const bad = o.value.split(',').find((a) => checkAddress(a, family) === 'bad');
-        if (bad !== undefined) out.push(badValue(o, bad, family === 'ipv4' ? 'an IPv4 address or host name, with an optional /mask' : 'an IPv6 address or host name, with an optional /mask'));
-      }
-    }
-    for (const r of resolveOptions(rule, family)) {
-      if (!r.optionInfo) continue;
-      const p = problemWith(r.option, r.optionInfo, family);
-      if (p) out.push(p);
+export const ruleBadValue: RuleCheck = (rule, options, scope, out) => {
+  const family = scope.family;
+  for (const m of rule.matches) {
+    const o = m.options[0];
+    if (!o?.value) continue;
+    if (m.module === 'protocol') {
+      const v = o.value.toLowerCase();
+      if (!(/^\d+$/.test(v) && Number(v) <= 255) && !PROTOCOL_NAMES.has(v)) out.push(badValue(o, o.value, 'a protocol name or number'));
+    } else if (m.module === 'source' || m.module === 'destination') {
+      const bad = firstBadAddress(o.value, family);
+      if (bad !== undefined) out.push(badValue(o, bad, family === 'ipv4' ? 'an IPv4 address or host name, with an optional /mask' : 'an IPv6 address or host name, with an optional /mask'));
     }
   }
-  return out;
+  for (const r of options) {
+    if (!r.optionInfo) continue;
+    const p = problemWith(r.option, r.optionInfo, family);
+    if (p) out.push(p);
+  }
+};
+
+/** The first comma-separated address the kernel would refuse whatever the machine. */
+function firstBadAddress(value: string, family: Family): string | undefined {
+  if (value.indexOf(',') < 0) return checkAddress(value, family) === 'bad' ? value : undefined;
+  return value.split(',').find((a) => checkAddress(a, family) === 'bad');
+}
+
+export function checkBadValue(analysis: Analysis): Problem[] {
+  return runRuleCheck(analysis, ruleBadValue);
 }

@@ -1,8 +1,8 @@
 import type { ExtensionInfo, OptionInfo } from '../knowledge';
 import type { Analysis } from '../model/analysis';
 import type { Match, Option, Problem } from '../model/types';
-import { resolveOptions } from './extensions';
-import { allRules } from './rules';
+import { runRuleCheck } from './rules';
+import type { RuleCheck } from './types';
 
 export const DUPLICATE_OPTION = 'duplicate-option';
 
@@ -30,30 +30,38 @@ export function duplicateGeneric(match: Match): Problem {
   };
 }
 
-export function checkDuplicateOption(analysis: Analysis): Problem[] {
-  if (analysis.ruleset.format !== 'save') return [];
-  const out: Problem[] = [];
-  for (const { rule } of allRules(analysis)) {
-    const generic = new Set<string>();
-    for (const m of rule.matches) {
-      if (!GENERIC_FLAGS[m.module]) continue;
-      if (generic.has(m.module)) out.push(duplicateGeneric(m));
-      generic.add(m.module);
-    }
-    // A module written twice (`-m tcp … -m tcp …`) is two instances; leave those alone.
-    const modules = rule.matches.map((m) => m.module);
-    if (new Set(modules).size !== modules.length) continue;
-    // `-m policy … --next …` starts another element with the same options.
-    if (modules.includes('policy')) continue;
-    const seen = new Map<ExtensionInfo, Map<OptionInfo, Option>>();
-    for (const r of resolveOptions(rule, analysis.ruleset.family)) {
-      if (!r.info || !r.optionInfo) continue;
-      let byOption = seen.get(r.info);
-      if (!byOption) seen.set(r.info, (byOption = new Map()));
-      const first = byOption.get(r.optionInfo);
-      if (first) out.push(duplicateOption(r.option, first));
-      else byOption.set(r.optionInfo, r.option);
-    }
+export const ruleDuplicateOption: RuleCheck = (rule, options, _scope, out) => {
+  const matches = rule.matches;
+  let generic = 0;
+  for (const m of matches) {
+    const bit = GENERIC_BITS[m.module];
+    if (!bit) continue;
+    if (generic & bit) out.push(duplicateGeneric(m));
+    generic |= bit;
   }
-  return out;
+  // A module written twice (`-m tcp … -m tcp …`) is two instances; leave those alone.
+  for (let i = 1; i < matches.length; i++) {
+    for (let j = 0; j < i; j++) if (matches[i].module === matches[j].module) return;
+  }
+  // `-m policy … --next …` starts another element with the same options.
+  for (const m of matches) if (m.module === 'policy') return;
+  let seen: Map<ExtensionInfo, Map<OptionInfo, Option>> | null = null;
+  for (const r of options) {
+    if (!r.info || !r.optionInfo) continue;
+    seen ??= new Map();
+    let byOption = seen.get(r.info);
+    if (!byOption) seen.set(r.info, (byOption = new Map()));
+    const first = byOption.get(r.optionInfo);
+    if (first) out.push(duplicateOption(r.option, first));
+    else byOption.set(r.optionInfo, r.option);
+  }
+};
+
+/** One bit per generic option, to notice the second of a kind without a set per rule. */
+const GENERIC_BITS: Record<string, number> = Object.assign(Object.create(null) as Record<string, number>, {
+  source: 1, destination: 2, 'in-interface': 4, 'out-interface': 8, protocol: 16, fragment: 32,
+});
+
+export function checkDuplicateOption(analysis: Analysis): Problem[] {
+  return runRuleCheck(analysis, ruleDuplicateOption);
 }

@@ -15,9 +15,68 @@ export interface ResolvedOption {
 
 /** The protocol a rule names with `-p` (not negated), lower-cased. */
 export function ruleProtocol(rule: Rule): string | null {
-  const p = rule.matches.find((m) => m.module === 'protocol');
-  const v = p?.options[0]?.value;
-  return v && !p!.negated ? v.toLowerCase() : null;
+  for (const m of rule.matches) {
+    if (m.module !== 'protocol') continue;
+    const v = m.options[0]?.value;
+    return v && !m.negated ? v.toLowerCase() : null;
+  }
+  return null;
+}
+
+/**
+ * A known extension with the answers for the option names seen so far: every
+ * rule of a large dump asks the same few questions. The records are static,
+ * so this lives as long as the process, up to a bound per extension.
+ */
+interface Known {
+  info: ExtensionInfo;
+  options: Map<string, OptionInfo | null>;
+}
+const knownMatches = new Map<string, Known | null>();
+const knownTargets = new Map<string, Known | null>();
+const knownByInfo = new WeakMap<ExtensionInfo, Known>();
+const CACHE_LIMIT = 512;
+
+function known(info: ExtensionInfo | undefined): Known | null {
+  if (!info) return null;
+  let k = knownByInfo.get(info);
+  if (!k) knownByInfo.set(info, (k = { info, options: new Map() }));
+  return k;
+}
+
+function knownMatch(module: string): Known | null {
+  let k = knownMatches.get(module);
+  if (k === undefined) {
+    k = known(findMatch(module));
+    if (knownMatches.size < CACHE_LIMIT) knownMatches.set(module, k);
+  }
+  return k;
+}
+
+function knownTarget(name: string): Known | null {
+  let k = knownTargets.get(name);
+  if (k === undefined) {
+    k = known(findTarget(name));
+    if (knownTargets.size < CACHE_LIMIT) knownTargets.set(name, k);
+  }
+  return k;
+}
+
+function optionIn(k: Known, name: string): OptionInfo | undefined {
+  const hit = k.options.get(name);
+  if (hit !== undefined) return hit ?? undefined;
+  const found = findOption(k.info, name);
+  if (k.options.size < CACHE_LIMIT) k.options.set(name, found ?? null);
+  return found;
+}
+
+/** findOption, remembered per extension and name. */
+export function optionOf(info: ExtensionInfo, name: string): OptionInfo | undefined {
+  return optionIn(known(info)!, name);
+}
+
+function usable(info: ExtensionInfo | undefined, family: Family): info is ExtensionInfo {
+  return info !== undefined && (!info.families || info.families.includes(family));
 }
 
 /**
@@ -28,16 +87,16 @@ export function loadedExtensions(rule: Rule, family: Family): ExtensionInfo[] {
   const out: ExtensionInfo[] = [];
   for (const m of rule.matches) {
     const info = findMatch(m.module);
-    if (info && (!info.families || info.families.includes(family))) out.push(info);
+    if (usable(info, family)) out.push(info);
   }
   const proto = ruleProtocol(rule);
   const implied = proto ? PROTOCOL_MODULE[proto] : undefined;
   if (implied) {
     const info = findMatch(implied);
-    if (info && !out.includes(info) && (!info.families || info.families.includes(family))) out.push(info);
+    if (usable(info, family) && !out.includes(info)) out.push(info);
   }
-  if (rule.target && rule.target.kind === 'extension' || rule.target?.kind === 'accept' || rule.target?.kind === 'drop'
-    || rule.target?.kind === 'reject' || rule.target?.kind === 'return' || rule.target?.kind === 'queue') {
+  const kind = rule.target?.kind;
+  if (kind === 'extension' || kind === 'accept' || kind === 'drop' || kind === 'reject' || kind === 'return' || kind === 'queue') {
     const info = findTarget(rule.target!.name);
     if (info) out.push(info);
   }
@@ -47,47 +106,44 @@ export function loadedExtensions(rule: Rule, family: Family): ExtensionInfo[] {
 /**
  * Resolves every option of a rule the way iptables does: options of all
  * loaded extensions share one namespace, so an option written after `-m b`
- * may still belong to match a.
+ * may still belong to match a. The walk over a document resolves each rule
+ * once and hands the result to every rule check.
  */
 export function resolveOptions(rule: Rule, family: Family): ResolvedOption[] {
-  // Several checks ask for the same rule; resolve it once per document.
-  const hit = resolved.get(rule);
-  if (hit && hit.family === family) return hit.options;
-  const options = resolveUncached(rule, family);
-  resolved.set(rule, { family, options });
-  return options;
-}
-
-const resolved = new WeakMap<Rule, { family: Family; options: ResolvedOption[] }>();
-
-function resolveUncached(rule: Rule, family: Family): ResolvedOption[] {
-  const loaded = loadedExtensions(rule, family);
   const out: ResolvedOption[] = [];
-  const resolve = (option: Option, owner: Match | 'target', own: ExtensionInfo | undefined) => {
-    let info = own;
-    let optionInfo = own ? findOption(own, option.name) : undefined;
-    if (!optionInfo) {
-      for (const other of loaded) {
-        const o = findOption(other, option.name);
-        if (o) {
-          info = other;
-          optionInfo = o;
-          break;
-        }
+  let loaded: ExtensionInfo[] | null = null;
+  for (const m of rule.matches) {
+    const options = m.options;
+    if (!options.length || GENERIC_MODULES.has(m.module)) continue;
+    const own = knownMatch(m.module);
+    for (const option of options) {
+      const optionInfo = own ? optionIn(own, option.name) : undefined;
+      if (optionInfo) out.push({ option, owner: m, info: own!.info, optionInfo });
+      else out.push(resolveElsewhere(option, m, own, (loaded ??= loadedExtensions(rule, family))));
+    }
+  }
+  const target = rule.target;
+  if (target) {
+    const options = target.options;
+    if (options.length) {
+      const own = knownTarget(target.name);
+      for (const option of options) {
+        const optionInfo = own ? optionIn(own, option.name) : undefined;
+        if (optionInfo) out.push({ option, owner: 'target', info: own!.info, optionInfo });
+        else out.push(resolveElsewhere(option, 'target', own, (loaded ??= loadedExtensions(rule, family))));
       }
     }
-    out.push({ option, owner, info, optionInfo });
-  };
-  for (const m of rule.matches) {
-    if (GENERIC_MODULES.has(m.module)) continue;
-    const own = findMatch(m.module);
-    for (const o of m.options) resolve(o, m, own);
-  }
-  if (rule.target) {
-    const own = findTarget(rule.target.name);
-    for (const o of rule.target.options) resolve(o, 'target', own);
   }
   return out;
+}
+
+/** An option its own extension does not define: the first other loaded extension that does. */
+function resolveElsewhere(option: Option, owner: Match | 'target', own: Known | null, loaded: ExtensionInfo[]): ResolvedOption {
+  for (const other of loaded) {
+    const o = optionOf(other, option.name);
+    if (o) return { option, owner, info: other, optionInfo: o };
+  }
+  return { option, owner, info: own?.info, optionInfo: undefined };
 }
 
 /** Matches the model makes from generic options (-s, -d, -i, -o, -p, -f); their options are their values. */

@@ -1,7 +1,7 @@
 import type { Analysis } from '../model/analysis';
 import type { Option, Problem } from '../model/types';
-import type { KernelPhase } from './types';
-import { allRules } from './rules';
+import { runRuleCheck } from './rules';
+import type { KernelPhase, RuleCheck } from './types';
 
 export const EXTERNAL_OBJECT = 'external-object';
 
@@ -19,25 +19,28 @@ export function externalObject(option: Option, what: string, phase: KernelPhase)
   };
 }
 
-export function checkExternalObject(analysis: Analysis): Problem[] {
-  if (analysis.ruleset.format !== 'save') return [];
-  const out: Problem[] = [];
-  for (const { rule } of allRules(analysis)) {
-    for (const m of rule.matches) {
-      for (const o of m.options) {
-        if (m.module === 'set' && (o.name === 'match-set' || o.name === 'set') && o.values[0]) out.push(externalObject(o, `ipset ${o.values[0]}`, 'parse'));
-        if (m.module === 'nfacct' && o.name === 'nfacct-name' && o.values[0]) out.push(externalObject(o, `nfacct object ${o.values[0]}`, 'kernel'));
-        if (m.module === 'cgroup' && o.name === 'path' && o.values[0]) out.push(externalObject(o, `cgroup ${o.values[0]} (in the cgroup v2 hierarchy)`, 'kernel'));
-      }
-    }
-    const t = rule.target;
-    if (!t) continue;
-    for (const o of t.options) {
-      if (t.name === 'SET' && /^(add|del|map)-set$/.test(o.name) && o.values[0]) out.push(externalObject(o, `ipset ${o.values[0]}`, 'parse'));
-      if (t.name === 'CT' && o.name === 'helper' && o.values[0]) out.push(externalObject(o, `the conntrack helper ${o.values[0]} (its kernel module)`, 'kernel'));
-      if (t.name === 'CT' && o.name === 'timeout' && o.values[0]) out.push(externalObject(o, `conntrack timeout policy ${o.values[0]} (made with nfct)`, 'kernel'));
-      if (t.name === 'SECMARK' && o.name === 'selctx' && o.values[0]) out.push(externalObject(o, `SELinux context ${o.values[0]}`, 'kernel'));
+export const ruleExternalObject: RuleCheck = (rule, _options, _scope, out) => {
+  for (const m of rule.matches) {
+    const module = m.module;
+    if (module !== 'set' && module !== 'nfacct' && module !== 'cgroup') continue;
+    for (const o of m.options) {
+      if (module === 'set' && (o.name === 'match-set' || o.name === 'set') && o.values[0]) out.push(externalObject(o, `ipset ${o.values[0]}`, 'parse'));
+      if (module === 'nfacct' && o.name === 'nfacct-name' && o.values[0]) out.push(externalObject(o, `nfacct object ${o.values[0]}`, 'kernel'));
+      if (module === 'cgroup' && o.name === 'path' && o.values[0]) out.push(externalObject(o, `cgroup ${o.values[0]} (in the cgroup v2 hierarchy)`, 'kernel'));
     }
   }
-  return out;
+  const t = rule.target;
+  if (!t) return;
+  const name = t.name;
+  if (name !== 'SET' && name !== 'CT' && name !== 'SECMARK') return;
+  for (const o of t.options) {
+    if (name === 'SET' && /^(add|del|map)-set$/.test(o.name) && o.values[0]) out.push(externalObject(o, `ipset ${o.values[0]}`, 'parse'));
+    if (name === 'CT' && o.name === 'helper' && o.values[0]) out.push(externalObject(o, `the conntrack helper ${o.values[0]} (its kernel module)`, 'kernel'));
+    if (name === 'CT' && o.name === 'timeout' && o.values[0]) out.push(externalObject(o, `conntrack timeout policy ${o.values[0]} (made with nfct)`, 'kernel'));
+    if (name === 'SECMARK' && o.name === 'selctx' && o.values[0]) out.push(externalObject(o, `SELinux context ${o.values[0]}`, 'kernel'));
+  }
+};
+
+export function checkExternalObject(analysis: Analysis): Problem[] {
+  return runRuleCheck(analysis, ruleExternalObject);
 }

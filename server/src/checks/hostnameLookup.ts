@@ -1,7 +1,8 @@
 import type { Analysis } from '../model/analysis';
 import type { Option, Problem } from '../model/types';
 import { checkAddress, LOCAL_HOSTNAMES } from './addresses';
-import { allRules } from './rules';
+import { runRuleCheck } from './rules';
+import type { RuleCheck } from './types';
 
 export const HOSTNAME_LOOKUP = 'hostname-lookup';
 
@@ -19,17 +20,17 @@ export function hostnameLookup(option: Option, name: string): Problem {
   };
 }
 
-export function checkHostnameLookup(analysis: Analysis): Problem[] {
-  if (analysis.ruleset.format !== 'save') return [];
-  const out: Problem[] = [];
-  for (const { rule } of allRules(analysis)) {
-    for (const m of rule.matches) {
-      if (m.module !== 'source' && m.module !== 'destination') continue;
-      const o = m.options[0];
-      if (!o?.value) continue;
-      const name = o.value.split(',').find((a) => checkAddress(a, analysis.ruleset.family) === 'hostname' && !LOCAL_HOSTNAMES[analysis.ruleset.family].has(a.split('/')[0]));
-      if (name) out.push(hostnameLookup(o, name));
-    }
+export const ruleHostnameLookup: RuleCheck = (rule, _options, scope, out) => {
+  const family = scope.family;
+  for (const m of rule.matches) {
+    if (m.module !== 'source' && m.module !== 'destination') continue;
+    const o = m.options[0];
+    if (!o?.value) continue;
+    const name = o.value.split(',').find((a) => checkAddress(a, family) === 'hostname' && !LOCAL_HOSTNAMES[family].has(a.split('/')[0]));
+    if (name) out.push(hostnameLookup(o, name));
   }
-  return out;
+};
+
+export function checkHostnameLookup(analysis: Analysis): Problem[] {
+  return runRuleCheck(analysis, ruleHostnameLookup);
 }

@@ -4,44 +4,50 @@
  * stable code and the one function that builds its problem.
  */
 import type { Analysis } from '../model/analysis';
-import { compareSpans } from '../model/span';
 import type { Problem } from '../model/types';
-import { checkBadArgument } from './badArgument';
-import { checkBadNegation } from './badNegation';
-import { checkBadValue } from './badValue';
+import { checkBadArgument, ruleBadArgument } from './badArgument';
+import { checkBadNegation, ruleBadNegation } from './badNegation';
+import { checkBadValue, ruleBadValue } from './badValue';
 import { checkBuiltinChainWrongTable } from './builtinChainWrongTable';
 import { checkChainNameTooLong } from './chainNameTooLong';
-import { checkDuplicateOption } from './duplicateOption';
+import { checkDuplicateOption, ruleDuplicateOption } from './duplicateOption';
 import { checkEmptyChainJump } from './emptyChainJump';
-import { checkExternalObject } from './externalObject';
-import { checkHostnameLookup } from './hostnameLookup';
+import { checkExternalObject, ruleExternalObject } from './externalObject';
+import { checkHostnameLookup, ruleHostnameLookup } from './hostnameLookup';
 import { checkJumpLoop } from './jumpLoop';
 import { checkJumpToBuiltin } from './jumpToBuiltin';
 import { checkJumpTooDeep } from './jumpTooDeep';
-import { checkLegacyOnly } from './legacyOnly';
+import { checkLegacyOnly, ruleLegacyOnly } from './legacyOnly';
 import { checkLoopUnreachable } from './loopUnreachable';
-import { checkMissingValue } from './missingValue';
-import { checkMissingProtocol } from './missingProtocol';
-import { checkNftOnly } from './nftOnly';
+import { checkMissingValue, ruleMissingValue } from './missingValue';
+import { checkMissingProtocol, ruleMissingProtocol } from './missingProtocol';
+import { checkNftOnly, ruleNftOnly } from './nftOnly';
 import { checkParameterTooLong } from './parameterTooLong';
 import { checkReturnInBuiltin } from './returnInBuiltin';
 import { checkShadowedRule } from './shadowedRule';
-import { checkTargetWrongChain } from './targetWrongChain';
-import { checkTargetWrongTable } from './targetWrongTable';
+import { checkTargetWrongChain, ruleTargetWrongChain } from './targetWrongChain';
+import { checkTargetWrongTable, ruleTargetWrongTable } from './targetWrongTable';
 import { checkTruncatedListing } from './truncatedListing';
+import { LineIndex } from './rules';
 import type { Check, CheckSettings } from './types';
+import { CheckMemo } from './memo';
+import { Found, walkRules, type RuleCheckEntry, type WalkRanks } from './walk';
 import { checkUndefinedChain } from './undefinedChain';
-import { checkUnknownMatch } from './unknownMatch';
-import { checkUnknownOption } from './unknownOption';
+import { checkUnknownMatch, ruleUnknownMatch } from './unknownMatch';
+import { checkUnknownOption, ruleUnknownOption } from './unknownOption';
 import { checkUnreachableRule } from './unreachableRule';
-import { checkUnknownService } from './unknownService';
-import { checkUnknownTarget } from './unknownTarget';
+import { checkUnknownService, ruleUnknownService } from './unknownService';
+import { checkUnknownTarget, ruleUnknownTarget } from './unknownTarget';
 import { checkUnreferencedChain } from './unreferencedChain';
 
 export type { CheckSettings } from './types';
+export { CheckMemo } from './memo';
 export { firstError, firstReported, reportedLine } from './kernelOrder';
 
-/** Every check, in no particular order (results are sorted by position). */
+/**
+ * Every check, each able to run on its own (tests, per-check timing). The
+ * order is the order among problems at the same position, so it stays put.
+ */
 export const CHECKS: readonly Check[] = [
   checkUndefinedChain, checkTruncatedListing, checkJumpLoop, checkLoopUnreachable, checkJumpTooDeep, checkJumpToBuiltin,
   checkTargetWrongTable, checkTargetWrongChain, checkUnknownMatch, checkUnknownOption, checkMissingValue, checkBadValue,
@@ -50,6 +56,42 @@ export const CHECKS: readonly Check[] = [
   checkExternalObject, checkUnknownService, checkMissingProtocol, checkDuplicateOption,
   checkBadNegation, checkUnknownTarget, checkParameterTooLong,
 ];
+
+const rank = (check: Check): number => CHECKS.indexOf(check);
+
+/** The checks that read the chain graph, the chains or the lines, not single rules: run once per document. */
+const DOCUMENT_CHECKS: readonly Check[] = [
+  checkUndefinedChain, checkTruncatedListing, checkJumpLoop, checkLoopUnreachable, checkJumpTooDeep, checkJumpToBuiltin,
+  checkChainNameTooLong, checkBuiltinChainWrongTable, checkUnreferencedChain, checkEmptyChainJump, checkReturnInBuiltin,
+];
+
+/** The rule-local checks, run in one walk over the rules (see walk.ts and memo.ts). */
+const RULE_CHECKS: readonly RuleCheckEntry[] = [
+  { check: ruleTargetWrongTable, rank: rank(checkTargetWrongTable), usesOptions: true },
+  { check: ruleTargetWrongChain, rank: rank(checkTargetWrongChain), usesOptions: false },
+  { check: ruleUnknownMatch, rank: rank(checkUnknownMatch), usesOptions: false },
+  { check: ruleUnknownOption, rank: rank(checkUnknownOption), usesOptions: true },
+  { check: ruleMissingValue, rank: rank(checkMissingValue), usesOptions: true },
+  { check: ruleBadValue, rank: rank(checkBadValue), usesOptions: true },
+  { check: ruleBadArgument, rank: rank(checkBadArgument), usesOptions: true },
+  { check: ruleHostnameLookup, rank: rank(checkHostnameLookup), usesOptions: false },
+  { check: ruleLegacyOnly, rank: rank(checkLegacyOnly), usesOptions: false },
+  { check: ruleNftOnly, rank: rank(checkNftOnly), usesOptions: false },
+  { check: ruleExternalObject, rank: rank(checkExternalObject), usesOptions: false },
+  { check: ruleUnknownService, rank: rank(checkUnknownService), usesOptions: true },
+  { check: ruleMissingProtocol, rank: rank(checkMissingProtocol), usesOptions: false },
+  { check: ruleDuplicateOption, rank: rank(checkDuplicateOption), usesOptions: true },
+  { check: ruleBadNegation, rank: rank(checkBadNegation), usesOptions: true },
+  { check: ruleUnknownTarget, rank: rank(checkUnknownTarget), usesOptions: false },
+];
+
+const RANKS: WalkRanks = {
+  checks: RULE_CHECKS,
+  unreachable: rank(checkUnreachableRule),
+  shadowed: rank(checkShadowedRule),
+  targetWrongChain: rank(checkTargetWrongChain),
+  parse: CHECKS.length,
+};
 
 /** Applies `disable` and `severity` settings to a list of problems. */
 export function applySettings(problems: Problem[], settings: CheckSettings | undefined): Problem[] {
@@ -67,14 +109,19 @@ export function applySettings(problems: Problem[], settings: CheckSettings | und
 
 /**
  * The parser's problems and every check's findings for a document, sorted by
- * position, with duplicates removed and the settings applied. Never throws:
- * a check that fails is skipped so the others still report.
+ * position (then by check, in CHECKS order, the parser's last), with
+ * duplicates removed and the settings applied. Never throws: a check that
+ * fails is left out so the others still report.
+ *
+ * With `memo` (one per document, passed again with each new version), rules
+ * whose line, scope and target kind are unchanged since the previous version
+ * are not read again (see memo.ts). Every rule read is released afterwards.
  */
-export function runChecks(analysis: Analysis, settings?: CheckSettings): Problem[] {
+export function runChecks(analysis: Analysis, settings?: CheckSettings, memo?: CheckMemo): Problem[] {
   // Diagnostics and code actions ask for the same document version; check it once.
   let found = checked.get(analysis);
   if (!found) {
-    found = checkAll(analysis);
+    found = checkAll(analysis, memo);
     checked.set(analysis, found);
   }
   return settings ? applySettings(found, settings) : found.slice();
@@ -82,24 +129,80 @@ export function runChecks(analysis: Analysis, settings?: CheckSettings): Problem
 
 const checked = new WeakMap<Analysis, Problem[]>();
 
-function checkAll(analysis: Analysis): Problem[] {
-  const all: Problem[] = [];
-  for (const check of CHECKS) {
+function checkAll(analysis: Analysis, memo: CheckMemo | undefined): Problem[] {
+  const ruleset = analysis.ruleset;
+  const found = new Found();
+  const lines = ruleset.format === 'save' ? new LineIndex(analysis.text) : null;
+  // Rules a later -F or -X took out of their chain are still read by iptables-restore; only the ruleset lists them.
+  const orphans = lines !== null && mayDropRules(lines);
+  for (const p of orphans ? ruleset.problems : ruleset.lineProblems) found.add(p, RANKS.parse);
+  try {
+    walkRules(analysis, lines, found, RANKS, memo, !orphans);
+  } catch {
+    // A bug in the walk must not hide the graph checks' diagnostics.
+    for (const entry of RULE_CHECKS) found.failed.add(entry.rank);
+    found.failed.add(RANKS.unreachable).add(RANKS.shadowed).add(RANKS.targetWrongChain);
+  }
+  for (const check of DOCUMENT_CHECKS) {
     try {
-      all.push(...check(analysis));
+      for (const p of check(analysis)) found.add(p, rank(check));
     } catch {
-      // A bug in one check must not hide the others' diagnostics.
+      found.failed.add(rank(check));
     }
   }
-  // Read after the checks: rules parsed on demand add their problems to the ruleset's list.
-  all.push(...analysis.ruleset.problems);
-  const seen = new Set<string>();
-  const unique = all.filter((p) => {
-    const key = `${p.code}|${p.span.line}|${p.span.start}|${p.span.endLine}|${p.span.end}|${p.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
+  try {
+    for (const p of checkParameterTooLong(analysis, lines ?? undefined)) found.add(p, rank(checkParameterTooLong));
+  } catch {
+    found.failed.add(rank(checkParameterTooLong));
+  }
+  return ordered(found);
+}
+
+/** Sorted by line, column and rank (stable), without a problem equal in code, span and message to an earlier one. */
+function ordered(found: Found): Problem[] {
+  const { problems, ranks, failed } = found;
+  const order: number[] = [];
+  for (let i = 0; i < problems.length; i++) if (!failed.has(ranks[i])) order.push(i);
+  order.sort((a, b) => {
+    const p = problems[a].span;
+    const q = problems[b].span;
+    return p.line - q.line || p.start - q.start || ranks[a] - ranks[b] || a - b;
   });
-  unique.sort((a, b) => compareSpans(a.span, b.span));
-  return unique;
+  const out: Problem[] = [];
+  let group = 0;
+  for (const i of order) {
+    const p = problems[i];
+    const last = out[out.length - 1];
+    if (!last || last.span.line !== p.span.line || last.span.start !== p.span.start) group = out.length;
+    let duplicate = false;
+    for (let j = group; j < out.length && !duplicate; j++) {
+      const q = out[j];
+      duplicate = q.code === p.code && q.span.endLine === p.span.endLine && q.span.end === p.span.end && q.message === p.message;
+    }
+    if (!duplicate) out.push(p);
+  }
+  return out;
+}
+
+/**
+ * Whether a save-format text has a line that flushes or deletes chains
+ * (`-F`, `-X`), which leaves rules that no chain holds. Lines starting with
+ * anything but `-`, `:`, `*` or `#` are looked at more closely.
+ */
+function mayDropRules(lines: LineIndex): boolean {
+  const text = lines.text;
+  for (let n = 0; n < lines.count; n++) {
+    const at = lines.starts[n];
+    const c = text.charCodeAt(at);
+    if (c === 45 /* - */) {
+      const d = text.charCodeAt(at + 1);
+      if (d === 70 /* F */ || d === 88 /* X */) {
+        const e = text.charCodeAt(at + 2);
+        if (!(e > 32)) return true;
+      } else if (d === 45 && (text.startsWith('--flush', at) || text.startsWith('--delete-chain', at))) return true;
+    } else if (c === 58 /* : */ || c === 42 /* * */ || c === 35 /* # */ || c === 10 || c === 13 || Number.isNaN(c)) {
+      continue;
+    } else if (/(?:^|[\s\]"'])(?:-F|-X|--flush|--delete-chain)(?:["'\s]|$)/.test(lines.line(n))) return true;
+  }
+  return false;
 }

@@ -1,6 +1,6 @@
 import type { Analysis } from '../model/analysis';
 import type { Edge, Problem, Rule, TableGraph } from '../model/types';
-import { arrivals, type Arrival } from './reach';
+import { Arrivals, type Arrival } from './reach';
 
 export const JUMP_LOOP = 'jump-loop';
 
@@ -37,7 +37,7 @@ export interface LoopInfo {
 /** Every loop of a table, with where the kernel would notice it. */
 export function loopsOf(graph: TableGraph): LoopInfo[] {
   const out: LoopInfo[] = [];
-  const arrive = graph.cycles.length ? arrivals(graph) : new Map<string, Map<string, Arrival>>();
+  const arrive = graph.cycles.length ? new Arrivals(graph) : null;
   for (const cycle of graph.cycles) {
     if (cycle.some((name) => graph.table.chainsByName.get(name)?.builtin)) continue;
     const edges: Edge[] = [];
@@ -48,10 +48,12 @@ export function loopsOf(graph: TableGraph): LoopInfo[] {
     if (!edges.length) continue;
     const closing = edges.reduce((a, b) => (b.rule.span.line > a.rule.span.line ? b : a));
     let reach: { builtin: string; arrival: Arrival } | null = null;
-    for (const [builtin, map] of arrive) {
-      for (const name of cycle) {
-        const a = map.get(name);
-        if (a && (!reach || a.line < reach.arrival.line)) reach = { builtin, arrival: a };
+    if (arrive) {
+      for (let r = 0; r < arrive.roots.length; r++) {
+        for (const name of cycle) {
+          const a = arrive.at(r, name);
+          if (a && (!reach || a.line < reach.arrival.line)) reach = { builtin: arrive.roots[r], arrival: a };
+        }
       }
     }
     if (!reach) {

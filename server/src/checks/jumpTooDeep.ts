@@ -1,6 +1,6 @@
 import type { Analysis } from '../model/analysis';
 import type { Edge, Problem, Rule, TableGraph } from '../model/types';
-import { outgoingUpTo, userEdges } from './graphEdges';
+import { userEdges } from './graphEdges';
 
 export const JUMP_TOO_DEEP = 'jump-too-deep';
 
@@ -15,37 +15,88 @@ export function jumpTooDeep(rule: Rule, path: string[]): Problem {
   };
 }
 
-/** The longest path of jumps from a built-in chain, using rules up to a line (cycles are left to jump-loop). */
-function deepest(graph: TableGraph, lastLine: number): string[] {
-  const out = outgoingUpTo(graph, lastLine);
-  const depth = new Map<string, number>();
-  const prev = new Map<string, string>();
-  const indegree = new Map<string, number>();
-  for (const list of out.values()) for (const e of list) indegree.set(e.to.name, (indegree.get(e.to.name) ?? 0) + 1);
-  const queue: string[] = [];
-  for (const c of graph.table.chains) {
-    if (!indegree.get(c.name)) queue.push(c.name);
-    if (c.builtin) depth.set(c.name, 0);
-  }
-  let best: string | null = null;
-  for (let q = 0; q < queue.length; q++) {
-    const name = queue[q];
-    const d = depth.get(name);
-    if (d !== undefined && (best === null || d > depth.get(best)!)) best = name;
-    for (const e of out.get(name) ?? []) {
-      if (d !== undefined && (depth.get(e.to.name) ?? -1) < d + 1) {
-        depth.set(e.to.name, d + 1);
-        prev.set(e.to.name, name);
+/**
+ * A table's jumps as numbers, for the longest-path search that runs a few
+ * times per table (chains numbered by name, as the graph keys them).
+ */
+class Jumps {
+  readonly names: string[] = [];
+  /** Chain numbers in table order (a name declared twice appears twice, as before). */
+  readonly chainIds: Int32Array;
+  readonly builtin: Uint8Array;
+  readonly from: Int32Array;
+  readonly to: Int32Array;
+  readonly line: Int32Array;
+
+  constructor(graph: TableGraph, readonly edges: Edge[]) {
+    const ids = new Map<string, number>();
+    const id = (name: string) => {
+      let n = ids.get(name);
+      if (n === undefined) {
+        ids.set(name, (n = this.names.length));
+        this.names.push(name);
       }
-      const left = indegree.get(e.to.name)! - 1;
-      indegree.set(e.to.name, left);
-      if (left === 0) queue.push(e.to.name);
+      return n;
+    };
+    const chains = graph.table.chains;
+    this.chainIds = new Int32Array(chains.length);
+    for (let i = 0; i < chains.length; i++) this.chainIds[i] = id(chains[i].name);
+    this.from = new Int32Array(edges.length);
+    this.to = new Int32Array(edges.length);
+    this.line = new Int32Array(edges.length);
+    for (let i = 0; i < edges.length; i++) {
+      const e = edges[i];
+      this.from[i] = id(e.from.name);
+      this.to[i] = id(e.to.name);
+      this.line[i] = e.rule.span.line;
     }
+    this.builtin = new Uint8Array(this.names.length);
+    for (let i = 0; i < chains.length; i++) if (chains[i].builtin) this.builtin[this.chainIds[i]] = 1;
   }
-  if (best === null) return [];
-  const path = [best];
-  while (prev.has(path[0])) path.unshift(prev.get(path[0])!);
-  return path;
+
+  /** The longest path of jumps from a built-in chain, using rules up to a line (cycles are left to jump-loop). */
+  deepest(lastLine: number): string[] {
+    const n = this.names.length;
+    const { from, to, line } = this;
+    // Outgoing jumps per chain, in graph order, limited to the rules read so far.
+    const first = new Int32Array(n + 1);
+    const indegree = new Int32Array(n);
+    for (let i = 0; i < from.length; i++) {
+      if (line[i] > lastLine) continue;
+      first[from[i] + 1]++;
+      indegree[to[i]]++;
+    }
+    for (let i = 0; i < n; i++) first[i + 1] += first[i];
+    const fill = first.slice(0, n);
+    const succ = new Int32Array(first[n]);
+    for (let i = 0; i < from.length; i++) if (line[i] <= lastLine) succ[fill[from[i]]++] = to[i];
+    const depth = new Int32Array(n).fill(-1);
+    const prev = new Int32Array(n).fill(-1);
+    const queue: number[] = [];
+    for (let i = 0; i < this.chainIds.length; i++) {
+      const c = this.chainIds[i];
+      if (!indegree[c]) queue.push(c);
+      if (this.builtin[c]) depth[c] = 0;
+    }
+    let best = -1;
+    for (let q = 0; q < queue.length; q++) {
+      const c = queue[q];
+      const d = depth[c];
+      if (d >= 0 && (best < 0 || d > depth[best])) best = c;
+      for (let s = first[c]; s < first[c + 1]; s++) {
+        const t = succ[s];
+        if (d >= 0 && depth[t] < d + 1) {
+          depth[t] = d + 1;
+          prev[t] = c;
+        }
+        if (--indegree[t] === 0) queue.push(t);
+      }
+    }
+    if (best < 0) return [];
+    const path = [best];
+    while (prev[path[0]] >= 0 && path.length <= n) path.unshift(prev[path[0]]);
+    return path.map((c) => this.names[c]);
+  }
 }
 
 export function checkJumpTooDeep(analysis: Analysis): Problem[] {
@@ -53,19 +104,20 @@ export function checkJumpTooDeep(analysis: Analysis): Problem[] {
   const out: Problem[] = [];
   for (const table of analysis.ruleset.tables) {
     const graph = analysis.graphOf(table);
-    const edges: Edge[] = userEdges(graph).sort((a, b) => a.rule.span.line - b.rule.span.line);
-    if (edges.length <= MAX_JUMP_DEPTH) continue;
-    if (deepest(graph, Infinity).length - 1 <= MAX_JUMP_DEPTH) continue;
+    const kept = userEdges(graph);
+    if (kept.length <= MAX_JUMP_DEPTH) continue;
+    const jumps = new Jumps(graph, kept);
+    if (jumps.deepest(Infinity).length - 1 <= MAX_JUMP_DEPTH) continue;
+    const edges = kept.slice().sort((a, b) => a.rule.span.line - b.rule.span.line);
     // The first rule after which some path is too deep: the one the kernel names.
     let lo = 0;
     let hi = edges.length - 1;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (deepest(graph, edges[mid].rule.span.line).length - 1 > MAX_JUMP_DEPTH) hi = mid;
+      if (jumps.deepest(edges[mid].rule.span.line).length - 1 > MAX_JUMP_DEPTH) hi = mid;
       else lo = mid + 1;
     }
-    const path = deepest(graph, edges[lo].rule.span.line);
-    out.push(jumpTooDeep(edges[lo].rule, path));
+    out.push(jumpTooDeep(edges[lo].rule, jumps.deepest(edges[lo].rule.span.line)));
   }
   return out;
 }

@@ -1,6 +1,7 @@
 import type { Analysis } from '../model/analysis';
 import type { Problem, Span } from '../model/types';
-import { allRules } from './rules';
+import { runRuleCheck } from './rules';
+import type { RuleCheck } from './types';
 
 export const LEGACY_ONLY = 'legacy-only';
 
@@ -18,16 +19,15 @@ export function legacyOnly(span: Span, what: string): Problem {
 
 const ANY = new Set(['0.0.0.0/0', '::/0', '0/0']);
 
-export function checkLegacyOnly(analysis: Analysis): Problem[] {
-  if (analysis.ruleset.format !== 'save') return [];
-  const out: Problem[] = [];
-  for (const { rule } of allRules(analysis)) {
-    if (rule.target?.kind === 'queue' && rule.target.name === 'QUEUE') out.push(legacyOnly(rule.target.nameSpan, '-j QUEUE'));
-    for (const m of rule.matches) {
-      if ((m.module === 'source' || m.module === 'destination') && m.negated && ANY.has(m.options[0]?.value ?? '')) {
-        out.push(legacyOnly(m.span, `${m.module === 'source' ? '! -s' : '! -d'} ${m.options[0].value} (matches nothing)`));
-      }
+export const ruleLegacyOnly: RuleCheck = (rule, _options, _scope, out) => {
+  if (rule.target?.kind === 'queue' && rule.target.name === 'QUEUE') out.push(legacyOnly(rule.target.nameSpan, '-j QUEUE'));
+  for (const m of rule.matches) {
+    if ((m.module === 'source' || m.module === 'destination') && m.negated && ANY.has(m.options[0]?.value ?? '')) {
+      out.push(legacyOnly(m.span, `${m.module === 'source' ? '! -s' : '! -d'} ${m.options[0].value} (matches nothing)`));
     }
   }
-  return out;
+};
+
+export function checkLegacyOnly(analysis: Analysis): Problem[] {
+  return runRuleCheck(analysis, ruleLegacyOnly);
 }

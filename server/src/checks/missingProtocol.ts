@@ -2,7 +2,8 @@ import type { Analysis } from '../model/analysis';
 import type { Problem, Span } from '../model/types';
 import { ruleProtocol } from './extensions';
 import type { KernelPhase } from './types';
-import { allRules } from './rules';
+import { runRuleCheck } from './rules';
+import type { RuleCheck } from './types';
 
 export const MISSING_PROTOCOL = 'missing-protocol';
 
@@ -45,36 +46,41 @@ const MATCH_PROTOCOLS: Record<string, { protocols: string[]; phase: KernelPhase 
   ah: { protocols: ['ah'], phase: 'kernel' },
 };
 
-export function checkMissingProtocol(analysis: Analysis): Problem[] {
-  if (analysis.ruleset.format !== 'save') return [];
-  const out: Problem[] = [];
-  for (const { rule } of allRules(analysis)) {
-    const given = ruleProtocol(rule);
-    const named = given ? NUMBERS[given] ?? given : null;
-    const protoAt = rule.matches.find((m) => m.module === 'protocol')?.span;
-    for (const m of rule.matches) {
-      const need = MATCH_PROTOCOLS[m.module];
-      if (!need || m.implicit) continue;
-      // multiport looks at -p when it reads its first option, so -p has to come before that.
-      const inTime = m.module !== 'multiport' || !m.options.length || (protoAt !== undefined && protoAt.start < m.options[0].span.start);
-      if (named && need.protocols.includes(named) && inTime) continue;
-      out.push(missingProtocol(m.moduleSpan ?? m.span, `Match ${m.module}`, need.protocols.length > 1 ? `-p ${need.protocols.slice(0, -1).join(', ')} or ${need.protocols[need.protocols.length - 1]}` : `-p ${need.protocols[0]}`, need.phase));
+export const ruleMissingProtocol: RuleCheck = (rule, _options, _scope, out) => {
+  const given = ruleProtocol(rule);
+  const named = given ? NUMBERS[given] ?? given : null;
+  let protoAt: Span | undefined;
+  for (const m of rule.matches) {
+    if (m.module === 'protocol') {
+      protoAt = m.span;
+      break;
     }
-    const t = rule.target;
-    if (!t || t.kind === 'jump' || t.kind === 'goto') continue;
-    const proto = ruleProtocol(rule);
-    for (const o of t.options) {
-      const v = o.value ?? '';
-      const portsInRange = (o.name === 'to-destination' || o.name === 'to-source') && (/^\[.*\]:\d/.test(v) || (!v.startsWith('[') && /^[^:]*:\d/.test(v) && !v.slice(0, v.indexOf(':')).includes('::')));
-      if ((o.name === 'to-ports' || portsInRange) && !(proto && PORT_PROTOCOLS.has(proto))) {
-        out.push(missingProtocol(o.span, `A port in ${t.name} --${o.name}`, '-p tcp, udp, sctp or dccp', 'parse'));
-      }
-      if (t.name === 'REJECT' && o.name === 'reject-with' && v === 'tcp-reset' && !(proto && TCP.has(proto))) {
-        out.push(missingProtocol(o.span, 'REJECT --reject-with tcp-reset', '-p tcp', 'kernel'));
-      }
-    }
-    if (t.name === 'TCPMSS' && !(proto && TCP.has(proto))) out.push(missingProtocol(t.nameSpan, 'TCPMSS', '-p tcp', 'kernel'));
   }
-  return out;
+  for (const m of rule.matches) {
+    const need = MATCH_PROTOCOLS[m.module];
+    if (!need || m.implicit) continue;
+    // multiport looks at -p when it reads its first option, so -p has to come before that.
+    const inTime = m.module !== 'multiport' || !m.options.length || (protoAt !== undefined && protoAt.start < m.options[0].span.start);
+    if (named && need.protocols.includes(named) && inTime) continue;
+    out.push(missingProtocol(m.moduleSpan ?? m.span, `Match ${m.module}`, need.protocols.length > 1 ? `-p ${need.protocols.slice(0, -1).join(', ')} or ${need.protocols[need.protocols.length - 1]}` : `-p ${need.protocols[0]}`, need.phase));
+  }
+  const t = rule.target;
+  if (!t || t.kind === 'jump' || t.kind === 'goto') return;
+  const proto = given;
+  for (const o of t.options) {
+    const v = o.value ?? '';
+    const portsInRange = (o.name === 'to-destination' || o.name === 'to-source') && (/^\[.*\]:\d/.test(v) || (!v.startsWith('[') && /^[^:]*:\d/.test(v) && !v.slice(0, v.indexOf(':')).includes('::')));
+    if ((o.name === 'to-ports' || portsInRange) && !(proto && PORT_PROTOCOLS.has(proto))) {
+      out.push(missingProtocol(o.span, `A port in ${t.name} --${o.name}`, '-p tcp, udp, sctp or dccp', 'parse'));
+    }
+    if (t.name === 'REJECT' && o.name === 'reject-with' && v === 'tcp-reset' && !(proto && TCP.has(proto))) {
+      out.push(missingProtocol(o.span, 'REJECT --reject-with tcp-reset', '-p tcp', 'kernel'));
+    }
+  }
+  if (t.name === 'TCPMSS' && !(proto && TCP.has(proto))) out.push(missingProtocol(t.nameSpan, 'TCPMSS', '-p tcp', 'kernel'));
+};
+
+export function checkMissingProtocol(analysis: Analysis): Problem[] {
+  return runRuleCheck(analysis, ruleMissingProtocol);
 }
 

@@ -1,7 +1,7 @@
 import type { Analysis } from '../model/analysis';
 import type { Option, Problem } from '../model/types';
-import { resolveOptions } from './extensions';
-import { allRules } from './rules';
+import { runRuleCheck } from './rules';
+import type { RuleCheck } from './types';
 
 export const MISSING_VALUE = 'missing-value';
 
@@ -14,16 +14,15 @@ export function missingValue(option: Option, syntax: string | undefined): Proble
   };
 }
 
-export function checkMissingValue(analysis: Analysis): Problem[] {
-  if (analysis.ruleset.format !== 'save') return [];
-  const out: Problem[] = [];
-  for (const { rule } of allRules(analysis)) {
-    for (const r of resolveOptions(rule, analysis.ruleset.family)) {
-      const o = r.optionInfo;
-      if (!o) continue;
-      const need = o.arity === 'one' ? 1 : o.arity === 'two' ? 2 : 0;
-      if (r.option.values.length < need) out.push(missingValue(r.option, o.syntax));
-    }
+export const ruleMissingValue: RuleCheck = (_rule, options, _scope, out) => {
+  for (const r of options) {
+    const o = r.optionInfo;
+    if (!o) continue;
+    const need = o.arity === 'one' ? 1 : o.arity === 'two' ? 2 : 0;
+    if (r.option.values.length < need) out.push(missingValue(r.option, o.syntax));
   }
-  return out;
+};
+
+export function checkMissingValue(analysis: Analysis): Problem[] {
+  return runRuleCheck(analysis, ruleMissingValue);
 }

@@ -1,6 +1,7 @@
 import type { Analysis } from '../model/analysis';
 import type { Problem, Rule, Span } from '../model/types';
-import { allRules } from './rules';
+import { runRuleCheck } from './rules';
+import type { RuleCheck } from './types';
 
 export const NFT_ONLY = 'nft-only';
 
@@ -12,21 +13,20 @@ export function nftOnly(span: Span, what: string): Problem {
   };
 }
 
-export function checkNftOnly(analysis: Analysis): Problem[] {
-  if (analysis.ruleset.format !== 'save') return [];
-  const out: Problem[] = [];
-  for (const { rule } of allRules(analysis)) {
-    if (rule.target?.name === 'TCPMSS' && !matchesOnlySyn(rule)) {
-      out.push(nftOnly(rule.target.nameSpan, 'TCPMSS on a rule that does not match only SYN packets (add --syn or --tcp-flags SYN,RST SYN)'));
-    }
-    for (const m of rule.matches) {
-      if (m.module !== 'limit') continue;
-      for (const o of m.options) {
-        if (o.name === 'limit' && o.value && /\/d(ay)?$/.test(o.value)) out.push(nftOnly(o.span, `--limit ${o.value} overflows the legacy limit match ("Overflow, try lower")`));
-      }
+export const ruleNftOnly: RuleCheck = (rule, _options, _scope, out) => {
+  if (rule.target?.name === 'TCPMSS' && !matchesOnlySyn(rule)) {
+    out.push(nftOnly(rule.target.nameSpan, 'TCPMSS on a rule that does not match only SYN packets (add --syn or --tcp-flags SYN,RST SYN)'));
+  }
+  for (const m of rule.matches) {
+    if (m.module !== 'limit') continue;
+    for (const o of m.options) {
+      if (o.name === 'limit' && o.value && /\/d(ay)?$/.test(o.value)) out.push(nftOnly(o.span, `--limit ${o.value} overflows the legacy limit match ("Overflow, try lower")`));
     }
   }
-  return out;
+};
+
+export function checkNftOnly(analysis: Analysis): Problem[] {
+  return runRuleCheck(analysis, ruleNftOnly);
 }
 
 /** Whether the rule's tcp match requires SYN (`--syn`, or `--tcp-flags MASK COMP` with SYN in COMP), as the TCPMSS target insists. */

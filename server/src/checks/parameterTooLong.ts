@@ -2,6 +2,7 @@ import type { Analysis } from '../model/analysis';
 import { lineSpan } from '../model/span';
 import { tokenizeLine } from '../model/tokenize';
 import type { Problem } from '../model/types';
+import { LineIndex } from './rules';
 
 export const PARAMETER_TOO_LONG = 'parameter-too-long';
 
@@ -20,14 +21,14 @@ export function parameterTooLong(line: number, start: number, end: number, bytes
   };
 }
 
-export function checkParameterTooLong(analysis: Analysis): Problem[] {
+export function checkParameterTooLong(analysis: Analysis, lines: LineIndex = new LineIndex(analysis.text)): Problem[] {
   if (analysis.ruleset.format !== 'save') return [];
   const out: Problem[] = [];
-  const lines = analysis.text.split('\n');
-  for (let ln = 0; ln < lines.length; ln++) {
-    const text = lines[ln];
+  for (let ln = 0; ln < lines.count; ln++) {
     // A UTF-16 unit is at most 3 bytes of UTF-8: shorter lines cannot hold such a word.
-    if (text.length <= MAX_PARAMETER_BYTES / 3 || Buffer.byteLength(text, 'utf8') <= MAX_PARAMETER_BYTES) continue;
+    if (lines.length(ln) <= MAX_PARAMETER_BYTES / 3) continue;
+    const text = lines.line(ln);
+    if (Buffer.byteLength(text, 'utf8') <= MAX_PARAMETER_BYTES) continue;
     const first = text.trimStart()[0];
     if (first !== '-' && first !== '[') continue;
     for (const t of tokenizeLine(text).tokens) {

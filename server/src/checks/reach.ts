@@ -1,5 +1,123 @@
 import type { Chain, Edge, TableGraph } from '../model/types';
 
+/**
+ * For every built-in chain of a table, when each chain becomes reachable from
+ * it. The kernel checks hook restrictions and loops each time a rule is added,
+ * in file order, so the rule it names is the one that completes the path: the
+ * answer is, per chain, the smallest over all paths of the path's latest line
+ * (a bottleneck shortest path), and the jump on that line.
+ *
+ * Chains are numbered by name (the graph keys its edges by name); the answer
+ * is one array per built-in chain, so asking is a lookup, not a map per chain.
+ */
+export class Arrivals {
+  /** The built-in chains' names, in table order. */
+  readonly roots: string[] = [];
+  private readonly ids = new Map<string, number>();
+  /** Per root: the arrival line of each chain (-1 for the root itself, UNREACHED when never). */
+  private readonly lines: Int32Array[] = [];
+  /** Per root: the jump on the arrival line of each chain (null for the root itself). */
+  private readonly edges: (Edge | null)[][] = [];
+
+  constructor(graph: TableGraph) {
+    const chains = graph.table.chains;
+    for (const c of chains) if (!this.ids.has(c.name)) this.ids.set(c.name, this.ids.size);
+    const n = this.ids.size;
+    // The jumps the kernel keeps (a jump to a built-in chain is refused on its own), by line.
+    const kept = graph.edges.filter((e) => !e.to.builtin);
+    const m = kept.length;
+    const from = new Int32Array(m);
+    const to = new Int32Array(m);
+    const line = new Int32Array(m);
+    // Sorted by line as one number per jump (line * m + index), which sorts natively.
+    const keys = new Float64Array(m);
+    // With unique names and chains that know their position, a chain's number is its position.
+    let positional = this.ids.size === chains.length;
+    for (let i = 0; i < chains.length && positional; i++) positional = chains[i].index === i;
+    const idOf = (c: Chain) => (positional && chains[c.index] === c ? c.index : this.ids.get(c.name) ?? -1);
+    for (let i = 0; i < m; i++) {
+      const e = kept[i];
+      from[i] = idOf(e.from);
+      to[i] = idOf(e.to);
+      line[i] = e.rule.span.line;
+      keys[i] = line[i] * m + i;
+    }
+    keys.sort();
+    const order = new Int32Array(m);
+    for (let k = 0; k < m; k++) order[k] = keys[k] % m;
+    // Outgoing jumps of each chain (compressed rows).
+    const first = new Int32Array(n + 1);
+    for (let i = 0; i < kept.length; i++) if (from[i] >= 0) first[from[i] + 1]++;
+    for (let i = 0; i < n; i++) first[i + 1] += first[i];
+    const fill = first.slice(0, n);
+    const succ = new Int32Array(kept.length);
+    for (let i = 0; i < kept.length; i++) if (from[i] >= 0) succ[fill[from[i]]++] = i;
+
+    const stack: number[] = [];
+    for (const root of chains) {
+      if (!root.builtin || this.roots.includes(root.name)) continue;
+      const arrive = new Int32Array(n).fill(UNREACHED);
+      const via: (Edge | null)[] = new Array(n).fill(null);
+      const r = this.ids.get(root.name)!;
+      arrive[r] = -1;
+      // Rules in file order: a jump from a reached chain reaches its target at its own line, and with it
+      // everything the target reaches through jumps already read.
+      for (let k = 0; k < order.length; k++) {
+        const e = order[k];
+        const u = from[e];
+        const v = to[e];
+        if (u < 0 || v < 0 || arrive[u] === UNREACHED || arrive[v] !== UNREACHED) continue;
+        const at = line[e];
+        arrive[v] = at;
+        via[v] = kept[e];
+        stack.push(v);
+        while (stack.length) {
+          const w = stack.pop()!;
+          for (let s = first[w]; s < first[w + 1]; s++) {
+            const f = succ[s];
+            const x = to[f];
+            if (x < 0 || line[f] > at || arrive[x] !== UNREACHED) continue;
+            arrive[x] = at;
+            via[x] = kept[e];
+            stack.push(x);
+          }
+        }
+      }
+      this.roots.push(root.name);
+      this.lines.push(arrive);
+      this.edges.push(via);
+    }
+  }
+
+  /** The number of a chain name, for lineAt and edgeAt. */
+  idOf(name: string): number | undefined {
+    return this.ids.get(name);
+  }
+
+  /** The line at which chain number `id` is first reached from root number `root` (-1 for the root, NEVER when never). */
+  lineAt(root: number, id: number): number {
+    return this.lines[root][id];
+  }
+
+  /** The jump on that line. */
+  edgeAt(root: number, id: number): Edge | null {
+    return this.edges[root][id];
+  }
+
+  /** When chain `name` is first reached from root number `root`; undefined when never. */
+  at(root: number, name: string): Arrival | undefined {
+    const id = this.ids.get(name);
+    if (id === undefined) return undefined;
+    const line = this.lines[root][id];
+    return line === UNREACHED ? undefined : { line, edge: this.edges[root][id] };
+  }
+}
+
+const UNREACHED = 0x7fffffff;
+
+/** What lineAt answers for a chain a root never reaches. */
+export const NEVER = UNREACHED;
+
 /** How a chain is first reached from one built-in chain, as rules are added in file order. */
 export interface Arrival {
   /**
@@ -9,92 +127,4 @@ export interface Arrival {
   line: number;
   /** The jump on that line (null for the built-in chain itself). */
   edge: Edge | null;
-}
-
-/**
- * For every built-in chain of a table, when each chain becomes reachable from
- * it. The kernel checks hook restrictions and loops each time a rule is added,
- * in file order, so the rule it names is the one that completes the path: the
- * answer is a shortest path where a path's length is its latest line.
- */
-export function arrivals(graph: TableGraph): Map<string, Map<string, Arrival>> {
-  const result = new Map<string, Map<string, Arrival>>();
-  for (const chain of graph.table.chains) {
-    if (chain.builtin) result.set(chain.name, arrivalsFrom(chain, graph));
-  }
-  return result;
-}
-
-function arrivalsFrom(root: Chain, graph: TableGraph): Map<string, Arrival> {
-  const best = new Map<string, Arrival>([[root.name, { line: -1, edge: null }]]);
-  const heap = new MinHeap<string>();
-  heap.push(-1, root.name);
-  const done = new Set<string>();
-  while (heap.size) {
-    const [at, name] = heap.pop()!;
-    if (done.has(name)) continue;
-    done.add(name);
-    const from = best.get(name)!;
-    if (at !== from.line) continue;
-    for (const e of graph.outgoing.get(name) ?? []) {
-      // The kernel refuses jumps to built-in chains, so they lead nowhere.
-      if (e.to.builtin) continue;
-      const line = e.rule.span.line;
-      const arrive = Math.max(from.line, line);
-      const known = best.get(e.to.name);
-      if (!known || arrive < known.line) {
-        best.set(e.to.name, { line: arrive, edge: line >= from.line ? e : from.edge });
-        heap.push(arrive, e.to.name);
-      }
-    }
-  }
-  return best;
-}
-
-/** A small binary heap keyed by number. */
-class MinHeap<T> {
-  private keys: number[] = [];
-  private values: T[] = [];
-  get size(): number {
-    return this.keys.length;
-  }
-  push(key: number, value: T): void {
-    const k = this.keys;
-    const v = this.values;
-    k.push(key);
-    v.push(value);
-    let i = k.length - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (k[p] <= k[i]) break;
-      [k[p], k[i]] = [k[i], k[p]];
-      [v[p], v[i]] = [v[i], v[p]];
-      i = p;
-    }
-  }
-  pop(): [number, T] | undefined {
-    const k = this.keys;
-    const v = this.values;
-    if (!k.length) return undefined;
-    const top: [number, T] = [k[0], v[0]];
-    const lastK = k.pop()!;
-    const lastV = v.pop()!;
-    if (k.length) {
-      k[0] = lastK;
-      v[0] = lastV;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < k.length && k[l] < k[m]) m = l;
-        if (r < k.length && k[r] < k[m]) m = r;
-        if (m === i) break;
-        [k[m], k[i]] = [k[i], k[m]];
-        [v[m], v[i]] = [v[i], v[m]];
-        i = m;
-      }
-    }
-    return top;
-  }
 }

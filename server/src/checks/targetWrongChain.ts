@@ -1,8 +1,10 @@
 import type { Analysis } from '../model/analysis';
 import type { Problem, Rule, Span } from '../model/types';
-import { arrivals } from './reach';
-import { restrictedExtensions, type Restricted } from './restricted';
-import { tableKnown } from './targetWrongTable';
+import { Arrivals, NEVER } from './reach';
+import { restrictedExtensions, restrictedLabel, restrictedSpan, type Restricted } from './restricted';
+import { resolveOptions } from './extensions';
+import { LineIndex, scopeOf, tableKnown } from './rules';
+import type { RuleCheck, RuleScope } from './types';
 
 export const TARGET_WRONG_CHAIN = 'target-wrong-chain';
 
@@ -20,56 +22,112 @@ export function targetWrongChain(span: Span, message: string, phase: 'parse' | '
   return { span, severity: 'error', code: TARGET_WRONG_CHAIN, message, data: { phase } };
 }
 
-function allowedText(ext: Restricted): string {
-  return `${ext.label} is only valid in ${ext.info.hooks!.join('/')}`;
+function allowedText(label: string, hooks: readonly string[]): string {
+  return `${label} is only valid in ${hooks.join('/')}`;
+}
+
+/** The rule's extensions that only some hooks allow (and that its table allows at all). */
+function hookRestricted(rule: Rule, scope: RuleScope): Restricted[] | null {
+  const exts = restrictedExtensions(rule, scope.family);
+  if (!exts) return null;
+  const kept = exts.filter((e) => e.info.hooks && (!e.info.tables || e.info.tables.includes(scope.table)));
+  return kept.length ? kept : null;
+}
+
+/**
+ * The part that needs only the rule: -i/-o in a built-in chain without that
+ * interface, and extensions a built-in chain's hook does not allow.
+ */
+export const ruleTargetWrongChain: RuleCheck = (rule, _options, scope, out) => {
+  if (!scope.tableKnown || !scope.builtin) return;
+  const chain = scope.chain;
+  for (const m of rule.matches) {
+    if ((m.module === 'in-interface' && NO_IN_INTERFACE.has(chain)) || (m.module === 'out-interface' && NO_OUT_INTERFACE.has(chain))) {
+      const o = m.options[0];
+      out.push(targetWrongChain(o?.nameSpan ?? m.span, `${m.module === 'in-interface' ? '-i' : '-o'} cannot be used in ${chain}: packets there have no ${m.module === 'in-interface' ? 'input' : 'output'} interface yet, and iptables refuses the rule.`, 'parse'));
+    }
+  }
+  const exts = hookRestricted(rule, scope);
+  if (!exts) return;
+  for (const ext of exts) {
+    if (!ext.info.hooks!.includes(chain)) {
+      out.push(targetWrongChain(restrictedSpan(ext), `${allowedText(restrictedLabel(ext), ext.info.hooks!)}, not ${chain}: the kernel refuses this rule.`, 'kernel'));
+    }
+  }
+};
+
+/**
+ * An extension with hook restrictions used in a user chain, as the graph
+ * part of the check needs it: plain data on the rule's line (columns only),
+ * so the memo can keep it without the parsed rule.
+ */
+export interface HookUse {
+  hooks: readonly string[];
+  label: string;
+  start: number;
+  end: number;
+}
+
+/** The hook-restricted extensions of a rule in a user chain of a known table (save format); null when none. */
+export function hookUses(rule: Rule, scope: RuleScope): HookUse[] | null {
+  if (scope.format !== 'save' || !scope.tableKnown || scope.builtin) return null;
+  const exts = hookRestricted(rule, scope);
+  if (!exts) return null;
+  return exts.map((ext) => {
+    const span = restrictedSpan(ext);
+    return { hooks: ext.info.hooks!, label: restrictedLabel(ext), start: span.start, end: span.end };
+  });
+}
+
+/**
+ * The part that needs the chain graph: a user chain whose rule uses an
+ * extension is reached from a hook the extension does not support. The
+ * kernel names the rule, or the jump that completes the path if it comes later.
+ */
+export function reachedFromWrongHook(chain: string, rule: Rule, uses: readonly HookUse[], arrive: Arrivals, out: Problem[]): void {
+  const id = arrive.idOf(chain);
+  if (id === undefined) return;
+  const ruleLine = rule.span.line;
+  for (const use of uses) {
+    // The earliest point in the file at which the chain is reached from a hook the extension does not support.
+    let worst = -1;
+    let worstLine = 0;
+    for (let r = 0; r < arrive.roots.length; r++) {
+      const at = arrive.lineAt(r, id);
+      if (at === NEVER || use.hooks.includes(arrive.roots[r])) continue;
+      const line = Math.max(at, ruleLine);
+      if (worst < 0 || line < worstLine) {
+        worst = r;
+        worstLine = line;
+      }
+    }
+    if (worst < 0) continue;
+    const builtin = arrive.roots[worst];
+    const at = arrive.lineAt(worst, id);
+    if (at <= ruleLine) {
+      out.push(targetWrongChain({ line: ruleLine, start: use.start, endLine: ruleLine, end: use.end }, `${allowedText(use.label, use.hooks)}, but chain ${chain} is reached from ${builtin}: the kernel refuses this rule.`, 'validate'));
+    } else {
+      const via = arrive.edgeAt(worst, id)!.rule;
+      out.push(targetWrongChain(via.target!.nameSpan, `This jump makes chain ${chain} reachable from ${builtin}, but its rule on line ${ruleLine + 1} uses ${use.label}, only valid in ${use.hooks.join('/')}: the kernel refuses this jump.`, 'validate'));
+    }
+  }
 }
 
 export function checkTargetWrongChain(analysis: Analysis): Problem[] {
   if (analysis.ruleset.format !== 'save') return [];
-  const family = analysis.ruleset.family;
   const out: Problem[] = [];
+  const lines = new LineIndex(analysis.text);
   for (const table of analysis.ruleset.tables) {
     if (!tableKnown(table)) continue;
-    const graph = analysis.graphOf(table);
-    let arrive: ReturnType<typeof arrivals> | null = null;
+    let arrive: Arrivals | null = null;
     for (const chain of table.chains) {
+      const scope = scopeOf(analysis.ruleset, table, chain, lines);
       for (const rule of chain.rules) {
-        if (chain.builtin) {
-          for (const m of rule.matches) {
-            const o = m.options[0];
-            if ((m.module === 'in-interface' && NO_IN_INTERFACE.has(chain.name)) || (m.module === 'out-interface' && NO_OUT_INTERFACE.has(chain.name))) {
-              out.push(targetWrongChain(o?.nameSpan ?? m.span, `${m.module === 'in-interface' ? '-i' : '-o'} cannot be used in ${chain.name}: packets there have no ${m.module === 'in-interface' ? 'input' : 'output'} interface yet, and iptables refuses the rule.`, 'parse'));
-            }
-          }
-        }
-        const exts = restrictedExtensions(rule, family).filter((e) => e.info.hooks && (!e.info.tables || e.info.tables.includes(table.name)));
-        if (!exts.length) continue;
-        if (chain.builtin) {
-          for (const ext of exts) {
-            if (!ext.info.hooks!.includes(chain.name)) {
-              out.push(targetWrongChain(ext.span, `${allowedText(ext)}, not ${chain.name}: the kernel refuses this rule.`, 'kernel'));
-            }
-          }
-          continue;
-        }
-        arrive ??= arrivals(graph);
-        for (const ext of exts) {
-          // The earliest point in the file at which the chain is reached from a hook the extension does not support.
-          let worst: { builtin: string; line: number; via: Rule | null } | null = null;
-          for (const [builtin, map] of arrive) {
-            if (ext.info.hooks!.includes(builtin)) continue;
-            const a = map.get(chain.name);
-            if (!a) continue;
-            const line = Math.max(a.line, rule.span.line);
-            if (!worst || line < worst.line) worst = { builtin, line, via: a.line > rule.span.line ? a.edge!.rule : null };
-          }
-          if (!worst) continue;
-          if (!worst.via) {
-            out.push(targetWrongChain(ext.span, `${allowedText(ext)}, but chain ${chain.name} is reached from ${worst.builtin}: the kernel refuses this rule.`, 'validate'));
-          } else {
-            out.push(targetWrongChain(worst.via.target!.nameSpan, `This jump makes chain ${chain.name} reachable from ${worst.builtin}, but its rule on line ${rule.span.line + 1} uses ${ext.label}, only valid in ${ext.info.hooks!.join('/')}: the kernel refuses this jump.`, 'validate'));
-          }
-        }
+        ruleTargetWrongChain(rule, resolveOptions(rule, scope.family), scope, out);
+        const uses = hookUses(rule, scope);
+        if (!uses) continue;
+        arrive ??= new Arrivals(analysis.graphOf(table));
+        reachedFromWrongHook(chain.name, rule, uses, arrive, out);
       }
     }
   }

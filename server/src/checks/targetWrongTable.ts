@@ -1,31 +1,24 @@
 import type { Analysis } from '../model/analysis';
-import type { Option, Problem, Rule, Table } from '../model/types';
-import { resolveOptions } from './extensions';
-import { restrictedExtensions, type Restricted } from './restricted';
-import { allRules } from './rules';
+import type { Option, Problem, Rule, Span } from '../model/types';
+import { restrictedExtensions, restrictedLabel, restrictedSpan, type Restricted } from './restricted';
+import { runRuleCheck } from './rules';
+import type { RuleCheck } from './types';
+
+export { tableKnown } from './rules';
 
 export const TARGET_WRONG_TABLE = 'target-wrong-table';
 
-/**
- * Whether the dump says which table this is (`*nat`, or a pasted `-t nat`
- * command); an `iptables -S` dump whose table was only guessed from its
- * chains is not judged by table.
- */
-export function tableKnown(table: Table): boolean {
-  return table.nameSpan !== null || table.tableSource === 'command';
-}
-
 /** DNAT in filter, CT outside raw…: the kernel refuses the rule itself ("only valid in nat table"). */
-export function targetWrongTable(ext: Restricted, table: Table): Problem {
+export function targetWrongTable(ext: Restricted, table: { name: string }): Problem {
   return {
-    span: ext.span, severity: 'error', code: TARGET_WRONG_TABLE,
-    message: `${ext.label} is only valid in the ${ext.info.tables!.join('/')} table${ext.info.tables!.length > 1 ? 's' : ''}, not ${table.name}: the kernel refuses this rule.`,
+    span: restrictedSpan(ext), severity: 'error', code: TARGET_WRONG_TABLE,
+    message: `${restrictedLabel(ext)} is only valid in the ${ext.info.tables!.join('/')} table${ext.info.tables!.length > 1 ? 's' : ''}, not ${table.name}: the kernel refuses this rule.`,
     data: { phase: 'kernel', tables: ext.info.tables },
   };
 }
 
 /** An option only some tables allow (SET --map-set outside mangle): the kernel refuses the rule. */
-export function optionWrongTable(option: Option, tables: string[], table: Table): Problem {
+export function optionWrongTable(option: Option, tables: string[], table: { name: string }): Problem {
   return {
     span: option.span, severity: 'error', code: TARGET_WRONG_TABLE,
     message: `--${option.name} is only valid in the ${tables.join('/')} table, not ${table.name}: the kernel refuses this rule.`,
@@ -36,25 +29,28 @@ export function optionWrongTable(option: Option, tables: string[], table: Table)
 /** `-j DROP` in nat: iptables itself refuses it ("the nat table is not intended for filtering"). */
 export function dropInNat(rule: Rule): Problem {
   return {
-    span: rule.target!.nameSpan, severity: 'error', code: TARGET_WRONG_TABLE,
+    span: rule.target!.nameSpan as Span, severity: 'error', code: TARGET_WRONG_TABLE,
     message: 'DROP cannot be used in the nat table, which is not meant for filtering: iptables refuses the rule. Drop in filter (or raw/mangle) instead.',
     data: { phase: 'parse' },
   };
 }
 
-export function checkTargetWrongTable(analysis: Analysis): Problem[] {
-  if (analysis.ruleset.format !== 'save') return [];
-  const out: Problem[] = [];
-  for (const { table, rule } of allRules(analysis)) {
-    if (!tableKnown(table)) continue;
-    if (table.name === 'nat' && rule.target?.kind === 'drop') out.push(dropInNat(rule));
-    for (const ext of restrictedExtensions(rule, analysis.ruleset.family)) {
-      if (ext.info.tables && !ext.info.tables.includes(table.name)) out.push(targetWrongTable(ext, table));
-    }
-    for (const r of resolveOptions(rule, analysis.ruleset.family)) {
-      const only = r.optionInfo?.tables;
-      if (only && !only.includes(table.name)) out.push(optionWrongTable(r.option, only, table));
+export const ruleTargetWrongTable: RuleCheck = (rule, options, scope, out) => {
+  if (!scope.tableKnown) return;
+  const table = scope.table;
+  if (table === 'nat' && rule.target?.kind === 'drop') out.push(dropInNat(rule));
+  const exts = restrictedExtensions(rule, scope.family);
+  if (exts) {
+    for (const ext of exts) {
+      if (ext.info.tables && !ext.info.tables.includes(table)) out.push(targetWrongTable(ext, { name: table }));
     }
   }
-  return out;
+  for (const r of options) {
+    const only = r.optionInfo?.tables;
+    if (only && !only.includes(table)) out.push(optionWrongTable(r.option, only, { name: table }));
+  }
+};
+
+export function checkTargetWrongTable(analysis: Analysis): Problem[] {
+  return runRuleCheck(analysis, ruleTargetWrongTable);
 }

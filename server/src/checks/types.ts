@@ -1,5 +1,6 @@
 import type { Analysis } from '../model/analysis';
-import type { Problem, Severity } from '../model/types';
+import type { Family, Format, Problem, Rule, Severity } from '../model/types';
+import type { ResolvedOption } from './extensions';
 
 /**
  * One diagnostic rule: reads a parsed document and returns what it finds.
@@ -27,3 +28,28 @@ export interface CheckSettings {
  *   (loops, depth, targets reached from the wrong hook through user chains).
  */
 export type KernelPhase = 'parse' | 'commit' | 'kernel' | 'validate';
+
+/**
+ * Everything a rule-local check may know besides the rule's own line: the
+ * memo keys a rule's findings by its line text, this scope and its target's
+ * kind (see memo.ts), so a check that needs more is not rule-local.
+ */
+export interface RuleScope {
+  format: Format;
+  family: Family;
+  /** The table's name, and whether the dump says it (see tableKnown). */
+  table: string;
+  tableKnown: boolean;
+  chain: string;
+  /** Whether the rule's chain is a built-in chain of its table. */
+  builtin: boolean;
+  /** The text of a line of the document (checks ask only for the rule's own line). */
+  lineText(line: number): string;
+}
+
+/**
+ * A check that reads one rule at a time: its matches, target and options
+ * (resolved once per rule and shared by every such check), and the scope.
+ * It appends what it finds to `out`; every problem lies on the rule's line.
+ */
+export type RuleCheck = (rule: Rule, options: readonly ResolvedOption[], scope: RuleScope, out: Problem[]) => void;

@@ -6,7 +6,8 @@ const NEUTRAL = new Set(['comment']);
 
 /** Whether a rule matches every packet (only comments or nothing before its target). */
 export function matchesEverything(rule: Rule): boolean {
-  return rule.matches.every((m) => NEUTRAL.has(m.module) && !m.negated);
+  for (const m of rule.matches) if (m.negated || !NEUTRAL.has(m.module)) return false;
+  return true;
 }
 
 /** Whether a packet that matches this rule never reaches the next rule of the chain. */

@@ -2,7 +2,8 @@ import { findMatch } from '../knowledge';
 import type { Analysis } from '../model/analysis';
 import type { Family, Match, Problem } from '../model/types';
 import { GENERIC_MODULES } from './extensions';
-import { allRules } from './rules';
+import { runRuleCheck } from './rules';
+import type { RuleCheck } from './types';
 
 export const UNKNOWN_MATCH = 'unknown-match';
 
@@ -17,17 +18,15 @@ export function unknownMatch(match: Match, family: Family, otherFamily: boolean)
   };
 }
 
-export function checkUnknownMatch(analysis: Analysis): Problem[] {
-  if (analysis.ruleset.format !== 'save') return [];
-  const family = analysis.ruleset.family;
-  const out: Problem[] = [];
-  for (const { rule } of allRules(analysis)) {
-    for (const m of rule.matches) {
-      if (GENERIC_MODULES.has(m.module)) continue;
-      const info = findMatch(m.module);
-      if (!info) out.push(unknownMatch(m, family, false));
-      else if (info.families && !info.families.includes(family)) out.push(unknownMatch(m, family, true));
-    }
+export const ruleUnknownMatch: RuleCheck = (rule, _options, scope, out) => {
+  for (const m of rule.matches) {
+    if (GENERIC_MODULES.has(m.module)) continue;
+    const info = findMatch(m.module);
+    if (!info) out.push(unknownMatch(m, scope.family, false));
+    else if (info.families && !info.families.includes(scope.family)) out.push(unknownMatch(m, scope.family, true));
   }
-  return out;
+};
+
+export function checkUnknownMatch(analysis: Analysis): Problem[] {
+  return runRuleCheck(analysis, ruleUnknownMatch);
 }

@@ -1,8 +1,8 @@
 import { findTarget } from '../knowledge';
 import type { Analysis } from '../model/analysis';
 import type { Option, Problem } from '../model/types';
-import { resolveOptions } from './extensions';
-import { allRules } from './rules';
+import { runRuleCheck } from './rules';
+import type { RuleCheck } from './types';
 
 export const UNKNOWN_OPTION = 'unknown-option';
 
@@ -15,17 +15,16 @@ export function unknownOption(option: Option, owner: string): Problem {
   };
 }
 
-export function checkUnknownOption(analysis: Analysis): Problem[] {
-  if (analysis.ruleset.format !== 'save') return [];
-  const out: Problem[] = [];
-  for (const { rule } of allRules(analysis)) {
-    // A target the knowledge table does not describe yet may have any options.
-    if (rule.target?.kind === 'extension' && !findTarget(rule.target.name) && rule.target.options.length) continue;
-    for (const r of resolveOptions(rule, analysis.ruleset.family)) {
-      if (r.optionInfo) continue;
-      if (r.owner !== 'target' && !r.info) continue; // an unknown match is reported as such
-      out.push(unknownOption(r.option, r.owner === 'target' ? `target ${rule.target!.name}` : `match ${r.owner.module}`));
-    }
+export const ruleUnknownOption: RuleCheck = (rule, options, _scope, out) => {
+  // A target the knowledge table does not describe yet may have any options.
+  if (rule.target?.kind === 'extension' && !findTarget(rule.target.name) && rule.target.options.length) return;
+  for (const r of options) {
+    if (r.optionInfo) continue;
+    if (r.owner !== 'target' && !r.info) continue; // an unknown match is reported as such
+    out.push(unknownOption(r.option, r.owner === 'target' ? `target ${rule.target!.name}` : `match ${r.owner.module}`));
   }
-  return out;
+};
+
+export function checkUnknownOption(analysis: Analysis): Problem[] {
+  return runRuleCheck(analysis, ruleUnknownOption);
 }

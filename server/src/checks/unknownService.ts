@@ -1,7 +1,7 @@
 import type { Analysis } from '../model/analysis';
 import type { Option, Problem } from '../model/types';
-import { resolveOptions } from './extensions';
-import { allRules } from './rules';
+import { runRuleCheck } from './rules';
+import type { RuleCheck } from './types';
 import { SERVICE_NAMES } from './serviceNames';
 
 export const UNKNOWN_SERVICE = 'unknown-service';
@@ -19,17 +19,17 @@ export function unknownService(option: Option, name: string): Problem {
   };
 }
 
-export function checkUnknownService(analysis: Analysis): Problem[] {
-  if (analysis.ruleset.format !== 'save') return [];
-  const out: Problem[] = [];
-  for (const { rule } of allRules(analysis)) {
-    for (const r of resolveOptions(rule, analysis.ruleset.family)) {
-      const kind = r.optionInfo?.valueKind;
-      if (kind !== 'port' && kind !== 'portRange' && kind !== 'portList') continue;
-      const names = r.option.values.slice(0, 1).flatMap((v) => v.split(/[,:]/)).filter((p) => /^[A-Za-z]/.test(p));
-      const unknown = names.find((n) => !SERVICE_NAMES.has(n));
-      if (unknown) out.push(unknownService(r.option, unknown));
-    }
+export const ruleUnknownService: RuleCheck = (_rule, options, _scope, out) => {
+  for (const r of options) {
+    const kind = r.optionInfo?.valueKind;
+    if (kind !== 'port' && kind !== 'portRange' && kind !== 'portList') continue;
+    const first = r.option.values[0];
+    if (first === undefined || !/[A-Za-z]/.test(first)) continue;
+    const unknown = first.split(/[,:]/).find((p) => /^[A-Za-z]/.test(p) && !SERVICE_NAMES.has(p));
+    if (unknown) out.push(unknownService(r.option, unknown));
   }
-  return out;
+};
+
+export function checkUnknownService(analysis: Analysis): Problem[] {
+  return runRuleCheck(analysis, ruleUnknownService);
 }

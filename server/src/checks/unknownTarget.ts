@@ -1,8 +1,8 @@
 import { findTarget } from '../knowledge';
 import type { Analysis } from '../model/analysis';
 import type { Problem, Rule, Span } from '../model/types';
-import { allRules } from './rules';
-import type { KernelPhase } from './types';
+import { runRuleCheck } from './rules';
+import type { KernelPhase, RuleCheck } from './types';
 
 export const UNKNOWN_TARGET = 'unknown-target';
 export const EXTENSION_UNAVAILABLE = 'extension-unavailable';
@@ -56,20 +56,19 @@ export function extensionUnavailable(span: Span, what: string, phase: KernelPhas
 const UNAVAILABLE_MATCHES: Record<string, KernelPhase> = { l2tp: 'parse', ipvs: 'kernel' };
 const UNAVAILABLE_TARGETS: Record<string, KernelPhase> = { ULOG: 'kernel', CLUSTERIP: 'kernel', LED: 'kernel' };
 
-export function checkUnknownTarget(analysis: Analysis): Problem[] {
-  if (analysis.ruleset.format !== 'save') return [];
-  const out: Problem[] = [];
-  for (const { rule } of allRules(analysis)) {
-    for (const m of rule.matches) {
-      const phase = UNAVAILABLE_MATCHES[m.module];
-      if (phase && m.moduleSpan) out.push(extensionUnavailable(m.moduleSpan, `The ${m.module} match`, phase));
-    }
-    const t = rule.target;
-    if (!t || t.kind !== 'extension') continue;
-    const info = findTarget(t.name);
-    if (!info) out.push(unknownTarget(rule));
-    else if (info.families && !info.families.includes(analysis.ruleset.family)) out.push(targetOtherFamily(rule, analysis.ruleset.family));
-    else if (UNAVAILABLE_TARGETS[t.name]) out.push(extensionUnavailable(t.nameSpan, `The ${t.name} target`, UNAVAILABLE_TARGETS[t.name]));
+export const ruleUnknownTarget: RuleCheck = (rule, _options, scope, out) => {
+  for (const m of rule.matches) {
+    const phase = UNAVAILABLE_MATCHES[m.module];
+    if (phase && m.moduleSpan) out.push(extensionUnavailable(m.moduleSpan, `The ${m.module} match`, phase));
   }
-  return out;
+  const t = rule.target;
+  if (!t || t.kind !== 'extension') return;
+  const info = findTarget(t.name);
+  if (!info) out.push(unknownTarget(rule));
+  else if (info.families && !info.families.includes(scope.family)) out.push(targetOtherFamily(rule, scope.family));
+  else if (UNAVAILABLE_TARGETS[t.name]) out.push(extensionUnavailable(t.nameSpan, `The ${t.name} target`, UNAVAILABLE_TARGETS[t.name]));
+};
+
+export function checkUnknownTarget(analysis: Analysis): Problem[] {
+  return runRuleCheck(analysis, ruleUnknownTarget);
 }

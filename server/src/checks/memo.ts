@@ -1,0 +1,103 @@
+/**
+ * Check results per rule, kept from one version of a document to the next so
+ * that a one-line edit in a 100k-rule dump re-checks one rule.
+ *
+ * The key of a rule's result is exactly:
+ * - the full text of the rule's line (without its newline; `-A CHAIN` and
+ *   the target's name are in it);
+ * - its scope: format, family, table name, whether the dump names the table
+ *   (see tableKnown), chain name and whether that chain is built in;
+ * - the target's kind (`-j X` is a jump when X is a chain of the table and an
+ *   extension otherwise, which the rest of the table decides).
+ * Rule-local checks (see RuleCheck) read nothing else, and neither do the
+ * rule's own argument problems nor the facts kept for the chain-level checks
+ * (whether the rule matches every packet, ends the chain, what it requires of
+ * a packet, which hook-restricted extensions it uses).
+ *
+ * Only save-format dumps are memoised: a listing row's meaning depends on its
+ * table's column header, and listings have no rule-local diagnostics.
+ */
+import type { Problem, TargetKind } from '../model/types';
+import type { Conditions } from './shadowedRule';
+import type { HookUse } from './targetWrongChain';
+
+/** What is known about one rule, valid wherever its key matches. Nothing in it refers to a document's text. */
+export interface RuleResult {
+  scope: string;
+  kind: TargetKind | null;
+  /** Rule-local problems (checks' and the rule's own) with spans on line 0, in the order found; null when they could not be kept. */
+  problems: Problem[] | null;
+  /** The rank (place in CHECKS, or the parser's) of each problem. */
+  ranks: number[];
+  /** Only comments (or nothing) before the target. */
+  everything: boolean;
+  /** A packet it matches never reaches the next rule. */
+  ends: boolean;
+  /** What it requires of a packet (undefined until a chain-level check needed it). */
+  cond: Conditions | null | undefined;
+  /** Hook-restricted extensions used in a user chain. */
+  hooked: HookUse[] | null;
+}
+
+/**
+ * The memo of one document, handed from each version's runChecks to the next
+ * (`runChecks(analysis, settings, memo)`). It holds the results of the rules
+ * of the version checked last, in walk order, and the text of each rule's
+ * line as a slice of that version's text: older texts are let go, and it
+ * never grows beyond one entry per rule. Rules are matched with the previous
+ * version in walk order, allowing a few rules inserted or deleted, and a
+ * result is reused only when its whole key is equal.
+ */
+export class CheckMemo {
+  /** The rules' line texts, in walk order (tables, chains, rules). */
+  texts: string[] = [];
+  results: RuleResult[] = [];
+  /** The scope keys in use, each kept once so results compare them by identity. */
+  scopes = new Map<string, string>();
+  /** Rules whose result the last run reused, and rules it checked. */
+  hits = 0;
+  misses = 0;
+
+  /** Number of rules remembered. */
+  get size(): number {
+    return this.results.length;
+  }
+}
+
+/**
+ * A copy of a string that shares no memory with the document it was cut
+ * from: V8 keeps slices as views into their parent, and a result kept across
+ * versions must not keep an old 16 MB text alive.
+ */
+export function detach(s: string): string {
+  return (' ' + s).slice(1);
+}
+
+/** A problem of the rule on `line`, moved to line 0 and detached from the text; null when it is not on that one line. */
+export function relativeProblem(p: Problem, line: number): Problem | null {
+  if (p.span.line !== line || p.span.endLine !== line) return null;
+  const copy: Problem = { span: { line: 0, start: p.span.start, endLine: 0, end: p.span.end }, severity: p.severity, code: p.code, message: detach(p.message) };
+  if (p.data !== undefined) {
+    const data: Record<string, unknown> = {};
+    for (const key of Object.keys(p.data)) {
+      const v = p.data[key];
+      data[key] = typeof v === 'string' ? detach(v) : v;
+    }
+    copy.data = data;
+  }
+  return copy;
+}
+
+/** A kept problem put back on the rule's current line. */
+export function rebased(p: Problem, line: number): Problem {
+  const copy: Problem = { span: { line, start: p.span.start, endLine: line, end: p.span.end }, severity: p.severity, code: p.code, message: p.message };
+  if (p.data !== undefined) copy.data = p.data;
+  return copy;
+}
+
+/** Conditions detached from the text (their words are cut from option values). */
+export function detachedConditions(c: Conditions | null): Conditions | null {
+  if (!c) return c;
+  const words = (w: string[] | null) => (w ? w.map(detach) : null);
+  return { ...c, protocol: words(c.protocol), inInterface: words(c.inInterface), outInterface: words(c.outInterface), state: words(c.state) };
+}

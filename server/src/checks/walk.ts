@@ -1,0 +1,257 @@
+/**
+ * One pass over every rule of a document for all the checks that read rules:
+ * each rule's options are resolved once and handed to every rule-local
+ * check, the facts the chain-level checks need are taken on the way, the
+ * rule's parse is released afterwards, and with a memo a rule whose key is
+ * unchanged since the previous version is not read at all.
+ */
+import type { Analysis } from '../model/analysis';
+import type { Chain, Problem, Rule, Table } from '../model/types';
+import { resolveOptions, type ResolvedOption } from './extensions';
+import { CheckMemo, detach, detachedConditions, rebased, relativeProblem, type RuleResult } from './memo';
+import { LineIndex, scopeOf } from './rules';
+import { conditionsOf, ShadowScan, type Conditions } from './shadowedRule';
+import { hookUses, reachedFromWrongHook, type HookUse } from './targetWrongChain';
+import { Arrivals } from './reach';
+import { forgetRestricted } from './restricted';
+import type { RuleCheck, RuleScope } from './types';
+import { endsChain, matchesEverything } from './unconditional';
+import { unreachableRule } from './unreachableRule';
+
+/** Problems with the rank of what found them (a place in CHECKS, or the parser's), so the order among problems at one position never depends on how they were found. */
+export class Found {
+  readonly problems: Problem[] = [];
+  readonly ranks: number[] = [];
+  /** Ranks of checks that threw: their findings are left out entirely, as when each check ran alone. */
+  readonly failed = new Failed();
+
+  add(p: Problem, rank: number): void {
+    this.problems.push(p);
+    this.ranks.push(rank);
+  }
+}
+
+/** A set of small ranks, asked about for every rule and check. */
+export class Failed {
+  private readonly flags = new Uint8Array(64);
+  has(rank: number): boolean {
+    return this.flags[rank] === 1;
+  }
+  add(rank: number): this {
+    this.flags[rank] = 1;
+    return this;
+  }
+}
+
+export interface RuleCheckEntry {
+  check: RuleCheck;
+  rank: number;
+  /** Whether it reads the resolved options (so it fails with them). */
+  usesOptions: boolean;
+}
+
+export interface WalkRanks {
+  checks: readonly RuleCheckEntry[];
+  unreachable: number;
+  shadowed: number;
+  targetWrongChain: number;
+  parse: number;
+}
+
+/** How far ahead and back the previous version's rules are searched for a rule whose position moved. */
+const REALIGN = 8;
+
+const NO_OPTIONS: readonly ResolvedOption[] = [];
+const NO_PROBLEMS: Problem[] = [];
+const NO_RANKS: number[] = [];
+
+/**
+ * Walks every rule. `ownProblems` says whether rules' own argument problems
+ * are reported here (false when the caller takes them from the ruleset).
+ */
+export function walkRules(analysis: Analysis, lines: LineIndex | null, found: Found, ranks: WalkRanks, memo: CheckMemo | undefined, ownProblems: boolean): void {
+  const ruleset = analysis.ruleset;
+  const save = ruleset.format === 'save';
+  const useMemo = memo !== undefined && save && lines !== null;
+  const prevTexts = useMemo ? memo.texts : [];
+  const prevResults = useMemo ? memo.results : [];
+  const prevScopes = useMemo ? memo.scopes : new Map<string, string>();
+  const texts: string[] = [];
+  const results: RuleResult[] = [];
+  const scopes = new Map<string, string>();
+  const noLines = new LineIndex('');
+  const out: Problem[] = [];
+  const outRanks: number[] = [];
+  const reportShadowed = (p: Problem) => found.add(p, ranks.shadowed);
+  let delta = 0;
+  let hits = 0;
+  let misses = 0;
+
+  /** Whether the previous version's rule `j` has this key. */
+  const same = (j: number, text: string, scope: string, kind: RuleResult['kind']): boolean => {
+    if (j < 0 || j >= prevTexts.length) return false;
+    const r = prevResults[j];
+    return r.scope === scope && r.kind === kind && prevTexts[j] === text && r.problems !== null;
+  };
+
+  /** Reads a rule: every rule-local check, its own problems and the facts. */
+  const analyse = (rule: Rule, scope: RuleScope, scopeKey: string, line: number): RuleResult => {
+    out.length = 0;
+    outRanks.length = 0;
+    let keep = true;
+    let options: readonly ResolvedOption[] = NO_OPTIONS;
+    let optionsFailed = false;
+    if (save) {
+      try {
+        options = resolveOptions(rule, scope.family);
+      } catch {
+        optionsFailed = true;
+      }
+      for (const entry of ranks.checks) {
+        if (found.failed.has(entry.rank)) continue;
+        if (entry.usesOptions && optionsFailed) {
+          found.failed.add(entry.rank);
+          continue;
+        }
+        const before = out.length;
+        try {
+          entry.check(rule, options, scope, out);
+        } catch {
+          out.length = before;
+          found.failed.add(entry.rank);
+          keep = false;
+        }
+        for (let i = before; i < out.length; i++) outRanks.push(entry.rank);
+      }
+      for (const p of rule.ownProblems()) {
+        out.push(p);
+        outRanks.push(ranks.parse);
+      }
+    }
+    let everything = false;
+    let ends = false;
+    let hookedUses: HookUse[] | null = null;
+    try {
+      ends = endsChain(rule);
+      everything = matchesEverything(rule);
+    } catch {
+      found.failed.add(ranks.unreachable);
+      found.failed.add(ranks.shadowed);
+      keep = false;
+    }
+    try {
+      hookedUses = hookUses(rule, scope);
+    } catch {
+      found.failed.add(ranks.targetWrongChain);
+      keep = false;
+    }
+    let problems: Problem[] | null = null;
+    if (useMemo && keep && !out.length) problems = NO_PROBLEMS;
+    else if (useMemo && keep) {
+      problems = [];
+      for (const p of out) {
+        const rel = relativeProblem(p, line);
+        if (!rel) {
+          problems = null;
+          break;
+        }
+        problems.push(rel);
+      }
+    }
+    for (let i = 0; i < out.length; i++) {
+      if (outRanks[i] !== ranks.parse || ownProblems) found.add(out[i], outRanks[i]);
+    }
+    return {
+      scope: scopeKey, kind: rule.target ? rule.target.kind : null, problems, ranks: problems && problems.length ? outRanks.slice() : NO_RANKS,
+      everything, ends, cond: undefined,
+      hooked: hookedUses && useMemo ? hookedUses.map((u) => ({ ...u, label: detach(u.label) })) : hookedUses,
+    };
+  };
+
+  /** What the rule requires of a packet, read (and kept) the first time a chain-level check asks. */
+  const conditions = (result: RuleResult, rule: Rule): Conditions | null => {
+    if (result.cond === undefined) result.cond = useMemo ? detachedConditions(conditionsOf(rule)) : conditionsOf(rule);
+    return result.cond;
+  };
+
+  for (const table of ruleset.tables) {
+    let arrive: Arrivals | null = null;
+    for (const chain of table.chains) {
+      if (!chain.rules.length) continue;
+      const scope = scopeOf(ruleset, table, chain, lines ?? noLines);
+      let scopeKey = '';
+      if (useMemo) {
+        const scopeText = `${scope.format}\t${scope.family}\t${scope.table}\t${scope.tableKnown ? 1 : 0}\t${scope.chain}\t${scope.builtin ? 1 : 0}`;
+        scopeKey = scopes.get(scopeText) ?? prevScopes.get(scopeText) ?? detach(scopeText);
+        scopes.set(scopeKey, scopeKey);
+      }
+      const shadow = new ShadowScan();
+      let shadowFailed = false;
+      let blocker: Rule | null = null;
+      for (const rule of chain.rules) {
+        const line = rule.span.line;
+        let result: RuleResult | undefined;
+        let text = '';
+        if (useMemo) {
+          text = lines!.line(line);
+          const kind = rule.target ? rule.target.kind : null;
+          const k = texts.length;
+          if (same(k + delta, text, scopeKey, kind)) result = prevResults[k + delta];
+          else {
+            for (let w = 1; w <= REALIGN && !result; w++) {
+              if (same(k + delta + w, text, scopeKey, kind)) result = prevResults[k + (delta += w)];
+              else if (same(k + delta - w, text, scopeKey, kind)) result = prevResults[k + (delta -= w)];
+            }
+          }
+          if (result) {
+            hits++;
+            const problems = result.problems!;
+            for (let i = 0; i < problems.length; i++) {
+              const rank = result.ranks[i];
+              if (found.failed.has(rank) || (rank === ranks.parse && !ownProblems)) continue;
+              found.add(rebased(problems[i], line), rank);
+            }
+          }
+        }
+        if (!result) {
+          misses++;
+          result = analyse(rule, scope, scopeKey, line);
+        }
+        if (useMemo) {
+          texts.push(text);
+          results.push(result);
+        }
+        if (!blocker && result.everything && result.ends) blocker = rule;
+        if (!shadowFailed && !shadow.done && (result.ends || shadow.waiting)) {
+          try {
+            shadow.visit(rule, result.ends, conditions(result, rule), reportShadowed);
+          } catch {
+            found.failed.add(ranks.shadowed);
+            shadowFailed = true;
+          }
+        }
+        if (result.hooked && !found.failed.has(ranks.targetWrongChain)) {
+          // The graph part of target-wrong-chain: is this user chain reached from a hook the extension does not allow?
+          try {
+            arrive ??= new Arrivals(analysis.graphOf(table));
+            out.length = 0;
+            reachedFromWrongHook(chain.name, rule, result.hooked, arrive, out);
+            for (const p of out) found.add(p, ranks.targetWrongChain);
+          } catch {
+            found.failed.add(ranks.targetWrongChain);
+          }
+        }
+        rule.release();
+      }
+      if (blocker) for (const r of chain.rules.slice(blocker.index)) found.add(unreachableRule(r, blocker), ranks.unreachable);
+    }
+  }
+  forgetRestricted();
+  if (useMemo) {
+    memo.texts = texts;
+    memo.results = results;
+    memo.scopes = scopes;
+    memo.hits = hits;
+    memo.misses = misses;
+  }
+}

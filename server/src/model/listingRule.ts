@@ -57,9 +57,20 @@ function isCountAt(line: string, s: number, e: number): boolean {
   return c === 75 || c === 77 || c === 71 || c === 84 || c === 80; // K M G T P
 }
 
+/** The most words any layout has before its text: num, pkts, bytes, target, prot, opt, in, out, source, destination. */
+export const ROW_WORDS = 10;
+
+/**
+ * How many words a row of a layout has before its text, at most: `splitRow`
+ * looks at no word past these, so scanning more would read the text for nothing.
+ */
+export function wordsOf(layout: number): number {
+  return (layout & LAYOUT_NUM ? 1 : 0) + (layout & LAYOUT_COUNTERS ? 2 : 0) + (layout & LAYOUT_IFACES ? 7 : 5);
+}
+
 /** Word offsets of the row being split: shared, so reading columns allocates nothing. */
-const WS = new Int32Array(12);
-const WE = new Int32Array(12);
+const WS = new Int32Array(ROW_WORDS);
+const WE = new Int32Array(ROW_WORDS);
 
 /** Finds the first `max` blank-separated words of a line into WS/WE; returns how many. */
 export function scanWords(line: string, from: number, end: number, max: number): number {
@@ -281,7 +292,7 @@ export class ListingRule implements Rule {
   private read(): RowCache {
     if (this.cache) return this.cache;
     const cols = new Int32Array(COL_SIZE);
-    const n = scanWords(this.source, this.lineStart + this.start, this.lineStart + this.end, 12);
+    const n = scanWords(this.source, this.lineStart + this.start, this.lineStart + this.end, wordsOf(this.layout));
     // The same words in the same layout split as they did when the row was read.
     splitRow(this.source, n, this.layout, cols, this.lineStart);
     return (this.cache = { cols, text: null, matches: null, counters: undefined });
@@ -377,16 +388,19 @@ export class ListingRule implements Rule {
  * Gives a row its target from the target column (`cols` as `splitRow` wrote
  * them): `[goto]` at the start of the text makes it a goto, and `-j NOTRACK`,
  * which lists as target CT with the text NOTRACK, keeps the name NOTRACK as
- * iptables-save does.
+ * iptables-save does. `names` gives the one string kept for each name.
  */
-export function setRowTarget(rule: ListingRule, source: string, lineStart: number, lineEnd: number, cols: Int32Array): void {
+export function setRowTarget(
+  rule: ListingRule, source: string, lineStart: number, lineEnd: number, cols: Int32Array,
+  names: { intern(text: string, s: number, e: number): string },
+): void {
   const ts = cols[COL_TARGET];
   if (ts < 0) return;
   const te = cols[COL_TARGET + 1];
   const textStart = lineStart + cols[COL_DESTINATION + 1];
   const goto = source.startsWith('[goto]', firstNonBlank(source, textStart));
-  let name = source.slice(lineStart + ts, lineStart + te);
-  if (te - ts === 2 && name === 'CT') {
+  let name = names.intern(source, lineStart + ts, lineStart + te);
+  if (name === 'CT') {
     const at = lineEnd - 7;
     if (at >= textStart && source.startsWith('NOTRACK', at) && (at === textStart || /\s/.test(source[at - 1]))) name = 'NOTRACK';
   }

@@ -1,7 +1,7 @@
 import { finishTable, newChain } from './finishTable';
 import {
   COL_DESTINATION, COL_NUM, COL_SIZE, COL_SOURCE, countAt, LAYOUT_COUNTERS, LAYOUT_IFACES, LAYOUT_NUM, ListingRule,
-  scanWords, setRowTarget, splitRow,
+  ROW_WORDS, scanWords, setRowTarget, splitRow, wordsOf,
 } from './listingRule';
 import { tableFromBuiltins, tableFromCommand } from './parseSave';
 import { lineSpan } from './span';
@@ -52,12 +52,86 @@ function counters(line: string, ps: number, pe: number, bs: number, be: number):
 
 /**
  * Whether `text` has a colon between `from` and `to`: a search bounded to the
- * row, since a listing without any colon would otherwise be scanned back to
+ * word, since a listing without any colon would otherwise be scanned back to
  * its start on every row.
  */
 function hasColon(text: string, from: number, to: number): boolean {
   for (let i = from; i < to; i++) if (text.charCodeAt(i) === 58) return true;
   return false;
+}
+
+/**
+ * One string per distinct name in the listing, found by hashing the name's
+ * characters where they stand: a row's target and the chain it names share
+ * one string, so finding the chain by name later compares pointers and
+ * hashes each name once, and rows naming a known name allocate nothing.
+ * Each name also has a small number (`id`), which indexes per-name arrays.
+ */
+class NameTable {
+  /** Open addressing, two numbers a slot: the hash, and id + 1 (0 for an empty slot). */
+  private slots = new Int32Array(2048);
+  private names: string[] = [];
+  /** Where each name was first seen: candidates are compared there, in the flat text. */
+  private starts: number[] = [];
+  /** The id of the name `intern` returned last. */
+  id = -1;
+
+  get size(): number {
+    return this.names.length;
+  }
+
+  /** The string `text.slice(s, e)`, the same one every earlier request for those characters got. */
+  intern(text: string, s: number, e: number): string {
+    let h = 0x811c9dc5;
+    for (let i = s; i < e; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+    h ^= h >>> 15;
+    let slots = this.slots;
+    let mask = (slots.length >> 1) - 1;
+    let k = h & mask;
+    for (let id = slots[2 * k + 1] - 1; id >= 0; id = slots[2 * k + 1] - 1) {
+      if (slots[2 * k] === h) {
+        const name = this.names[id];
+        if (name.length === e - s && sameChars(text, this.starts[id], s, e - s)) {
+          this.id = id;
+          return name;
+        }
+      }
+      k = (k + 1) & mask;
+    }
+    const name = text.slice(s, e);
+    const id = this.names.length;
+    this.names.push(name);
+    this.starts.push(s);
+    this.id = id;
+    slots[2 * k] = h;
+    slots[2 * k + 1] = id + 1;
+    if ((id + 1) * 4 > slots.length) {
+      // Keep the table at most half full: rehash every name into one four times the size.
+      const old = slots;
+      slots = this.slots = new Int32Array(old.length * 4);
+      mask = (slots.length >> 1) - 1;
+      for (let j = 0; j < old.length; j += 2) {
+        if (old[j + 1] === 0) continue;
+        let m = old[j] & mask;
+        while (slots[2 * m + 1] !== 0) m = (m + 1) & mask;
+        slots[2 * m] = old[j];
+        slots[2 * m + 1] = old[j + 1];
+      }
+    }
+    return name;
+  }
+}
+
+function sameChars(text: string, a: number, b: number, length: number): boolean {
+  for (let i = 0; i < length; i++) if (text.charCodeAt(a + i) !== text.charCodeAt(b + i)) return false;
+  return true;
+}
+
+/** A copy of `a` with room for at least `size` numbers, the new ones 0. */
+function grow(a: Int32Array, size: number): Int32Array {
+  const b = new Int32Array(Math.max(size, a.length * 2));
+  b.set(a);
+  return b;
 }
 
 /** Column offsets of the row being read (see `splitRow`): rows keep none of them. */
@@ -97,13 +171,25 @@ export function parseListing(text: string): Ruleset {
     problems.push({ span: lineSpan(ln, start, raw.length), severity: 'information', code: 'unrecognized-line', message });
   };
 
+  const names = new NameTable();
+  /** For each name id, the number (1-based) of the last block that declared a chain of that name. */
+  let declaredIn: Int32Array = new Int32Array(1024);
+  // Rows of the current chain gather here and go to the chain in one array of their exact number:
+  // pushing them one by one would leave room for 16 more in each of many short chains.
+  const pending: ListingRule[] = [];
+  let pendingCount = 0;
   // A chain's span runs to its last header or row line; set once the chain is complete.
   let chainEnd = -1;
   let chainEndCol = 0;
   const closeChain = () => {
+    if (chain && pendingCount > 0) chain.rules = pending.slice(0, pendingCount);
+    pendingCount = 0;
     if (chain && chainEnd >= 0) chain.span = { line: chain.span.line, start: 0, endLine: chainEnd, end: chainEndCol };
     chainEnd = -1;
   };
+  /** The column header last read as such, and its layout: listings repeat it under every chain. */
+  let lastColumnHeader = '';
+  let lastColumnLayout = -1;
 
   // Lines are read in place in the text: rows are most of a listing and need no string of their own.
   const length = text.length;
@@ -131,19 +217,33 @@ export function parseListing(text: string): Ruleset {
     let raw: string | null = null;
     if (c0 < 48 || c0 > 57) {
       raw = text.slice(lineStart, contentEnd);
+      if (raw === lastColumnHeader) {
+        layout = lastColumnLayout;
+        if (chain && block) {
+          chainEnd = ln;
+          chainEndCol = end;
+          block.lastLine = ln;
+          block.lastEnd = end;
+        }
+        continue;
+      }
       if (first === 0 && raw.startsWith('Chain ')) {
         const h = CHAIN_HEADER.exec(raw);
         if (h) {
           closeChain();
-          const name = h[1];
+          const name = names.intern(text, lineStart + 6, lineStart + 6 + h[1].length);
+          const nameId = names.id;
           const hasPolicy = h[2] !== undefined;
           const hook = hasPolicy ? HOOK_ORDER[name] ?? -1 : -1;
+          if (declaredIn.length < names.size) declaredIn = grow(declaredIn, names.size);
           if (
-            !block || block.table.chainsByName.has(name) ||
+            !block || declaredIn[nameId] === blocks.length ||
             (block.hint === null && hook >= 0 && hook <= block.maxHook)
           ) {
             block = openBlock(null, null, ln);
           }
+          // The block numbers start at 1, so 0 means "not declared in any block".
+          declaredIn[nameId] = blocks.length;
           const declSpan = lineSpan(ln, 0, end);
           const c = newChain(name, block.table.name, hasPolicy, declSpan);
           c.declSpan = declSpan;
@@ -171,6 +271,8 @@ export function parseListing(text: string): Ruleset {
       const col = raw.includes('target') ? COLUMN_HEADER.exec(raw) : null;
       if (col) {
         layout = (col[1] !== undefined ? LAYOUT_NUM : 0) | (col[2] !== undefined ? LAYOUT_COUNTERS : 0) | (col[3] !== undefined ? LAYOUT_IFACES : 0);
+        lastColumnHeader = raw;
+        lastColumnLayout = layout;
         if (chain && block) {
           chainEnd = ln;
           chainEndCol = end;
@@ -207,7 +309,8 @@ export function parseListing(text: string): Ruleset {
       continue;
     }
 
-    const n = scanWords(text, firstAbs, contentEnd, 12);
+    // No layout reads more than ROW_WORDS words (or wordsOf(layout)): the text after the destination is left for later.
+    const n = scanWords(text, firstAbs, contentEnd, layout >= 0 ? wordsOf(layout) : ROW_WORDS);
     let ok = false;
     if (layout >= 0) ok = splitRow(text, n, layout, ROW, lineStart);
     else {
@@ -223,11 +326,15 @@ export function parseListing(text: string): Ruleset {
       unrecognized(ln, raw ?? text.slice(lineStart, contentEnd), 'This line is not a rule row of the listing; it is skipped.');
       continue;
     }
-    if (!sawIpv6Address && hasColon(text, lineStart + ROW[COL_SOURCE], lineStart + ROW[COL_DESTINATION + 1])) sawIpv6Address = true;
+    if (
+      !sawIpv6Address &&
+      (hasColon(text, lineStart + ROW[COL_SOURCE], lineStart + ROW[COL_SOURCE + 1]) ||
+        hasColon(text, lineStart + ROW[COL_DESTINATION], lineStart + ROW[COL_DESTINATION + 1]))
+    ) sawIpv6Address = true;
     const rule = new ListingRule(chain, ln, first, end, text, lineStart, layout);
-    setRowTarget(rule, text, lineStart, contentEnd, ROW);
+    setRowTarget(rule, text, lineStart, contentEnd, ROW, names);
     if (ROW[COL_NUM] >= 0) rule.lineNumber = countAt(text, lineStart + ROW[COL_NUM], lineStart + ROW[COL_NUM + 1])?.value;
-    chain.rules.push(rule);
+    pending[pendingCount++] = rule;
     chainEnd = ln;
     chainEndCol = end;
     block.lastLine = ln;

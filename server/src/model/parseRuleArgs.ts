@@ -35,6 +35,16 @@ const NO_VALUES: string[] = [];
  * copy of each saves a string per option.
  */
 const interned = new Map<string, string>();
+/** `--dport` → `dport`, one string per option name however often it is written. */
+const optionNames = new Map<string, string>();
+function optionName(word: string): string {
+  const hit = optionNames.get(word);
+  if (hit !== undefined) return hit;
+  const name = word.slice(2);
+  if (optionNames.size < 4096) optionNames.set(word, name);
+  return name;
+}
+
 function intern(s: string): string {
   const hit = interned.get(s);
   if (hit !== undefined) return hit;
@@ -272,10 +282,15 @@ export function parseRuleArgs(tokens: Token[], from: number, line: number, lineT
       }
       let vEnd = k;
       while (vEnd < n && !isOptionWord(tokens[vEnd])) vEnd++;
-      const values = vEnd === k ? NO_VALUES : tokens.slice(k, vEnd).map((v) => v.text);
+      let values = NO_VALUES;
+      if (vEnd === k + 1) values = [tokens[k].text];
+      else if (vEnd > k) {
+        values = new Array(vEnd - k);
+        for (let v = k; v < vEnd; v++) values[v - k] = tokens[v].text;
+      }
       const endTok = vEnd > k ? tokens[vEnd - 1] : t;
       const opt = new OptionNode(
-        intern(word.slice(2)), values, negated, line, startTok.start, endTok.end, t.start, t.end, vEnd > k ? tokens[k].start : -1,
+        optionName(word), values, negated, line, startTok.start, endTok.end, t.start, t.end, vEnd > k ? tokens[k].start : -1,
       );
       if (owner) {
         owner.options.push(opt);

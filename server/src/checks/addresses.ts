@@ -1,9 +1,22 @@
 /** Syntax of the address and port values iptables reads, checked without any lookup. */
-import { parseIPv4, parseIPv6 } from '../model/address';
+import { ipv4Number, parseIPv6 } from '../model/address';
 
 /** A dotted-quad IPv4 address, each part 0–255. */
 export function isIPv4(text: string): boolean {
-  return parseIPv4(text) !== undefined;
+  return ipv4Number(text) >= 0;
+}
+
+/** Whether text[from..] is a decimal number 0–65535 (a NAT port without a range). */
+function isPort(text: string, from: number): boolean {
+  if (from >= text.length) return false;
+  let n = 0;
+  for (let i = from; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+    n = n * 10 + c - 48;
+    if (n > 65535) return false;
+  }
+  return true;
 }
 
 /** An IPv6 address in any of its textual forms (with :: and an optional embedded IPv4 tail). */
@@ -75,6 +88,14 @@ export const PROTOCOL_NAMES: ReadonlySet<string> = new Set([
  * range, not around each address). Either part may be left out.
  */
 export function checkNatRange(text: string, family: 'ipv4' | 'ipv6'): boolean {
+  if (family === 'ipv4') {
+    // The common `a.b.c.d` and `a.b.c.d:port`, answered without splitting.
+    const colon = text.indexOf(':');
+    if (colon < 0 && text.indexOf('-') < 0) return text === '' || ipv4Number(text) >= 0;
+    if (colon > 0 && text.indexOf('-') < 0 && text.indexOf('/') < 0 && text.indexOf(':', colon + 1) < 0 && ipv4Number(text.slice(0, colon)) >= 0) {
+      return isPort(text, colon + 1);
+    }
+  }
   // Ports may end with `/base` (the offset form of newer kernels).
   const ports = (p: string) => /^\d+(-\d+)?(\/\d+)?$/.test(p) && p.split('/')[0].split('-').every((x) => Number(x) <= 65535);
   const addrs = (a: string, ok: (x: string) => boolean) => a.split('-').length <= 2 && a.split('-').every(ok);

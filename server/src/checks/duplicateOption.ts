@@ -1,6 +1,6 @@
-import type { ExtensionInfo, OptionInfo } from '../knowledge';
 import type { Analysis } from '../model/analysis';
 import type { Match, Option, Problem } from '../model/types';
+import type { ResolvedOption } from './extensions';
 import { runRuleCheck } from './rules';
 import type { RuleCheck } from './types';
 
@@ -45,17 +45,25 @@ export const ruleDuplicateOption: RuleCheck = (rule, options, _scope, out) => {
   }
   // `-m policy … --next …` starts another element with the same options.
   for (const m of matches) if (m.module === 'policy') return;
-  let seen: Map<ExtensionInfo, Map<OptionInfo, Option>> | null = null;
-  for (const r of options) {
+  // Rules have a handful of options: compare each with the earlier ones of the same extension.
+  for (let i = 1; i < options.length; i++) {
+    const r = options[i];
     if (!r.info || !r.optionInfo) continue;
-    seen ??= new Map();
-    let byOption = seen.get(r.info);
-    if (!byOption) seen.set(r.info, (byOption = new Map()));
-    const first = byOption.get(r.optionInfo);
-    if (first) out.push(duplicateOption(r.option, first));
-    else byOption.set(r.optionInfo, r.option);
+    for (let j = 0; j < i; j++) {
+      const q = options[j];
+      if (q.info === r.info && q.optionInfo === r.optionInfo) {
+        out.push(duplicateOption(r.option, firstOf(options, j)));
+        break;
+      }
+    }
   }
 };
+
+/** The first option resolved like options[j] (the one a later duplicate is compared with). */
+function firstOf(options: readonly ResolvedOption[], j: number): Option {
+  for (let k = 0; k < j; k++) if (options[k].info === options[j].info && options[k].optionInfo === options[j].optionInfo) return options[k].option;
+  return options[j].option;
+}
 
 /** One bit per generic option, to notice the second of a kind without a set per rule. */
 const GENERIC_BITS: Record<string, number> = Object.assign(Object.create(null) as Record<string, number>, {

@@ -1,5 +1,5 @@
 import type { Analysis } from '../model/analysis';
-import type { Edge, Problem, Rule, TableGraph } from '../model/types';
+import type { Chain, Edge, Problem, Rule, TableGraph } from '../model/types';
 import { userEdges } from './graphEdges';
 
 export const JUMP_TOO_DEEP = 'jump-too-deep';
@@ -41,13 +41,17 @@ class Jumps {
     const chains = graph.table.chains;
     this.chainIds = new Int32Array(chains.length);
     for (let i = 0; i < chains.length; i++) this.chainIds[i] = id(chains[i].name);
+    // With unique names and chains that know their position, a chain's number is its position.
+    let positional = this.names.length === chains.length;
+    for (let i = 0; i < chains.length && positional; i++) positional = chains[i].index === i;
+    const number = (c: Chain) => (positional && chains[c.index] === c ? c.index : id(c.name));
     this.from = new Int32Array(edges.length);
     this.to = new Int32Array(edges.length);
     this.line = new Int32Array(edges.length);
     for (let i = 0; i < edges.length; i++) {
       const e = edges[i];
-      this.from[i] = id(e.from.name);
-      this.to[i] = id(e.to.name);
+      this.from[i] = number(e.from);
+      this.to[i] = number(e.to);
       this.line[i] = e.rule.span.line;
     }
     this.builtin = new Uint8Array(this.names.length);

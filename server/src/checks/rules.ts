@@ -45,10 +45,10 @@ export function tableKnown(table: Table): boolean {
 }
 
 /** The scope a rule-local check sees for the rules of one chain. */
-export function scopeOf(ruleset: Ruleset, table: Table, chain: Chain, lines: LineIndex): RuleScope {
+export function scopeOf(ruleset: Ruleset, table: Table, chain: Chain, lines: LineIndex, lineText: (n: number) => string = (n) => lines.line(n)): RuleScope {
   return {
     format: ruleset.format, family: ruleset.family, table: table.name, tableKnown: tableKnown(table),
-    chain: chain.name, builtin: chain.builtin, lineText: (n) => lines.line(n),
+    chain: chain.name, builtin: chain.builtin, lineText,
   };
 }
 

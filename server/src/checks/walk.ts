@@ -79,7 +79,8 @@ export function walkRules(analysis: Analysis, lines: LineIndex | null, found: Fo
   const texts: string[] = [];
   const results: RuleResult[] = [];
   const scopes = new Map<string, string>();
-  const noLines = new LineIndex('');
+  const textLines = lines ?? new LineIndex('');
+  const lineText = (n: number) => textLines.line(n);
   const out: Problem[] = [];
   const outRanks: number[] = [];
   const reportShadowed = (p: Problem) => found.add(p, ranks.shadowed);
@@ -178,14 +179,14 @@ export function walkRules(analysis: Analysis, lines: LineIndex | null, found: Fo
     let arrive: Arrivals | null = null;
     for (const chain of table.chains) {
       if (!chain.rules.length) continue;
-      const scope = scopeOf(ruleset, table, chain, lines ?? noLines);
+      const scope = scopeOf(ruleset, table, chain, textLines, lineText);
       let scopeKey = '';
       if (useMemo) {
         const scopeText = `${scope.format}\t${scope.family}\t${scope.table}\t${scope.tableKnown ? 1 : 0}\t${scope.chain}\t${scope.builtin ? 1 : 0}`;
         scopeKey = scopes.get(scopeText) ?? prevScopes.get(scopeText) ?? detach(scopeText);
         scopes.set(scopeKey, scopeKey);
       }
-      const shadow = new ShadowScan();
+      let shadow: ShadowScan | null = null;
       let shadowFailed = false;
       let blocker: Rule | null = null;
       for (const rule of chain.rules) {
@@ -222,9 +223,9 @@ export function walkRules(analysis: Analysis, lines: LineIndex | null, found: Fo
           results.push(result);
         }
         if (!blocker && result.everything && result.ends) blocker = rule;
-        if (!shadowFailed && !shadow.done && (result.ends || shadow.waiting)) {
+        if (!shadowFailed && (result.ends || shadow?.waiting) && !shadow?.done) {
           try {
-            shadow.visit(rule, result.ends, conditions(result, rule), reportShadowed);
+            (shadow ??= new ShadowScan()).visit(rule, result.ends, conditions(result, rule), reportShadowed);
           } catch {
             found.failed.add(ranks.shadowed);
             shadowFailed = true;

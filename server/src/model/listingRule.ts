@@ -244,9 +244,10 @@ interface RowCache {
 export class ListingRule implements Rule {
   index = 0;
   target: Target | null = null;
-  lineNumber?: number = undefined;
   private spanCache: Span | null = null;
   private cache: RowCache | null = null;
+  /** Where the row's content starts in its line, times 8, plus its layout (LAYOUT_… bits): one number fewer per row. */
+  private readonly startAndLayout: number;
 
   constructor(
     /** The chain the row is listed under: the rule's table and chain names are its. */
@@ -254,14 +255,35 @@ export class ListingRule implements Rule {
     /** 0-based line of the row. */
     readonly line: number,
     /** First and one-past-last character of the row's content in its line. */
-    private readonly start: number,
+    start: number,
     private readonly end: number,
     /** The whole listing; this row is the line starting at `lineStart`. */
     private readonly source: string,
     private readonly lineStart: number,
     /** The columns the row was read with (LAYOUT_… bits). */
-    private readonly layout: number,
-  ) {}
+    layout: number,
+  ) {
+    // Arithmetic, not bit operations: a start past 2^28 (a line of hundreds of MB) stays exact.
+    this.startAndLayout = start * 8 + layout;
+  }
+
+  private get start(): number {
+    return Math.floor(this.startAndLayout / 8);
+  }
+
+  private get layout(): number {
+    return this.startAndLayout % 8;
+  }
+
+  /** The `num` column of `--line-numbers` listings, read from the row's first word. */
+  get lineNumber(): number | undefined {
+    if (!(this.layout & LAYOUT_NUM)) return undefined;
+    const s = this.lineStart + this.start;
+    let e = s;
+    const end = this.lineStart + this.end;
+    while (e < end && this.source.charCodeAt(e) !== 32 && this.source.charCodeAt(e) !== 9) e++;
+    return countAt(this.source, s, e)?.value;
+  }
 
   get table(): string {
     return this.owner.table;
@@ -389,22 +411,29 @@ export class ListingRule implements Rule {
  * them): `[goto]` at the start of the text makes it a goto, and `-j NOTRACK`,
  * which lists as target CT with the text NOTRACK, keeps the name NOTRACK as
  * iptables-save does. `names` gives the one string kept for each name.
+ * True when the row got a target named as its column reads (the name
+ * `names` gave last).
  */
 export function setRowTarget(
   rule: ListingRule, source: string, lineStart: number, lineEnd: number, cols: Int32Array,
   names: { intern(text: string, s: number, e: number): string },
-): void {
+): boolean {
   const ts = cols[COL_TARGET];
-  if (ts < 0) return;
+  if (ts < 0) return false;
   const te = cols[COL_TARGET + 1];
   const textStart = lineStart + cols[COL_DESTINATION + 1];
   const goto = source.startsWith('[goto]', firstNonBlank(source, textStart));
   let name = names.intern(source, lineStart + ts, lineStart + te);
+  let asListed = true;
   if (name === 'CT') {
     const at = lineEnd - 7;
-    if (at >= textStart && source.startsWith('NOTRACK', at) && (at === textStart || /\s/.test(source[at - 1]))) name = 'NOTRACK';
+    if (at >= textStart && source.startsWith('NOTRACK', at) && (at === textStart || /\s/.test(source[at - 1]))) {
+      name = 'NOTRACK';
+      asListed = false;
+    }
   }
   rule.target = new ListingTarget(rule, name, goto);
+  return asListed;
 }
 
 function firstNonBlank(s: string, from: number): number {

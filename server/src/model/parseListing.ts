@@ -174,6 +174,8 @@ export function parseListing(text: string): Ruleset {
   const names = new NameTable();
   /** For each name id, the number (1-based) of the last block that declared a chain of that name. */
   let declaredIn: Int32Array = new Int32Array(1024);
+  /** For each name id, the chain of that name that block declared. */
+  const chainById: (Chain | null)[] = [];
   // Rows of the current chain gather here and go to the chain in one array of their exact number:
   // pushing them one by one would leave room for 16 more in each of many short chains.
   const pending: ListingRule[] = [];
@@ -236,6 +238,8 @@ export function parseListing(text: string): Ruleset {
           const hasPolicy = h[2] !== undefined;
           const hook = hasPolicy ? HOOK_ORDER[name] ?? -1 : -1;
           if (declaredIn.length < names.size) declaredIn = grow(declaredIn, names.size);
+          // Kept dense (no holes far past its end), so reading it stays an array read.
+          while (chainById.length < names.size) chainById.push(null);
           if (
             !block || declaredIn[nameId] === blocks.length ||
             (block.hint === null && hook >= 0 && hook <= block.maxHook)
@@ -260,6 +264,7 @@ export function parseListing(text: string): Ruleset {
           }
           block.table.chains.push(c);
           block.table.chainsByName.set(name, c);
+          chainById[nameId] = c;
           if (!block.firstHeader) block.firstHeader = c.nameSpan;
           block.lastLine = ln;
           block.lastEnd = end;
@@ -332,8 +337,13 @@ export function parseListing(text: string): Ruleset {
         hasColon(text, lineStart + ROW[COL_DESTINATION], lineStart + ROW[COL_DESTINATION + 1]))
     ) sawIpv6Address = true;
     const rule = new ListingRule(chain, ln, first, end, text, lineStart, layout);
-    setRowTarget(rule, text, lineStart, contentEnd, ROW, names);
-    if (ROW[COL_NUM] >= 0) rule.lineNumber = countAt(text, lineStart + ROW[COL_NUM], lineStart + ROW[COL_NUM + 1])?.value;
+    if (setRowTarget(rule, text, lineStart, contentEnd, ROW, names)) {
+      // A chain this block declared above the row is the one its table will have by that name
+      // (a block never declares a name twice, and blocks join only when their names differ):
+      // the table's finishing need not look it up.
+      const id = names.id;
+      if (id < declaredIn.length && declaredIn[id] === blocks.length) rule.target!.chain = chainById[id]!;
+    }
     pending[pendingCount++] = rule;
     chainEnd = ln;
     chainEndCol = end;
@@ -379,7 +389,8 @@ export function parseListing(text: string): Ruleset {
       c.table = t.name;
       c.builtin = c.policy !== null || isBuiltinChain(t.name, c.name);
     }
-    finishTable(t, false);
+    // Listings delete no chains: a chain found while reading stays right.
+    finishTable(t, false, false);
   }
   return {
     family: family ?? (sawIpv6Address ? 'ipv6' : 'ipv4'), format: 'listing', tables, problems, lineProblems: problems, lineCount: ln + 1,

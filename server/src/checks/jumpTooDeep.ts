@@ -1,6 +1,7 @@
 import type { Analysis } from '../model/analysis';
 import type { Chain, Edge, Problem, Rule, TableGraph } from '../model/types';
 import { userEdges } from './graphEdges';
+import { ruleLine } from './rules';
 
 export const JUMP_TOO_DEEP = 'jump-too-deep';
 
@@ -52,7 +53,7 @@ class Jumps {
       const e = edges[i];
       this.from[i] = number(e.from);
       this.to[i] = number(e.to);
-      this.line[i] = e.rule.span.line;
+      this.line[i] = ruleLine(e.rule);
     }
     this.builtin = new Uint8Array(this.names.length);
     for (let i = 0; i < chains.length; i++) if (chains[i].builtin) this.builtin[this.chainIds[i]] = 1;

@@ -21,9 +21,29 @@ import type { Problem, TargetKind } from '../model/types';
 import type { Conditions } from './shadowedRule';
 import type { HookUse } from './targetWrongChain';
 
+/** The scope part of a memo key (see RuleScope), detached from the text. */
+export interface ScopeKey {
+  format: string;
+  family: string;
+  table: string;
+  tableKnown: boolean;
+  chain: string;
+  builtin: boolean;
+}
+
+/** Whether a kept scope is the scope of the rules being checked. */
+export function sameScope(k: ScopeKey, s: ScopeKey): boolean {
+  return k.chain === s.chain && k.table === s.table && k.builtin === s.builtin && k.tableKnown === s.tableKnown && k.family === s.family && k.format === s.format;
+}
+
+/** A scope to keep in results: its strings copied out of the text. */
+export function scopeKey(s: ScopeKey): ScopeKey {
+  return { format: s.format, family: s.family, table: detach(s.table), tableKnown: s.tableKnown, chain: detach(s.chain), builtin: s.builtin };
+}
+
 /** What is known about one rule, valid wherever its key matches. Nothing in it refers to a document's text. */
 export interface RuleResult {
-  scope: string;
+  scope: ScopeKey;
   kind: TargetKind | null;
   /** Rule-local problems (checks' and the rule's own) with spans on line 0, in the order found; null when they could not be kept. */
   problems: Problem[] | null;
@@ -52,8 +72,6 @@ export class CheckMemo {
   /** The rules' line texts, in walk order (tables, chains, rules). */
   texts: string[] = [];
   results: RuleResult[] = [];
-  /** The scope keys in use, each kept once so results compare them by identity. */
-  scopes = new Map<string, string>();
   /** Rules whose result the last run reused, and rules it checked. */
   hits = 0;
   misses = 0;

@@ -1,4 +1,5 @@
 import type { Chain, Edge, TableGraph } from '../model/types';
+import { ruleLine } from './rules';
 
 /**
  * For every built-in chain of a table, when each chain becomes reachable from
@@ -13,16 +14,25 @@ import type { Chain, Edge, TableGraph } from '../model/types';
 export class Arrivals {
   /** The built-in chains' names, in table order. */
   readonly roots: string[] = [];
-  private readonly ids = new Map<string, number>();
+  private readonly chains: Chain[];
+  private readonly byName: ReadonlyMap<string, Chain>;
+  /** Chain numbers by name; null when a chain's number is its position (unique names, positions known). */
+  private readonly ids: Map<string, number> | null = null;
   /** Per root: the arrival line of each chain (-1 for the root itself, UNREACHED when never). */
   private readonly lines: Int32Array[] = [];
   /** Per root: the jump on the arrival line of each chain (null for the root itself). */
   private readonly edges: (Edge | null)[][] = [];
 
   constructor(graph: TableGraph) {
-    const chains = graph.table.chains;
-    for (const c of chains) if (!this.ids.has(c.name)) this.ids.set(c.name, this.ids.size);
-    const n = this.ids.size;
+    const chains = (this.chains = graph.table.chains);
+    this.byName = graph.table.chainsByName;
+    let positional = this.byName.size === chains.length;
+    for (let i = 0; i < chains.length && positional; i++) positional = chains[i].index === i && this.byName.get(chains[i].name) === chains[i];
+    if (!positional) {
+      const ids = (this.ids = new Map());
+      for (const c of chains) if (!ids.has(c.name)) ids.set(c.name, ids.size);
+    }
+    const n = this.ids ? this.ids.size : chains.length;
     // The jumps the kernel keeps (a jump to a built-in chain is refused on its own), by line.
     const kept = graph.edges.filter((e) => !e.to.builtin);
     const m = kept.length;
@@ -31,15 +41,12 @@ export class Arrivals {
     const line = new Int32Array(m);
     // Sorted by line as one number per jump (line * m + index), which sorts natively.
     const keys = new Float64Array(m);
-    // With unique names and chains that know their position, a chain's number is its position.
-    let positional = this.ids.size === chains.length;
-    for (let i = 0; i < chains.length && positional; i++) positional = chains[i].index === i;
-    const idOf = (c: Chain) => (positional && chains[c.index] === c ? c.index : this.ids.get(c.name) ?? -1);
+    const idOf = (c: Chain) => this.idOfChain(c) ?? -1;
     for (let i = 0; i < m; i++) {
       const e = kept[i];
       from[i] = idOf(e.from);
       to[i] = idOf(e.to);
-      line[i] = e.rule.span.line;
+      line[i] = ruleLine(e.rule);
       keys[i] = line[i] * m + i;
     }
     keys.sort();
@@ -58,7 +65,7 @@ export class Arrivals {
       if (!root.builtin || this.roots.includes(root.name)) continue;
       const arrive = new Int32Array(n).fill(UNREACHED);
       const via: (Edge | null)[] = new Array(n).fill(null);
-      const r = this.ids.get(root.name)!;
+      const r = this.idOfChain(root)!;
       arrive[r] = -1;
       // Rules in file order: a jump from a reached chain reaches its target at its own line, and with it
       // everything the target reaches through jumps already read.
@@ -91,7 +98,14 @@ export class Arrivals {
 
   /** The number of a chain name, for lineAt and edgeAt. */
   idOf(name: string): number | undefined {
-    return this.ids.get(name);
+    if (this.ids) return this.ids.get(name);
+    const c = this.byName.get(name);
+    return c ? c.index : undefined;
+  }
+
+  /** The number of a chain of the table. */
+  idOfChain(c: Chain): number | undefined {
+    return !this.ids && this.chains[c.index] === c ? c.index : this.idOf(c.name);
   }
 
   /** The line at which chain number `id` is first reached from root number `root` (-1 for the root, NEVER when never). */
@@ -106,7 +120,7 @@ export class Arrivals {
 
   /** When chain `name` is first reached from root number `root`; undefined when never. */
   at(root: number, name: string): Arrival | undefined {
-    const id = this.ids.get(name);
+    const id = this.idOf(name);
     if (id === undefined) return undefined;
     const line = this.lines[root][id];
     return line === UNREACHED ? undefined : { line, edge: this.edges[root][id] };

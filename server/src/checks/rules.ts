@@ -1,5 +1,5 @@
 import type { Analysis } from '../model/analysis';
-import type { Chain, Problem, Ruleset, Table } from '../model/types';
+import type { Chain, Problem, Rule, Ruleset, Table } from '../model/types';
 import { resolveOptions } from './extensions';
 import type { RuleCheck, RuleScope } from './types';
 
@@ -42,6 +42,15 @@ export class LineIndex {
  */
 export function tableKnown(table: Table): boolean {
   return table.nameSpan !== null || table.tableSource === 'command';
+}
+
+/**
+ * A rule's 0-based line. Rules read from save syntax carry it as a number;
+ * asking them for `span` would build and keep a span object per rule.
+ */
+export function ruleLine(rule: Rule): number {
+  const line = (rule as { line?: unknown }).line;
+  return typeof line === 'number' ? line : rule.span.line;
 }
 
 /** The scope a rule-local check sees for the rules of one chain. */

@@ -1,9 +1,9 @@
 import type { Analysis } from '../model/analysis';
-import type { Problem, Rule, Span } from '../model/types';
+import type { Chain, Problem, Rule, Span } from '../model/types';
 import { Arrivals, NEVER } from './reach';
 import { restrictedExtensions, restrictedLabel, restrictedSpan, type Restricted } from './restricted';
 import { resolveOptions } from './extensions';
-import { LineIndex, scopeOf, tableKnown } from './rules';
+import { LineIndex, ruleLine as lineOf, scopeOf, tableKnown } from './rules';
 import type { RuleCheck, RuleScope } from './types';
 
 export const TARGET_WRONG_CHAIN = 'target-wrong-chain';
@@ -84,10 +84,11 @@ export function hookUses(rule: Rule, scope: RuleScope): HookUse[] | null {
  * extension is reached from a hook the extension does not support. The
  * kernel names the rule, or the jump that completes the path if it comes later.
  */
-export function reachedFromWrongHook(chain: string, rule: Rule, uses: readonly HookUse[], arrive: Arrivals, out: Problem[]): void {
-  const id = arrive.idOf(chain);
+export function reachedFromWrongHook(chainOf: Chain, rule: Rule, uses: readonly HookUse[], arrive: Arrivals, out: Problem[]): void {
+  const id = arrive.idOfChain(chainOf);
   if (id === undefined) return;
-  const ruleLine = rule.span.line;
+  const chain = chainOf.name;
+  const ruleLine = lineOf(rule);
   for (const use of uses) {
     // The earliest point in the file at which the chain is reached from a hook the extension does not support.
     let worst = -1;
@@ -127,7 +128,7 @@ export function checkTargetWrongChain(analysis: Analysis): Problem[] {
         const uses = hookUses(rule, scope);
         if (!uses) continue;
         arrive ??= new Arrivals(analysis.graphOf(table));
-        reachedFromWrongHook(chain.name, rule, uses, arrive, out);
+        reachedFromWrongHook(chain, rule, uses, arrive, out);
       }
     }
   }

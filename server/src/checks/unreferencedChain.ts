@@ -1,5 +1,5 @@
 import type { Analysis } from '../model/analysis';
-import type { Chain, Problem } from '../model/types';
+import type { Chain, Problem, Table } from '../model/types';
 
 export const UNREFERENCED_CHAIN = 'unreferenced-chain';
 
@@ -12,15 +12,33 @@ export function unreferencedChain(chain: Chain): Problem {
   };
 }
 
+/** A chain whose name another chain object of the table shares (and some rule jumps to that one): edges are by name. */
+function isJumpedToByName(table: Table, chain: Chain, jumpedTo: Uint8Array): boolean {
+  const named = table.chainsByName.get(chain.name);
+  return named !== undefined && named !== chain && table.chains[named.index] === named && jumpedTo[named.index] === 1;
+}
+
 export function checkUnreferencedChain(analysis: Analysis): Problem[] {
   const out: Problem[] = [];
   const listing = analysis.ruleset.format === 'listing';
   for (const table of analysis.ruleset.tables) {
     const graph = analysis.graphOf(table);
-    for (const chain of table.chains) {
+    // The chains some rule jumps or goes to, by position (by name for a chain that does not know its own).
+    const chains = table.chains;
+    const jumpedTo = new Uint8Array(chains.length);
+    const jumpedByName = new Set<string>();
+    if (!listing) {
+      for (const e of graph.edges) {
+        if (chains[e.to.index] === e.to) jumpedTo[e.to.index] = 1;
+        else jumpedByName.add(e.to.name);
+      }
+    }
+    for (let i = 0; i < chains.length; i++) {
+      const chain = chains[i];
       if (chain.builtin || !chain.nameSpan) continue;
       // A listing may leave out the chains that refer to this one; trust the kernel's own count.
-      if (listing ? chain.listedReferences === 0 : !(graph.incoming.get(chain.name)?.length)) out.push(unreferencedChain(chain));
+      const referenced = listing ? chain.listedReferences !== 0 : jumpedTo[i] === 1 || jumpedByName.has(chain.name) || isJumpedToByName(table, chain, jumpedTo);
+      if (!referenced) out.push(unreferencedChain(chain));
     }
   }
   return out;

@@ -8,8 +8,8 @@
 import type { Analysis } from '../model/analysis';
 import type { Chain, Problem, Rule, Table } from '../model/types';
 import { resolveOptions, type ResolvedOption } from './extensions';
-import { CheckMemo, detach, detachedConditions, rebased, relativeProblem, type RuleResult } from './memo';
-import { LineIndex, scopeOf } from './rules';
+import { CheckMemo, detach, detachedConditions, rebased, relativeProblem, sameScope, scopeKey as keptScope, type RuleResult, type ScopeKey } from './memo';
+import { LineIndex, ruleLine, scopeOf } from './rules';
 import { conditionsOf, ShadowScan, type Conditions } from './shadowedRule';
 import { hookUses, reachedFromWrongHook, type HookUse } from './targetWrongChain';
 import { Arrivals } from './reach';
@@ -75,10 +75,8 @@ export function walkRules(analysis: Analysis, lines: LineIndex | null, found: Fo
   const useMemo = memo !== undefined && save && lines !== null;
   const prevTexts = useMemo ? memo.texts : [];
   const prevResults = useMemo ? memo.results : [];
-  const prevScopes = useMemo ? memo.scopes : new Map<string, string>();
   const texts: string[] = [];
   const results: RuleResult[] = [];
-  const scopes = new Map<string, string>();
   const textLines = lines ?? new LineIndex('');
   const lineText = (n: number) => textLines.line(n);
   const out: Problem[] = [];
@@ -89,14 +87,14 @@ export function walkRules(analysis: Analysis, lines: LineIndex | null, found: Fo
   let misses = 0;
 
   /** Whether the previous version's rule `j` has this key. */
-  const same = (j: number, text: string, scope: string, kind: RuleResult['kind']): boolean => {
+  const same = (j: number, text: string, scope: ScopeKey, kind: RuleResult["kind"]): boolean => {
     if (j < 0 || j >= prevTexts.length) return false;
     const r = prevResults[j];
-    return r.scope === scope && r.kind === kind && prevTexts[j] === text && r.problems !== null;
+    return r.kind === kind && prevTexts[j] === text && r.problems !== null && (r.scope === scope || sameScope(r.scope, scope));
   };
 
   /** Reads a rule: every rule-local check, its own problems and the facts. */
-  const analyse = (rule: Rule, scope: RuleScope, scopeKey: string, line: number): RuleResult => {
+  const analyse = (rule: Rule, scope: RuleScope, scopeKey: ScopeKey, line: number): RuleResult => {
     out.length = 0;
     outRanks.length = 0;
     let keep = true;
@@ -180,30 +178,28 @@ export function walkRules(analysis: Analysis, lines: LineIndex | null, found: Fo
     for (const chain of table.chains) {
       if (!chain.rules.length) continue;
       const scope = scopeOf(ruleset, table, chain, textLines, lineText);
-      let scopeKey = '';
-      if (useMemo) {
-        const scopeText = `${scope.format}\t${scope.family}\t${scope.table}\t${scope.tableKnown ? 1 : 0}\t${scope.chain}\t${scope.builtin ? 1 : 0}`;
-        scopeKey = scopes.get(scopeText) ?? prevScopes.get(scopeText) ?? detach(scopeText);
-        scopes.set(scopeKey, scopeKey);
-      }
+      // The scope kept in this chain's results: a previous version's when a rule matches, else a copy made once.
+      let kept: ScopeKey | null = null;
       let shadow: ShadowScan | null = null;
       let shadowFailed = false;
       let blocker: Rule | null = null;
       for (const rule of chain.rules) {
-        const line = rule.span.line;
+        const line = ruleLine(rule);
         let result: RuleResult | undefined;
         let text = '';
         if (useMemo) {
           text = lines!.line(line);
           const kind = rule.target ? rule.target.kind : null;
           const k = texts.length;
-          if (same(k + delta, text, scopeKey, kind)) result = prevResults[k + delta];
+          const key = kept ?? scope;
+          if (same(k + delta, text, key, kind)) result = prevResults[k + delta];
           else {
             for (let w = 1; w <= REALIGN && !result; w++) {
-              if (same(k + delta + w, text, scopeKey, kind)) result = prevResults[k + (delta += w)];
-              else if (same(k + delta - w, text, scopeKey, kind)) result = prevResults[k + (delta -= w)];
+              if (same(k + delta + w, text, key, kind)) result = prevResults[k + (delta += w)];
+              else if (same(k + delta - w, text, key, kind)) result = prevResults[k + (delta -= w)];
             }
           }
+          if (result) kept ??= result.scope;
           if (result) {
             hits++;
             const problems = result.problems!;
@@ -216,7 +212,7 @@ export function walkRules(analysis: Analysis, lines: LineIndex | null, found: Fo
         }
         if (!result) {
           misses++;
-          result = analyse(rule, scope, scopeKey, line);
+          result = analyse(rule, scope, useMemo ? (kept ??= keptScope(scope)) : scope, line);
         }
         if (useMemo) {
           texts.push(text);
@@ -236,7 +232,7 @@ export function walkRules(analysis: Analysis, lines: LineIndex | null, found: Fo
           try {
             arrive ??= new Arrivals(analysis.graphOf(table));
             out.length = 0;
-            reachedFromWrongHook(chain.name, rule, result.hooked, arrive, out);
+            reachedFromWrongHook(chain, rule, result.hooked, arrive, out);
             for (const p of out) found.add(p, ranks.targetWrongChain);
           } catch {
             found.failed.add(ranks.targetWrongChain);
@@ -251,7 +247,6 @@ export function walkRules(analysis: Analysis, lines: LineIndex | null, found: Fo
   if (useMemo) {
     memo.texts = texts;
     memo.results = results;
-    memo.scopes = scopes;
     memo.hits = hits;
     memo.misses = misses;
   }

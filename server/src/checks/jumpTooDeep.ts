@@ -41,11 +41,24 @@ class Jumps {
     };
     const chains = graph.table.chains;
     this.chainIds = new Int32Array(chains.length);
-    for (let i = 0; i < chains.length; i++) this.chainIds[i] = id(chains[i].name);
     // With unique names and chains that know their position, a chain's number is its position.
-    let positional = this.names.length === chains.length;
+    let positional = graph.table.chainsByName.size === chains.length;
     for (let i = 0; i < chains.length && positional; i++) positional = chains[i].index === i;
-    const number = (c: Chain) => (positional && chains[c.index] === c ? c.index : id(c.name));
+    if (positional) {
+      for (let i = 0; i < chains.length; i++) {
+        this.chainIds[i] = i;
+        this.names.push(chains[i].name);
+      }
+    } else {
+      for (let i = 0; i < chains.length; i++) this.chainIds[i] = id(chains[i].name);
+    }
+    const byName = graph.table.chainsByName;
+    const number = (c: Chain) => {
+      if (!positional) return id(c.name);
+      if (chains[c.index] === c) return c.index;
+      const named = byName.get(c.name);
+      return named && chains[named.index] === named ? named.index : id(c.name);
+    };
     this.from = new Int32Array(edges.length);
     this.to = new Int32Array(edges.length);
     this.line = new Int32Array(edges.length);

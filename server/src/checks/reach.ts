@@ -27,7 +27,7 @@ export class Arrivals {
     const chains = (this.chains = graph.table.chains);
     this.byName = graph.table.chainsByName;
     let positional = this.byName.size === chains.length;
-    for (let i = 0; i < chains.length && positional; i++) positional = chains[i].index === i && this.byName.get(chains[i].name) === chains[i];
+    for (let i = 0; i < chains.length && positional; i++) positional = chains[i].index === i;
     if (!positional) {
       const ids = (this.ids = new Map());
       for (const c of chains) if (!ids.has(c.name)) ids.set(c.name, ids.size);

@@ -1,6 +1,7 @@
 import type { Analysis } from '../model/analysis';
 import type { Problem, Rule, Table } from '../model/types';
 import { closestName } from './closest';
+import { ruleLine } from './rules';
 
 export const UNDEFINED_CHAIN = 'undefined-chain';
 
@@ -33,8 +34,9 @@ export function checkUndefinedChain(analysis: Analysis): Problem[] {
     // `iptables -S` output (no `*table` line) is a view, often of one chain: see truncated-listing.
     if (!table.nameSpan) continue;
     const graph = analysis.graphOf(table);
-    const names = table.chains.filter((c) => !c.builtin).map((c) => c.name).concat(VERDICTS);
+    let names: string[] | null = null;
     for (const rule of graph.dangling) {
+      names ??= table.chains.filter((c) => !c.builtin).map((c) => c.name).concat(VERDICTS);
       const name = rule.target!.name;
       const elsewhere = [...new Set(analysis.ruleset.tables.filter((t) => t.name !== table.name && t.chainsByName.has(name)).map((t) => t.name))];
       out.push(undefinedChain(rule, table, 'missing', closestName(name, names), elsewhere));
@@ -42,7 +44,7 @@ export function checkUndefinedChain(analysis: Analysis): Problem[] {
     for (const e of graph.edges) {
       if (e.to.builtin) continue;
       if (!e.to.declSpan) out.push(undefinedChain(e.rule, table, 'undeclared', undefined));
-      else if (e.to.declSpan.line > e.rule.span.line) out.push(undefinedChain(e.rule, table, 'late', undefined));
+      else if (e.to.declSpan.line > ruleLine(e.rule)) out.push(undefinedChain(e.rule, table, 'late', undefined));
     }
   }
   return out;

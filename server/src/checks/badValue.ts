@@ -2,7 +2,6 @@ import { valuesFor, type OptionInfo } from '../knowledge';
 import type { Analysis } from '../model/analysis';
 import type { Family, Option, Problem } from '../model/types';
 import { checkAddress, checkNatRange, checkPort, PROTOCOL_NAMES } from './addresses';
-import { resolveOptions } from './extensions';
 import { runRuleCheck } from './rules';
 import type { RuleCheck } from './types';
 

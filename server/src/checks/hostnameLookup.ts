@@ -1,5 +1,6 @@
 import type { Analysis } from '../model/analysis';
 import type { Option, Problem } from '../model/types';
+import { ipv4Number } from '../model/address';
 import { checkAddress, LOCAL_HOSTNAMES } from './addresses';
 import { runRuleCheck } from './rules';
 import type { RuleCheck } from './types';
@@ -26,7 +27,10 @@ export const ruleHostnameLookup: RuleCheck = (rule, _options, scope, out) => {
     if (m.module !== 'source' && m.module !== 'destination') continue;
     const o = m.options[0];
     if (!o?.value) continue;
-    const name = o.value.split(',').find((a) => checkAddress(a, family) === 'hostname' && !LOCAL_HOSTNAMES[family].has(a.split('/')[0]));
+    const value = o.value;
+    // Most rules name one address in digits: nothing to look up.
+    if (family === 'ipv4' && value.indexOf(',') < 0 && ipv4Number(value.indexOf('/') < 0 ? value : value.slice(0, value.indexOf('/'))) >= 0) continue;
+    const name = value.split(',').find((a) => checkAddress(a, family) === 'hostname' && !LOCAL_HOSTNAMES[family].has(a.split('/')[0]));
     if (name) out.push(hostnameLookup(o, name));
   }
 };

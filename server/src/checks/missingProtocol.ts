@@ -1,5 +1,5 @@
 import type { Analysis } from '../model/analysis';
-import type { Problem, Span } from '../model/types';
+import type { Problem, Rule, Span } from '../model/types';
 import { ruleProtocol } from './extensions';
 import type { KernelPhase } from './types';
 import { runRuleCheck } from './rules';
@@ -46,21 +46,20 @@ const MATCH_PROTOCOLS: Record<string, { protocols: string[]; phase: KernelPhase 
   ah: { protocols: ['ah'], phase: 'kernel' },
 };
 
+/** Whether the rule's -p comes before a column. */
+function protocolBefore(rule: Rule, column: number): boolean {
+  for (const m of rule.matches) if (m.module === 'protocol') return m.span.start < column;
+  return false;
+}
+
 export const ruleMissingProtocol: RuleCheck = (rule, _options, _scope, out) => {
   const given = ruleProtocol(rule);
   const named = given ? NUMBERS[given] ?? given : null;
-  let protoAt: Span | undefined;
-  for (const m of rule.matches) {
-    if (m.module === 'protocol') {
-      protoAt = m.span;
-      break;
-    }
-  }
   for (const m of rule.matches) {
     const need = MATCH_PROTOCOLS[m.module];
     if (!need || m.implicit) continue;
     // multiport looks at -p when it reads its first option, so -p has to come before that.
-    const inTime = m.module !== 'multiport' || !m.options.length || (protoAt !== undefined && protoAt.start < m.options[0].span.start);
+    const inTime = m.module !== 'multiport' || !m.options.length || protocolBefore(rule, m.options[0].span.start);
     if (named && need.protocols.includes(named) && inTime) continue;
     out.push(missingProtocol(m.moduleSpan ?? m.span, `Match ${m.module}`, need.protocols.length > 1 ? `-p ${need.protocols.slice(0, -1).join(', ')} or ${need.protocols[need.protocols.length - 1]}` : `-p ${need.protocols[0]}`, need.phase));
   }

@@ -1,5 +1,5 @@
 import type { Analysis } from '../model/analysis';
-import type { Option, Problem, Rule, Span } from '../model/types';
+import type { Option, Problem, Rule } from '../model/types';
 import { restrictedExtensions, restrictedLabel, restrictedSpan, type Restricted } from './restricted';
 import { runRuleCheck } from './rules';
 import type { RuleCheck } from './types';
@@ -29,7 +29,7 @@ export function optionWrongTable(option: Option, tables: string[], table: { name
 /** `-j DROP` in nat: iptables itself refuses it ("the nat table is not intended for filtering"). */
 export function dropInNat(rule: Rule): Problem {
   return {
-    span: rule.target!.nameSpan as Span, severity: 'error', code: TARGET_WRONG_TABLE,
+    span: rule.target!.nameSpan, severity: 'error', code: TARGET_WRONG_TABLE,
     message: 'DROP cannot be used in the nat table, which is not meant for filtering: iptables refuses the rule. Drop in filter (or raw/mangle) instead.',
     data: { phase: 'parse' },
   };

@@ -6,7 +6,7 @@
  * unchanged since the previous version is not read at all.
  */
 import type { Analysis } from '../model/analysis';
-import type { Chain, Problem, Rule, Table } from '../model/types';
+import type { Problem, Rule } from '../model/types';
 import { resolveOptions, type ResolvedOption } from './extensions';
 import { CheckMemo, detach, detachedConditions, rebased, relativeProblem, sameScope, scopeKey as keptScope, type RuleResult, type ScopeKey } from './memo';
 import { LineIndex, ruleLine, scopeOf } from './rules';
@@ -95,8 +95,8 @@ export function walkRules(analysis: Analysis, lines: LineIndex | null, found: Fo
 
   /** Reads a rule: every rule-local check, its own problems and the facts. */
   const analyse = (rule: Rule, scope: RuleScope, scopeKey: ScopeKey, line: number): RuleResult => {
-    out.length = 0;
-    outRanks.length = 0;
+    if (out.length) out.length = 0;
+    if (outRanks.length) outRanks.length = 0;
     let keep = true;
     let options: readonly ResolvedOption[] = NO_OPTIONS;
     let optionsFailed = false;
@@ -231,7 +231,7 @@ export function walkRules(analysis: Analysis, lines: LineIndex | null, found: Fo
           // The graph part of target-wrong-chain: is this user chain reached from a hook the extension does not allow?
           try {
             arrive ??= new Arrivals(analysis.graphOf(table));
-            out.length = 0;
+            if (out.length) out.length = 0;
             reachedFromWrongHook(chain, rule, result.hooked, arrive, out);
             for (const p of out) found.add(p, ranks.targetWrongChain);
           } catch {

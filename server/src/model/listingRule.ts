@@ -425,7 +425,7 @@ export function setRowTarget(
   const goto = source.startsWith('[goto]', firstNonBlank(source, textStart));
   let name = names.intern(source, lineStart + ts, lineStart + te);
   let asListed = true;
-  if (name === 'CT') {
+  if (te - ts === 2 && name === 'CT') {
     const at = lineEnd - 7;
     if (at >= textStart && source.startsWith('NOTRACK', at) && (at === textStart || /\s/.test(source[at - 1]))) {
       name = 'NOTRACK';

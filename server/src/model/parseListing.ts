@@ -68,11 +68,13 @@ function hasColon(text: string, from: number, to: number): boolean {
  * Each name also has a small number (`id`), which indexes per-name arrays.
  */
 class NameTable {
-  /** Open addressing, two numbers a slot: the hash, and id + 1 (0 for an empty slot). */
-  private slots = new Int32Array(2048);
+  /**
+   * Open addressing, four numbers a slot: the hash, id + 1 (0 for an empty
+   * slot), and where and how long the name was when first seen, so a
+   * candidate is compared in the flat text without touching the string.
+   */
+  private slots = new Int32Array(4096);
   private names: string[] = [];
-  /** Where each name was first seen: candidates are compared there, in the flat text. */
-  private starts: number[] = [];
   /** The id of the name `intern` returned last. */
   id = -1;
 
@@ -86,36 +88,33 @@ class NameTable {
     for (let i = s; i < e; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
     h ^= h >>> 15;
     let slots = this.slots;
-    let mask = (slots.length >> 1) - 1;
+    let mask = (slots.length >> 2) - 1;
     let k = h & mask;
-    for (let id = slots[2 * k + 1] - 1; id >= 0; id = slots[2 * k + 1] - 1) {
-      if (slots[2 * k] === h) {
-        const name = this.names[id];
-        if (name.length === e - s && sameChars(text, this.starts[id], s, e - s)) {
-          this.id = id;
-          return name;
-        }
+    for (let id = slots[4 * k + 1] - 1; id >= 0; id = slots[4 * k + 1] - 1) {
+      if (slots[4 * k] === h && slots[4 * k + 3] === e - s && sameChars(text, slots[4 * k + 2], s, e - s)) {
+        this.id = id;
+        return this.names[id];
       }
       k = (k + 1) & mask;
     }
     const name = text.slice(s, e);
     const id = this.names.length;
     this.names.push(name);
-    this.starts.push(s);
     this.id = id;
-    slots[2 * k] = h;
-    slots[2 * k + 1] = id + 1;
-    if ((id + 1) * 4 > slots.length) {
-      // Keep the table at most half full: rehash every name into one four times the size.
+    slots[4 * k] = h;
+    slots[4 * k + 1] = id + 1;
+    slots[4 * k + 2] = s;
+    slots[4 * k + 3] = e - s;
+    if ((id + 1) * 8 > slots.length) {
+      // Keep the table at most half full: move every slot into one four times the size.
       const old = slots;
       slots = this.slots = new Int32Array(old.length * 4);
-      mask = (slots.length >> 1) - 1;
-      for (let j = 0; j < old.length; j += 2) {
+      mask = (slots.length >> 2) - 1;
+      for (let j = 0; j < old.length; j += 4) {
         if (old[j + 1] === 0) continue;
         let m = old[j] & mask;
-        while (slots[2 * m + 1] !== 0) m = (m + 1) & mask;
-        slots[2 * m] = old[j];
-        slots[2 * m + 1] = old[j + 1];
+        while (slots[4 * m + 1] !== 0) m = (m + 1) & mask;
+        for (let x = 0; x < 4; x++) slots[4 * m + x] = old[j + x];
       }
     }
     return name;
@@ -125,6 +124,43 @@ class NameTable {
 function sameChars(text: string, a: number, b: number, length: number): boolean {
   for (let i = 0; i < length; i++) if (text.charCodeAt(a + i) !== text.charCodeAt(b + i)) return false;
   return true;
+}
+
+/** Where the digits of the last header `referencesHeader` read stand. */
+let refStart = 0;
+let refEnd = 0;
+
+/**
+ * Reads `Chain NAME (N references)` (or `reference`) at `s` (the line, which
+ * starts with `Chain `, ends at `e`) the way CHAIN_HEADER would, for names of
+ * printable ASCII: returns where the name ends, or -1 for any other line,
+ * which is left to the regex.
+ */
+function referencesHeader(text: string, s: number, e: number): number {
+  let i = s + 6;
+  while (i < e) {
+    const c = text.charCodeAt(i);
+    if (c <= 32 || c >= 127) break;
+    i++;
+  }
+  const nameEnd = i;
+  if (nameEnd === s + 6 || i + 1 >= e || text.charCodeAt(i) !== 32 || text.charCodeAt(i + 1) !== 40) return -1; // " ("
+  i += 2;
+  refStart = i;
+  while (i < e && text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) i++;
+  refEnd = i;
+  if (refEnd === refStart || !text.startsWith(' reference', i) || i + 10 > e) return -1;
+  i += 10;
+  if (i < e && text.charCodeAt(i) === 115) i++; // s
+  return i < e && text.charCodeAt(i) === 41 ? nameEnd : -1; // )
+}
+
+/** The `(N references)` figure `referencesHeader` last read, as Number() reads it. */
+function referenceCount(text: string): number {
+  if (refEnd - refStart > 15) return Number(text.slice(refStart, refEnd));
+  let v = 0;
+  for (let i = refStart; i < refEnd; i++) v = v * 10 + (text.charCodeAt(i) - 48);
+  return v;
 }
 
 /** A copy of `a` with room for at least `size` numbers, the new ones 0. */
@@ -218,7 +254,60 @@ export function parseListing(text: string): Ruleset {
     // Rows of -v and --line-numbers listings start with a digit: skip the other checks for them.
     let raw: string | null = null;
     if (c0 < 48 || c0 > 57) {
-      raw = text.slice(lineStart, contentEnd);
+      // Most headers are `Chain NAME (N references)`: read those without the regex (and its strings).
+      let h: RegExpExecArray | null = null;
+      let nameEnd = -1;
+      if (first === 0 && c0 === 67 && contentEnd - lineStart >= 6 && text.startsWith('Chain ', lineStart)) {
+        nameEnd = referencesHeader(text, lineStart, contentEnd);
+        if (nameEnd < 0) {
+          raw = text.slice(lineStart, contentEnd);
+          h = CHAIN_HEADER.exec(raw);
+          if (h) nameEnd = lineStart + 6 + h[1].length;
+        }
+      }
+      if (nameEnd >= 0) {
+        closeChain();
+        const name = names.intern(text, lineStart + 6, nameEnd);
+        const nameId = names.id;
+        const policy = h ? h[2] : undefined;
+        const hasPolicy = policy !== undefined;
+        const hook = hasPolicy ? HOOK_ORDER[name] ?? -1 : -1;
+        if (declaredIn.length < names.size) declaredIn = grow(declaredIn, names.size);
+        // Kept dense (no holes far past its end), so reading it stays an array read.
+        while (chainById.length < names.size) chainById.push(null);
+        if (
+          !block || declaredIn[nameId] === blocks.length ||
+          (block.hint === null && hook >= 0 && hook <= block.maxHook)
+        ) {
+          block = openBlock(null, null, ln);
+        }
+        // The block numbers start at 1, so 0 means "not declared in any block".
+        declaredIn[nameId] = blocks.length;
+        const declSpan = lineSpan(ln, 0, end);
+        const c = newChain(name, block.table.name, hasPolicy, declSpan);
+        c.declSpan = declSpan;
+        c.nameSpan = lineSpan(ln, 6, 6 + name.length);
+        if (h && policy !== undefined) {
+          c.policy = policy;
+          const at = h.input.indexOf('(policy ') + 8;
+          c.policySpan = lineSpan(ln, at, at + policy.length);
+          if (h[3] !== undefined && h[4] !== undefined) c.counters = counters(`${h[3]} ${h[4]}`, 0, h[3].length, h[3].length + 1, h[3].length + 1 + h[4].length);
+          if (ALL_BUILTIN_CHAIN_NAMES.has(name)) block.builtins.push(name);
+          if (hook > block.maxHook) block.maxHook = hook;
+        } else {
+          c.listedReferences = h ? Number(h[5]) : referenceCount(text);
+        }
+        block.table.chains.push(c);
+        block.table.chainsByName.set(name, c);
+        chainById[nameId] = c;
+        if (!block.firstHeader) block.firstHeader = c.nameSpan;
+        block.lastLine = ln;
+        block.lastEnd = end;
+        chain = c;
+        continue;
+      }
+
+      raw ??= text.slice(lineStart, contentEnd);
       if (raw === lastColumnHeader) {
         layout = lastColumnLayout;
         if (chain && block) {
@@ -229,50 +318,6 @@ export function parseListing(text: string): Ruleset {
         }
         continue;
       }
-      if (first === 0 && raw.startsWith('Chain ')) {
-        const h = CHAIN_HEADER.exec(raw);
-        if (h) {
-          closeChain();
-          const name = names.intern(text, lineStart + 6, lineStart + 6 + h[1].length);
-          const nameId = names.id;
-          const hasPolicy = h[2] !== undefined;
-          const hook = hasPolicy ? HOOK_ORDER[name] ?? -1 : -1;
-          if (declaredIn.length < names.size) declaredIn = grow(declaredIn, names.size);
-          // Kept dense (no holes far past its end), so reading it stays an array read.
-          while (chainById.length < names.size) chainById.push(null);
-          if (
-            !block || declaredIn[nameId] === blocks.length ||
-            (block.hint === null && hook >= 0 && hook <= block.maxHook)
-          ) {
-            block = openBlock(null, null, ln);
-          }
-          // The block numbers start at 1, so 0 means "not declared in any block".
-          declaredIn[nameId] = blocks.length;
-          const declSpan = lineSpan(ln, 0, end);
-          const c = newChain(name, block.table.name, hasPolicy, declSpan);
-          c.declSpan = declSpan;
-          c.nameSpan = lineSpan(ln, 6, 6 + name.length);
-          if (hasPolicy) {
-            c.policy = h[2];
-            const at = raw.indexOf('(policy ') + 8;
-            c.policySpan = lineSpan(ln, at, at + h[2].length);
-            if (h[3] !== undefined && h[4] !== undefined) c.counters = counters(`${h[3]} ${h[4]}`, 0, h[3].length, h[3].length + 1, h[3].length + 1 + h[4].length);
-            if (ALL_BUILTIN_CHAIN_NAMES.has(name)) block.builtins.push(name);
-            if (hook > block.maxHook) block.maxHook = hook;
-          } else {
-            c.listedReferences = Number(h[5]);
-          }
-          block.table.chains.push(c);
-          block.table.chainsByName.set(name, c);
-          chainById[nameId] = c;
-          if (!block.firstHeader) block.firstHeader = c.nameSpan;
-          block.lastLine = ln;
-          block.lastEnd = end;
-          chain = c;
-          continue;
-        }
-      }
-
       const col = raw.includes('target') ? COLUMN_HEADER.exec(raw) : null;
       if (col) {
         layout = (col[1] !== undefined ? LAYOUT_NUM : 0) | (col[2] !== undefined ? LAYOUT_COUNTERS : 0) | (col[3] !== undefined ? LAYOUT_IFACES : 0);

@@ -1,4 +1,5 @@
-import type { Edge, TableGraph } from '../model/types';
+import type { Chain, Edge, TableGraph } from '../model/types';
+import { ruleLine } from './rules';
 
 /**
  * The jumps the kernel keeps in its graph: a jump to a built-in chain is
@@ -6,4 +7,91 @@ import type { Edge, TableGraph } from '../model/types';
  */
 export function userEdges(graph: TableGraph): Edge[] {
   return graph.edges.filter((e) => !e.to.builtin);
+}
+
+/**
+ * A table's kept jumps as numbers, shared by the searches over them (jump
+ * depth, arrival from each hook): chains are numbered by position when their
+ * names are unique and they know their position, else by name in table order
+ * (the graph keys its edges by name).
+ */
+export class NumberedJumps {
+  readonly chains: Chain[];
+  /** Chain names by number. */
+  readonly names: string[] = [];
+  /** The number of each chain of the table, by position (a name declared twice appears twice). */
+  readonly chainIds: Int32Array;
+  /** Whether the chain of each number is built in (any chain of that name). */
+  readonly builtin: Uint8Array;
+  /** The kept jumps in graph order, and their ends and lines as numbers. */
+  readonly edges: Edge[];
+  readonly from: Int32Array;
+  readonly to: Int32Array;
+  readonly line: Int32Array;
+  private readonly ids: Map<string, number> | null = null;
+  private readonly byName: ReadonlyMap<string, Chain>;
+
+  constructor(graph: TableGraph) {
+    const table = graph.table;
+    const chains = (this.chains = table.chains);
+    this.byName = table.chainsByName;
+    let positional = this.byName.size === chains.length;
+    for (let i = 0; i < chains.length && positional; i++) positional = chains[i].index === i;
+    this.chainIds = new Int32Array(chains.length);
+    if (positional) {
+      for (let i = 0; i < chains.length; i++) {
+        this.chainIds[i] = i;
+        this.names.push(chains[i].name);
+      }
+    } else {
+      this.ids = new Map();
+      for (let i = 0; i < chains.length; i++) this.chainIds[i] = this.number(chains[i].name);
+    }
+    const edges = (this.edges = userEdges(graph));
+    const m = edges.length;
+    this.from = new Int32Array(m);
+    this.to = new Int32Array(m);
+    this.line = new Int32Array(m);
+    for (let i = 0; i < m; i++) {
+      const e = edges[i];
+      this.from[i] = this.idOfChain(e.from) ?? this.number(e.from.name);
+      this.to[i] = this.idOfChain(e.to) ?? this.number(e.to.name);
+      this.line[i] = ruleLine(e.rule);
+    }
+    this.builtin = new Uint8Array(this.names.length);
+    for (let i = 0; i < chains.length; i++) if (chains[i].builtin) this.builtin[this.chainIds[i]] = 1;
+  }
+
+  /** The number of a name, given a new one if it has none (only when numbering by name). */
+  private number(name: string): number {
+    const ids = this.ids;
+    if (!ids) return this.idOf(name) ?? -1;
+    let n = ids.get(name);
+    if (n === undefined) {
+      ids.set(name, (n = this.names.length));
+      this.names.push(name);
+    }
+    return n;
+  }
+
+  /** The number of a chain name; undefined when the table has no such chain. */
+  idOf(name: string): number | undefined {
+    if (this.ids) return this.ids.get(name);
+    const c = this.byName.get(name);
+    return c && this.chains[c.index] === c ? c.index : undefined;
+  }
+
+  /** The number of a chain of the table. */
+  idOfChain(c: Chain): number | undefined {
+    return !this.ids && this.chains[c.index] === c ? c.index : this.idOf(c.name);
+  }
+}
+
+const numbered = new WeakMap<TableGraph, NumberedJumps>();
+
+/** The numbered jumps of a table graph, made once per graph. */
+export function numberedJumps(graph: TableGraph): NumberedJumps {
+  let n = numbered.get(graph);
+  if (!n) numbered.set(graph, (n = new NumberedJumps(graph)));
+  return n;
 }

@@ -1,6 +1,6 @@
 import type { Analysis } from '../model/analysis';
 import type { Edge, Problem, Rule, TableGraph } from '../model/types';
-import { Arrivals, type Arrival } from './reach';
+import { arrivalsOf, type Arrival } from './reach';
 
 export const JUMP_LOOP = 'jump-loop';
 
@@ -37,7 +37,7 @@ export interface LoopInfo {
 /** Every loop of a table, with where the kernel would notice it. */
 export function loopsOf(graph: TableGraph): LoopInfo[] {
   const out: LoopInfo[] = [];
-  const arrive = graph.cycles.length ? new Arrivals(graph) : null;
+  const arrive = graph.cycles.length ? arrivalsOf(graph) : null;
   for (const cycle of graph.cycles) {
     if (cycle.some((name) => graph.table.chainsByName.get(name)?.builtin)) continue;
     const edges: Edge[] = [];

@@ -1,6 +1,6 @@
 import type { Analysis } from '../model/analysis';
 import type { Chain, Problem, Rule, Span } from '../model/types';
-import { Arrivals, NEVER } from './reach';
+import { arrivalsOf, NEVER, type Arrivals } from './reach';
 import { restrictedExtensions, restrictedLabel, restrictedSpan, type Restricted } from './restricted';
 import { resolveOptions } from './extensions';
 import { LineIndex, ruleLine as lineOf, scopeOf, tableKnown } from './rules';
@@ -127,7 +127,7 @@ export function checkTargetWrongChain(analysis: Analysis): Problem[] {
         ruleTargetWrongChain(rule, resolveOptions(rule, scope.family), scope, out);
         const uses = hookUses(rule, scope);
         if (!uses) continue;
-        arrive ??= new Arrivals(analysis.graphOf(table));
+        arrive ??= arrivalsOf(analysis.graphOf(table));
         reachedFromWrongHook(chain, rule, uses, arrive, out);
       }
     }

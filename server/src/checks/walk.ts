@@ -12,7 +12,7 @@ import { CheckMemo, detach, detachedConditions, rebased, relativeProblem, sameSc
 import { LineIndex, ruleLine, scopeOf } from './rules';
 import { conditionsOf, ShadowScan, type Conditions } from './shadowedRule';
 import { hookUses, reachedFromWrongHook, type HookUse } from './targetWrongChain';
-import { Arrivals } from './reach';
+import { arrivalsOf, type Arrivals } from './reach';
 import { forgetRestricted } from './restricted';
 import type { RuleCheck, RuleScope } from './types';
 import { endsChain, matchesEverything } from './unconditional';
@@ -230,7 +230,7 @@ export function walkRules(analysis: Analysis, lines: LineIndex | null, found: Fo
         if (result.hooked && !found.failed.has(ranks.targetWrongChain)) {
           // The graph part of target-wrong-chain: is this user chain reached from a hook the extension does not allow?
           try {
-            arrive ??= new Arrivals(analysis.graphOf(table));
+            arrive ??= arrivalsOf(analysis.graphOf(table));
             if (out.length) out.length = 0;
             reachedFromWrongHook(chain, rule, result.hooked, arrive, out);
             for (const p of out) found.add(p, ranks.targetWrongChain);

@@ -16,6 +16,7 @@ import {
   LSPErrorCodes, ResponseError,
   type TextDocumentContentChangeEvent, type TextDocumentsConfiguration,
 } from 'vscode-languageserver/node';
+import { CheckMemo } from './checks';
 import { Analysis } from './model/analysis';
 
 /** A document as the server keeps it: lines with their line breaks, joined lazily. */
@@ -27,6 +28,8 @@ export class LineDocument {
    * everything), so only a full parse will do.
    */
   private edited: Set<number> | null = new Set();
+  /** Whether a line ended in a lone \r at the last `takeEditedLines` (undefined before the first). */
+  private loneCR: boolean | undefined;
 
   /** Every line keeps its own line break; only the last may have none. Split from the text on the first edit. */
   private split: string[] | null;
@@ -86,18 +89,18 @@ export class LineDocument {
         before = this.lines[startLine];
       }
       const replaced = splitLines(before + change.text + after);
+      // A line that ends up without a break merges with the next one, as in a flat text.
+      const merges = endLine < last && !/[\r\n]$/.test(replaced[replaced.length - 1]);
+      if (merges) replaced[replaced.length - 1] += this.lines[endLine + 1];
+      const removed = endLine - startLine + (merges ? 2 : 1);
       if (this.edited) {
-        // Same lines, same breaks: the edit stayed inside one line.
-        if (startLine === endLine && replaced.length === 1 && lineBreak(replaced[0]) === lineBreak(this.lines[startLine])) this.edited.add(startLine);
+        // As many lines as before: they were edited in place.
+        if (replaced.length === removed) {
+          for (let k = 0; k < removed; k++) if (replaced[k] !== this.lines[startLine + k]) this.edited.add(startLine + k);
+        }
         else this.edited = null;
       }
-      // A line that ends up without a break merges with the next one, as in a flat text.
-      if (endLine < last && !/[\r\n]$/.test(replaced[replaced.length - 1])) {
-        replaced[replaced.length - 1] += this.lines[endLine + 1];
-        this.lines.splice(startLine, endLine - startLine + 2, ...replaced);
-      } else {
-        this.lines.splice(startLine, endLine - startLine + 1, ...replaced);
-      }
+      this.lines.splice(startLine, removed, ...replaced);
     }
     this.text = undefined;
     this.version = version;
@@ -107,9 +110,12 @@ export class LineDocument {
   takeEditedLines(): Map<number, string> | null {
     const edited = this.edited;
     this.edited = new Set();
+    // Parsers split at \n only: after a line ending in a lone \r, now or at the last call, their line numbers are not these.
+    const was = this.loneCR;
+    this.loneCR = this.split ? this.split.some((line) => line.endsWith('\r')) : LONE_CR.test(this.text ?? '');
     if (!edited) return null;
-    // Parsers split at \n only: after a line ending in a lone \r their line numbers are not these.
-    for (const line of this.lines) if (line.endsWith('\r')) return null;
+    if (edited.size === 0) return new Map();
+    if (was !== false || this.loneCR) return null;
     const out = new Map<number, string>();
     for (const ln of edited) {
       const line = this.lines[ln];
@@ -120,15 +126,14 @@ export class LineDocument {
   }
 }
 
-/** The line break a line ends with ('' for the last line). */
-function lineBreak(line: string): string {
-  return line.endsWith('\r\n') ? '\r\n' : line.endsWith('\n') ? '\n' : line.endsWith('\r') ? '\r' : '';
-}
 
 /** The length of a line without its line break. */
 function contentLength(line: string): number {
   return line.endsWith('\r\n') ? line.length - 2 : /[\r\n]$/.test(line) ? line.length - 1 : line.length;
 }
+
+/** A carriage return not followed by a line feed: a line break of its own. */
+const LONE_CR = /\r(?!\n)/;
 
 /**
  * Splits text into lines that keep their breaks (`\n`, `\r\n`, `\r`). The
@@ -138,6 +143,15 @@ function contentLength(line: string): number {
 export function splitLines(text: string): string[] {
   const lines: string[] = [];
   let from = 0;
+  if (!LONE_CR.test(text)) {
+    // Breaks are \n or \r\n: let indexOf find them.
+    for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', from)) {
+      lines.push(text.slice(from, nl + 1));
+      from = nl + 1;
+    }
+    lines.push(text.slice(from));
+    return lines;
+  }
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 10 || c === 13) {
@@ -206,6 +220,7 @@ export async function openLargeFile(uri: string, languageId: string | undefined)
   const doc = LineDocument.of(uri, languageId ?? '', 0, text);
   largeFiles.set(uri, doc);
   cache.delete(uri);
+  memos.delete(uri);
   return doc;
 }
 
@@ -213,6 +228,7 @@ export async function openLargeFile(uri: string, languageId: string | undefined)
 export function closeLargeFile(uri: string): boolean {
   largeGeneration.set(uri, (largeGeneration.get(uri) ?? 0) + 1);
   cache.delete(uri);
+  memos.delete(uri);
   return largeFiles.delete(uri);
 }
 
@@ -253,7 +269,18 @@ export function analysisOf(doc: LineDocument | undefined): Analysis | undefined 
 /** Beyond this many edited lines a full parse is about as quick and far simpler. */
 const MAX_PATCHED_LINES = 256;
 
-/** Drops the parse of a closed document. */
+/** Check results per document, carried from one version to the next (see checks/memo.ts). */
+const memos = new Map<string, CheckMemo>();
+
+/** The check memo of a document, made on first use. */
+export function checkMemoOf(uri: string): CheckMemo {
+  let memo = memos.get(uri);
+  if (!memo) memos.set(uri, (memo = new CheckMemo()));
+  return memo;
+}
+
+/** Drops the parse and the check memo of a closed document. */
 export function forget(uri: string): void {
   cache.delete(uri);
+  memos.delete(uri);
 }

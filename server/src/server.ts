@@ -3,7 +3,7 @@ import {
   type InitializeParams, type InitializeResult,
 } from 'vscode-languageserver/node';
 import type { CheckSettings } from './checks';
-import { analysisOf as parsedOf, closeLargeFile, forget, largeFile, largeFileUris, lineDocuments, openLargeFile, overtaken } from './documents';
+import { analysisOf as parsedOf, checkMemoOf, closeLargeFile, forget, largeFile, largeFileUris, lineDocuments, openLargeFile, overtaken } from './documents';
 import { incomingCalls, outgoingCalls, prepareCallHierarchy } from './features/callHierarchy';
 import { codeActions } from './features/codeActions';
 import { codeLenses, resolveCodeLens } from './features/codeLens';
@@ -64,7 +64,7 @@ function scheduleDiagnostics(uri: string, delay: number): void {
     if (overtaken(uri, doc.version)) return scheduleDiagnostics(uri, delay);
     const found = answer('diagnostics', null, () => {
       const analysis = analysisOf(uri);
-      return analysis ? diagnostics(analysis, checkSettings) : null;
+      return analysis ? diagnostics(analysis, checkSettings, checkMemoOf(uri)) : null;
     });
     if (found) void connection.sendDiagnostics({ uri, version: synced?.version, diagnostics: found });
   }, delay));

@@ -79,6 +79,18 @@ test('LineDocument applies random edits exactly as the reference text document d
   assert.ok(inPlace > 200, `only ${inPlace} in-place edits seen`);
 });
 
+test('LineDocument reports typing inside a line as an in-place edit, and a new line as none', () => {
+  const doc = LineDocument.of('file:///x', 'iptables-save', 1, '-A A -j B\r\n-A A -j C\n-A A -j D\n');
+  assert.deepEqual(doc.takeEditedLines(), new Map());
+  const at = (line: number, character: number) => ({ line, character });
+  doc.apply([{ range: { start: at(1, 9), end: at(1, 9) }, text: 'X' }], 2);
+  doc.apply([{ range: { start: at(0, 0), end: at(0, 2) }, text: '-I' }], 3);
+  assert.deepEqual(doc.takeEditedLines(), new Map([[0, '-I A -j B\r'], [1, '-A A -j CX']]));
+  assert.deepEqual(doc.takeEditedLines(), new Map());
+  doc.apply([{ range: { start: at(2, 0), end: at(2, 0) }, text: '-A A -j E\n' }], 4);
+  assert.equal(doc.takeEditedLines(), null);
+});
+
 test('10,000 rapid edits of the 16 MB dump: every answer fits the version it was asked at', async () => {
   const { save } = generateKubeProxy({ services: 10000, endpointsPerService: 3 });
   const lines = save.split('\n');

@@ -1,14 +1,18 @@
 import type { Diagnostic } from 'vscode-languageserver';
-import { runChecks, type CheckSettings } from '../checks';
+import { runChecks, type CheckMemo, type CheckSettings } from '../checks';
 import type { Analysis } from '../model/analysis';
 import type { Severity } from '../model/types';
 import { toDiagnostic } from './convert';
 
 const SEVERITIES = new Set(['error', 'warning', 'information', 'hint', 'off']);
 
-/** The diagnostics of a document: parse problems and every check, with the user's settings applied. */
-export function diagnostics(analysis: Analysis, settings?: CheckSettings): Diagnostic[] {
-  return runChecks(analysis, settings).map(toDiagnostic);
+/**
+ * The diagnostics of a document: parse problems and every check, with the
+ * user's settings applied. `memo` (one per document) lets a new version skip
+ * the rules its predecessor already checked.
+ */
+export function diagnostics(analysis: Analysis, settings?: CheckSettings, memo?: CheckMemo): Diagnostic[] {
+  return runChecks(analysis, settings, memo).map(toDiagnostic);
 }
 
 /**

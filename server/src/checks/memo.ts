@@ -49,7 +49,7 @@ export interface RuleResult {
   problems: Problem[] | null;
   /** The rank (place in CHECKS, or the parser's) of each problem. */
   ranks: number[];
-  /** Only comments (or nothing) before the target. */
+  /** Ends the chain and has only comments (or nothing) before the target. */
   everything: boolean;
   /** A packet it matches never reaches the next rule. */
   ends: boolean;

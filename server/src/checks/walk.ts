@@ -132,7 +132,8 @@ export function walkRules(analysis: Analysis, lines: LineIndex | null, found: Fo
     let hookedUses: HookUse[] | null = null;
     try {
       ends = endsChain(rule);
-      everything = matchesEverything(rule);
+      // Only a rule that ends the chain can make the rest unreachable; a listing row is parsed only then.
+      everything = ends && matchesEverything(rule);
     } catch {
       found.failed.add(ranks.unreachable);
       found.failed.add(ranks.shadowed);
@@ -244,6 +245,11 @@ export function walkRules(analysis: Analysis, lines: LineIndex | null, found: Fo
     }
   }
   forgetRestricted();
+  if (memo && !useMemo) {
+    // A listing is not memoised: let go of the previous version's rules and text.
+    memo.texts = [];
+    memo.results = [];
+  }
   if (useMemo) {
     memo.texts = texts;
     memo.results = results;

@@ -1,4 +1,4 @@
-import { finishTable, newChain } from './finishTable';
+import { finishTable } from './finishTable';
 import {
   COL_DESTINATION, COL_NUM, COL_SIZE, COL_SOURCE, countAt, LAYOUT_COUNTERS, LAYOUT_IFACES, LAYOUT_NUM, ListingRule,
   ROW_WORDS, scanWords, setRowTarget, splitRow, wordsOf,
@@ -7,7 +7,7 @@ import { tableFromBuiltins, tableFromCommand } from './parseSave';
 import { lineSpan } from './span';
 import {
   ALL_BUILTIN_CHAIN_NAMES, isBuiltinChain,
-  type Chain, type Counters, type Family, type Problem, type Ruleset, type Span, type Table,
+  type Chain, type Counters, type Family, type Problem, type Rule, type Ruleset, type Span, type Table,
 } from './types';
 
 /**
@@ -163,6 +163,68 @@ function referenceCount(text: string): number {
   return v;
 }
 
+/**
+ * A chain of a listing. A 10k-Service listing has 40k chains, so the spans of
+ * its header (declaration, name, and the chain through its last row) are
+ * built on first use from the numbers kept here, then kept; a value assigned
+ * to one replaces it like on a plain record.
+ */
+class ListingChain implements Chain {
+  builtin: boolean;
+  policy: string | null = null;
+  policySpan: Span | null = null;
+  counters: Counters | null = null;
+  /** Set when the chain is complete (rows are gathered first). */
+  rules: Rule[] = NO_RULES;
+  index = -1;
+  listedReferences?: number = undefined;
+  /** Last line and end of the chain's last header or row line; -1 while it is its header alone. */
+  endLine = -1;
+  endCol = 0;
+  private declSpanValue: Span | null = null;
+  private nameSpanValue: Span | null = null;
+  private spanValue: Span | null = null;
+
+  constructor(
+    public name: string,
+    public table: string,
+    /** The header's line and where its content ends. */
+    private readonly line: number,
+    private readonly declEnd: number,
+    hasPolicy: boolean,
+  ) {
+    this.builtin = hasPolicy;
+  }
+
+  get declSpan(): Span {
+    return (this.declSpanValue ??= lineSpan(this.line, 0, this.declEnd));
+  }
+
+  set declSpan(value: Span) {
+    this.declSpanValue = value;
+  }
+
+  get nameSpan(): Span {
+    return (this.nameSpanValue ??= lineSpan(this.line, 6, 6 + this.name.length));
+  }
+
+  set nameSpan(value: Span) {
+    this.nameSpanValue = value;
+  }
+
+  /** The header alone (the very declaration span) until a column header or row follows it. */
+  get span(): Span {
+    return (this.spanValue ??= this.endLine < 0 ? this.declSpan : { line: this.line, start: 0, endLine: this.endLine, end: this.endCol });
+  }
+
+  set span(value: Span) {
+    this.spanValue = value;
+  }
+}
+
+/** Placeholder until a chain is complete; never handed out (closeChain gives every chain its own array). */
+const NO_RULES: Rule[] = [];
+
 /** A copy of `a` with room for at least `size` numbers, the new ones 0. */
 function grow(a: Int32Array, size: number): Int32Array {
   const b = new Int32Array(Math.max(size, a.length * 2));
@@ -188,7 +250,7 @@ export function parseListing(text: string): Ruleset {
   let family: Family | null = null;
   let sawIpv6Address = false;
   let block: Block | null = null;
-  let chain: Chain | null = null;
+  let chain: ListingChain | null = null;
   /** LAYOUT_… bits of the rows, from the last column header or the first row that fits a guess; -1 before either. */
   let layout = -1;
 
@@ -220,9 +282,14 @@ export function parseListing(text: string): Ruleset {
   let chainEnd = -1;
   let chainEndCol = 0;
   const closeChain = () => {
-    if (chain && pendingCount > 0) chain.rules = pending.slice(0, pendingCount);
+    if (chain) {
+      chain.rules = pending.slice(0, pendingCount);
+      if (chainEnd >= 0) {
+        chain.endLine = chainEnd;
+        chain.endCol = chainEndCol;
+      }
+    }
     pendingCount = 0;
-    if (chain && chainEnd >= 0) chain.span = { line: chain.span.line, start: 0, endLine: chainEnd, end: chainEndCol };
     chainEnd = -1;
   };
   /** The column header last read as such, and its layout: listings repeat it under every chain. */
@@ -283,10 +350,7 @@ export function parseListing(text: string): Ruleset {
         }
         // The block numbers start at 1, so 0 means "not declared in any block".
         declaredIn[nameId] = blocks.length;
-        const declSpan = lineSpan(ln, 0, end);
-        const c = newChain(name, block.table.name, hasPolicy, declSpan);
-        c.declSpan = declSpan;
-        c.nameSpan = lineSpan(ln, 6, 6 + name.length);
+        const c = new ListingChain(name, block.table.name, ln, end, hasPolicy);
         if (h && policy !== undefined) {
           c.policy = policy;
           const at = h.input.indexOf('(policy ') + 8;

@@ -62,10 +62,15 @@ export const LOCAL_HOSTNAMES: Record<'ipv4' | 'ipv6', ReadonlySet<string>> = {
   ipv6: new Set(['ip6-localhost', 'ip6-loopback']),
 };
 
+/** One port: a number 0–65535 or something that looks like a service name. */
+function portWord(p: string): boolean {
+  return /^\d+$/.test(p) ? Number(p) <= 65535 : /^[A-Za-z][A-Za-z0-9._+-]*$/.test(p);
+}
+
 /** A port by number (0–65535) or a service name; `port[:port]` ranges allowed when `range` is set. */
 export function checkPort(text: string, range: boolean): boolean {
-  const one = (p: string) => (/^\d+$/.test(p) ? Number(p) <= 65535 : /^[A-Za-z][A-Za-z0-9._+-]*$/.test(p));
-  if (!range) return one(text);
+  const one = portWord;
+  if (!range || (text.indexOf(':') < 0 && text.indexOf('-') < 0)) return one(text);
   // Matches write ranges as `lo:hi`, NAT targets' --to-ports as `lo-hi`.
   const parts = text.split(/[:-]/);
   if (parts.length > 2) return false;

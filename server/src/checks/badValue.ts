@@ -47,8 +47,11 @@ function outsideSet(info: OptionInfo, values: string[], family: Family): string 
 
 /** The problem with one option's value, if there is one. */
 function problemWith(option: Option, info: OptionInfo, family: Family): Problem | undefined {
-  if (!option.values.length) return undefined;
-  const words = info.arity === 'two' ? option.values.slice(0, 2) : option.values.slice(0, 1);
+  const values = option.values;
+  if (!values.length) return undefined;
+  // The words the option takes (later ones are bad-argument's); the rule's own array when it has no more.
+  const take = info.arity === 'two' ? 2 : 1;
+  const words = values.length <= take ? values : values.slice(0, take);
   switch (info.valueKind) {
     case 'port': case 'portRange': {
       const bad = words.find((w) => !checkPort(w, info.valueKind === 'portRange'));

@@ -38,40 +38,46 @@ export interface TargetRef {
   span: Span;
 }
 
+/** Occurrences already gathered, per table block and name. */
 type TableIndex = Map<string, Occurrence[]>;
 
 const indexes = new WeakMap<Analysis, Map<Table, TableIndex>>();
-
-function push(map: TableIndex, occ: Occurrence): void {
-  const list = map.get(occ.name);
-  if (list) list.push(occ);
-  else map.set(occ.name, [occ]);
-}
 
 function compare(a: Occurrence, b: Occurrence): number {
   return a.span.line - b.span.line || a.span.start - b.span.start;
 }
 
-function buildIndex(table: Table): TableIndex {
-  const map: TableIndex = new Map();
-  for (const chain of table.chains) {
-    if (chain.nameSpan) push(map, { name: chain.name, kind: 'declaration', span: chain.nameSpan });
+/**
+ * The occurrences of one name, gathered from the chain itself and the graph's
+ * jumps into it: on a 41k-chain dump, indexing every name up front cost
+ * hundreds of MB for the one name a user asked about.
+ */
+function gather(analysis: Analysis, table: Table, name: string): Occurrence[] {
+  const out: Occurrence[] = [];
+  const chain = table.chainsByName.get(name);
+  const graph = analysis.graphOf(table);
+  if (chain) {
+    if (chain.nameSpan) out.push({ name, kind: 'declaration', span: chain.nameSpan });
     for (const rule of chain.rules) {
-      if (rule.chainNameSpan) push(map, { name: chain.name, kind: 'rule', span: rule.chainNameSpan, rule });
-      const t = rule.target;
-      if (t && (t.kind === 'jump' || t.kind === 'goto')) push(map, { name: t.name, kind: t.kind, span: t.nameSpan, rule });
+      const span = rule.chainNameSpan;
+      if (span) out.push({ name, kind: 'rule', span, rule });
+    }
+    for (const e of graph.incoming.get(name) ?? []) out.push({ name, kind: e.kind, span: e.rule.target!.nameSpan, rule: e.rule });
+  } else {
+    // Jumps to a chain the table does not have.
+    for (const rule of graph.dangling) {
+      const t = rule.target!;
+      if (t.name === name) out.push({ name, kind: t.kind === 'goto' ? 'goto' : 'jump', span: t.nameSpan, rule });
     }
   }
-  // -I lines reorder rules within a chain, so document order needs a sort.
-  for (const list of map.values()) {
-    for (let i = 1; i < list.length; i++) {
-      if (compare(list[i - 1], list[i]) > 0) {
-        list.sort(compare);
-        break;
-      }
+  // Jumps come from anywhere, and -I lines reorder rules: document order needs a sort.
+  for (let i = 1; i < out.length; i++) {
+    if (compare(out[i - 1], out[i]) > 0) {
+      out.sort(compare);
+      break;
     }
   }
-  return map;
+  return out;
 }
 
 /** All occurrences of a chain name in one table block, in document order. */
@@ -83,10 +89,15 @@ export function occurrencesOf(analysis: Analysis, table: Table, name: string): r
   }
   let index = perTable.get(table);
   if (!index) {
-    index = buildIndex(table);
+    index = new Map();
     perTable.set(table, index);
   }
-  return index.get(name) ?? [];
+  let found = index.get(name);
+  if (!found) {
+    found = gather(analysis, table, name);
+    index.set(name, found);
+  }
+  return found;
 }
 
 /**

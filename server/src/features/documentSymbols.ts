@@ -47,7 +47,16 @@ export function chainDetail(analysis: Analysis, table: Table, chain: Chain): str
   return parts.join(' · ');
 }
 
+/** One outline per document version: the editor asks for it again and again (outline view, breadcrumbs, sticky scroll). */
+const outlines = new WeakMap<Analysis, DocumentSymbol[]>();
+
 export function documentSymbols(analysis: Analysis): DocumentSymbol[] {
+  let outline = outlines.get(analysis);
+  if (!outline) outlines.set(analysis, (outline = buildOutline(analysis)));
+  return outline;
+}
+
+function buildOutline(analysis: Analysis): DocumentSymbol[] {
   const { ruleset } = analysis;
   const out: DocumentSymbol[] = [];
   for (const table of ruleset.tables) {

@@ -28,7 +28,7 @@ export class LineDocument {
    * everything), so only a full parse will do.
    */
   private edited: Set<number> | null = new Set();
-  /** Whether a line ended in a lone \r at the last `takeEditedLines` (undefined before the first). */
+  /** Whether a line ended in a lone \r when the last analysis read the text (undefined until an edit needs to know). */
   private loneCR: boolean | undefined;
 
   /** Every line keeps its own line break; only the last may have none. Split from the text on the first edit. */
@@ -69,6 +69,8 @@ export class LineDocument {
 
   /** Applies LSP content changes in order (incremental ranges or whole-text replacements). */
   apply(changes: readonly TextDocumentContentChangeEvent[], version: number): void {
+    // The text as the last analysis saw it (nothing has changed it since): did it have a lone CR?
+    if (this.loneCR === undefined && this.text !== undefined) this.loneCR = LONE_CR.test(this.text);
     for (const change of changes) {
       if (!('range' in change)) {
         this.lines = splitLines(change.text);
@@ -111,10 +113,10 @@ export class LineDocument {
     const edited = this.edited;
     this.edited = new Set();
     // Parsers split at \n only: after a line ending in a lone \r, now or at the last call, their line numbers are not these.
+    if (edited && edited.size === 0) return new Map();
     const was = this.loneCR;
     this.loneCR = this.split ? this.split.some((line) => line.endsWith('\r')) : LONE_CR.test(this.text ?? '');
     if (!edited) return null;
-    if (edited.size === 0) return new Map();
     if (was !== false || this.loneCR) return null;
     const out = new Map<number, string>();
     for (const ln of edited) {

@@ -25,16 +25,24 @@ function isBlank(c: number): boolean {
   return c === 32 || c === 9 || c === 13 || c === 11 || c === 12;
 }
 
-/** Blanks other than the space. */
-const ODD_BLANK = /[\t\r\v\f]/;
+/** Where the first blank other than the space (tab, CR, VT, FF) is, or the line's length. */
+function firstOddBlank(line: string): number {
+  let at = line.length;
+  for (const c of ODD_BLANKS) {
+    const k = line.indexOf(c);
+    if (k >= 0 && k < at) at = k;
+  }
+  return at;
+}
+
+const ODD_BLANKS = ['\t', '\r', '\v', '\f'];
 
 export function tokenizeLine(line: string): TokenizedLine {
   const tokens: Token[] = [];
   let unterminatedQuote = -1;
   const n = line.length;
   // Before `plain` the only blank is the space, so words are found with indexOf (most lines; a CRLF line up to its \r).
-  const odd = ODD_BLANK.exec(line);
-  const plain = odd ? odd.index : n;
+  const plain = firstOddBlank(line);
   let quote = line.indexOf('"');
   let i = 0;
   while (i < n) {

@@ -106,9 +106,9 @@ class NameTable {
     slots[4 * k + 2] = s;
     slots[4 * k + 3] = e - s;
     if ((id + 1) * 8 > slots.length) {
-      // Keep the table at most half full: move every slot into one four times the size.
+      // Keep the table at most half full (and small enough to stay in cache): move every slot into one twice the size.
       const old = slots;
-      slots = this.slots = new Int32Array(old.length * 4);
+      slots = this.slots = new Int32Array(old.length * 2);
       mask = (slots.length >> 2) - 1;
       for (let j = 0; j < old.length; j += 4) {
         if (old[j + 1] === 0) continue;
@@ -440,8 +440,9 @@ export function parseListing(text: string): Ruleset {
       unrecognized(ln, raw ?? text.slice(lineStart, contentEnd), 'This line is not a rule row of the listing; it is skipped.');
       continue;
     }
+    // Only a listing no prompt names decides its family by its addresses (and a prompt only ever sets it).
     if (
-      !sawIpv6Address &&
+      !sawIpv6Address && family === null &&
       (hasColon(text, lineStart + ROW[COL_SOURCE], lineStart + ROW[COL_SOURCE + 1]) ||
         hasColon(text, lineStart + ROW[COL_DESTINATION], lineStart + ROW[COL_DESTINATION + 1]))
     ) sawIpv6Address = true;

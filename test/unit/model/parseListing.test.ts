@@ -429,3 +429,46 @@ test('whole listings with characters inserted, deleted or lines cut never throw;
     },
   ), { numRuns: 300, seed: 11 });
 });
+
+test('chain headers: the references figure in its spellings; anything else is not a header', () => {
+  const row = '    0     0 ACCEPT     0    --  *      *       0.0.0.0/0            0.0.0.0/0           ';
+  const cases: [string, number | null][] = [
+    ['Chain X (1 reference)', 1],
+    ['Chain X (12 references)', 12],
+    ['Chain X (007 references) and more', 7],
+    ['Chain X (12 referencess)', null],
+    ['Chain X\t(1 references)', null],
+    ['Chain X ( 1 references)', null],
+    ['Chain X (1 references', null],
+  ];
+  for (const [head, refs] of cases) {
+    const r = parseListing(`# iptables -t filter -nvL\n${head}\n${NVL}\n${row}\n`);
+    const chains = r.tables.flatMap((t) => t.chains);
+    if (refs === null) {
+      assert.deepEqual(chains, [], head);
+      assert.ok(r.problems.some((p) => p.code === 'unrecognized-line' && p.span.line === 1), head);
+    } else {
+      assert.deepEqual(chains.map((c) => [c.name, c.listedReferences, c.rules.length]), [['X', refs, 1]], head);
+    }
+  }
+});
+
+test('a row released and read again gives the same matches, counters, comments and target', () => {
+  const row = '  12K   3M KUBE-SVC-ABC  6    --  eth0   *       10.0.0.0/8           10.96.0.10           /* a/b:dns */ tcp dpt:53';
+  const rule = oneRow(row, NVL, 'nat');
+  const read = (r: Rule) => JSON.stringify([r.matches.map(sig), r.counters, r.comments, r.target?.name, r.target?.nameSpan, r.target?.options, r.span]);
+  const first = read(rule);
+  assert.equal(rule.counters?.packets, 12000);
+  assert.deepEqual(rule.comments, ['a/b:dns']);
+  rule.release();
+  assert.equal(read(rule), first);
+  assert.deepEqual(rule.ownProblems(), []);
+});
+
+test('a chain that is its header alone spans its declaration; with rows it runs to the last one', () => {
+  const text = ['Chain A (0 references)', 'Chain B (1 references)', NVL, '    0     0 ACCEPT     0    --  *      *       0.0.0.0/0            0.0.0.0/0'].join('\n');
+  const [a, b] = parseListing(text).tables[0].chains;
+  assert.equal(cut(text, a.span), 'Chain A (0 references)');
+  assert.equal(cut(text, b.span), text.split('\n').slice(1).join('\n'));
+  assert.equal(cut(text, b.nameSpan!), 'B');
+});

@@ -93,7 +93,9 @@ export function walkRules(analysis: Analysis, lines: LineIndex | null, found: Fo
     return r.kind === kind && prevTexts[j] === text && r.problems !== null && (r.scope === scope || sameScope(r.scope, scope));
   };
 
-  /** Reads a rule: every rule-local check, its own problems and the facts. */
+  const scratch: RuleResult = { scope: { format: '', family: '', table: '', tableKnown: false, chain: '', builtin: false }, kind: null, problems: null, ranks: NO_RANKS, everything: false, ends: false, cond: undefined, hooked: null };
+
+  /** Reads a rule: every rule-local check, its own problems and the facts (a shared object unless the memo keeps it). */
   const analyse = (rule: Rule, scope: RuleScope, scopeKey: ScopeKey, line: number): RuleResult => {
     if (out.length) out.length = 0;
     if (outRanks.length) outRanks.length = 0;
@@ -161,10 +163,21 @@ export function walkRules(analysis: Analysis, lines: LineIndex | null, found: Fo
     for (let i = 0; i < out.length; i++) {
       if (outRanks[i] !== ranks.parse || ownProblems) found.add(out[i], outRanks[i]);
     }
+    const kind = rule.target ? rule.target.kind : null;
+    if (!useMemo) {
+      // Nothing is kept: one result object serves every rule in turn.
+      scratch.scope = scopeKey;
+      scratch.kind = kind;
+      scratch.everything = everything;
+      scratch.ends = ends;
+      scratch.cond = undefined;
+      scratch.hooked = hookedUses;
+      return scratch;
+    }
     return {
-      scope: scopeKey, kind: rule.target ? rule.target.kind : null, problems, ranks: problems && problems.length ? outRanks.slice() : NO_RANKS,
+      scope: scopeKey, kind, problems, ranks: problems && problems.length ? outRanks.slice() : NO_RANKS,
       everything, ends, cond: undefined,
-      hooked: hookedUses && useMemo ? hookedUses.map((u) => ({ ...u, label: detach(u.label) })) : hookedUses,
+      hooked: hookedUses ? hookedUses.map((u) => ({ ...u, label: detach(u.label) })) : null,
     };
   };
 

@@ -65,8 +65,8 @@ async function benchOne(services: number, kind: 'save' | 'listing'): Promise<voi
   const text = kind === 'save' ? dump.save : dump.listing;
   const languageId = kind === 'save' ? 'iptables-save' : 'iptables-listing';
   const uri = `file:///bench/kube-${services}.${kind === 'save' ? 'iptables-save' : 'nvL'}`;
-  // The same Node flags the extension starts the server with (client/src/extension.ts).
-  const client = new LspClient(undefined, ['--max-semi-space-size=64']);
+  // The server runs with no Node flags, as the extension starts it (client/src/extension.ts).
+  const client = new LspClient();
   await client.start();
   const pid = (client as unknown as { child: { pid: number } }).child.pid;
 

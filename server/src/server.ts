@@ -110,7 +110,14 @@ connection.onCodeAction(({ textDocument, range }) => answer('codeAction', [], ()
 }));
 
 documents.onDidOpen((e) => scheduleDiagnostics(e.document.uri, 0));
-documents.onDidChangeContent((e) => scheduleDiagnostics(e.document.uri, 200));
+/**
+ * How long diagnostics wait after an edit, so a burst of keystrokes is
+ * checked once. Short, because an edit inside rule lines costs a patch and
+ * the rules it touched (documents.ts, checks/memo.ts), not a full parse.
+ */
+const EDIT_SETTLE_MS = 100;
+
+documents.onDidChangeContent((e) => scheduleDiagnostics(e.document.uri, EDIT_SETTLE_MS));
 documents.onDidClose((e) => {
   clearTimeout(pending.get(e.document.uri));
   pending.delete(e.document.uri);

@@ -32,7 +32,7 @@ export class LspClient {
 
   constructor(
     private readonly serverPath = join(__dirname, '..', '..', 'dist', 'server.js'),
-    /** Node flags for the server process (the extension starts it with a larger young generation). */
+    /** Node flags for the server process (the extension starts it with none). */
     private readonly nodeArgs: string[] = [],
   ) {}
 

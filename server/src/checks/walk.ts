@@ -87,7 +87,7 @@ export function walkRules(analysis: Analysis, lines: LineIndex | null, found: Fo
   let misses = 0;
 
   /** Whether the previous version's rule `j` has this key. */
-  const same = (j: number, text: string, scope: ScopeKey, kind: RuleResult["kind"]): boolean => {
+  const same = (j: number, text: string, scope: ScopeKey, kind: RuleResult['kind']): boolean => {
     if (j < 0 || j >= prevTexts.length) return false;
     const r = prevResults[j];
     return r.kind === kind && prevTexts[j] === text && r.problems !== null && (r.scope === scope || sameScope(r.scope, scope));
@@ -109,9 +109,14 @@ export function walkRules(analysis: Analysis, lines: LineIndex | null, found: Fo
         optionsFailed = true;
       }
       for (const entry of ranks.checks) {
-        if (found.failed.has(entry.rank)) continue;
+        // A result missing a check's findings must not be kept for a later version where the check works.
+        if (found.failed.has(entry.rank)) {
+          keep = false;
+          continue;
+        }
         if (entry.usesOptions && optionsFailed) {
           found.failed.add(entry.rank);
+          keep = false;
           continue;
         }
         const before = out.length;

@@ -227,6 +227,11 @@ export class ListingTarget implements Target {
   }
 }
 
+/** The chain a row sits under, which also holds the listing's text (one reference per chain, not per row). */
+export interface RowOwner extends Chain {
+  readonly source: string;
+}
+
 /** What a row has read of itself so far; dropped by `release`. */
 interface RowCache {
   cols: Int32Array;
@@ -250,21 +255,38 @@ export class ListingRule implements Rule {
   private readonly startAndLayout: number;
 
   constructor(
-    /** The chain the row is listed under: the rule's table and chain names are its. */
-    private readonly owner: Chain,
+    /** The chain the row is listed under: the rule's table and chain names, and the listing's text, are its. */
+    private readonly owner: RowOwner,
     /** 0-based line of the row. */
     readonly line: number,
-    /** First and one-past-last character of the row's content in its line. */
+    /** Where the row's content starts in its line. */
     start: number,
-    private readonly end: number,
-    /** The whole listing; this row is the line starting at `lineStart`. */
-    private readonly source: string,
+    /** Where the row's line starts in the listing. */
     private readonly lineStart: number,
     /** The columns the row was read with (LAYOUT_… bits). */
     layout: number,
   ) {
     // Arithmetic, not bit operations: a start past 2^28 (a line of hundreds of MB) stays exact.
     this.startAndLayout = start * 8 + layout;
+  }
+
+  /** The whole listing; this row is the line starting at `lineStart`. */
+  private get source(): string {
+    return this.owner.source;
+  }
+
+  /** One past the last character of the row's content in its line (trailing blanks and CR left out), found again as the parser found it. */
+  private get end(): number {
+    const text = this.owner.source;
+    let nl = text.indexOf('\n', this.lineStart);
+    if (nl < 0) nl = text.length;
+    let e = nl;
+    while (e > this.lineStart) {
+      const c = text.charCodeAt(e - 1);
+      if (c !== 32 && c !== 9 && c !== 13) break;
+      e--;
+    }
+    return e - this.lineStart;
   }
 
   private get start(): number {

@@ -1,7 +1,7 @@
 import { finishTable } from './finishTable';
 import {
   COL_DESTINATION, COL_NUM, COL_SIZE, COL_SOURCE, countAt, LAYOUT_COUNTERS, LAYOUT_IFACES, LAYOUT_NUM, ListingRule,
-  ROW_WORDS, scanWords, setRowTarget, splitRow, wordsOf,
+  ROW_WORDS, type RowOwner, scanWords, setRowTarget, splitRow, wordsOf,
 } from './listingRule';
 import { tableFromBuiltins, tableFromCommand } from './parseSave';
 import { lineSpan } from './span';
@@ -169,7 +169,7 @@ function referenceCount(text: string): number {
  * built on first use from the numbers kept here, then kept; a value assigned
  * to one replaces it like on a plain record.
  */
-class ListingChain implements Chain {
+class ListingChain implements RowOwner {
   builtin: boolean;
   policy: string | null = null;
   policySpan: Span | null = null;
@@ -192,6 +192,8 @@ class ListingChain implements Chain {
     private readonly line: number,
     private readonly declEnd: number,
     hasPolicy: boolean,
+    /** The listing's text, which the chain's rows read themselves from. */
+    readonly source: string,
   ) {
     this.builtin = hasPolicy;
   }
@@ -350,7 +352,7 @@ export function parseListing(text: string): Ruleset {
         }
         // The block numbers start at 1, so 0 means "not declared in any block".
         declaredIn[nameId] = blocks.length;
-        const c = new ListingChain(name, block.table.name, ln, end, hasPolicy);
+        const c = new ListingChain(name, block.table.name, ln, end, hasPolicy, text);
         if (h && policy !== undefined) {
           c.policy = policy;
           const at = h.input.indexOf('(policy ') + 8;
@@ -446,7 +448,7 @@ export function parseListing(text: string): Ruleset {
       (hasColon(text, lineStart + ROW[COL_SOURCE], lineStart + ROW[COL_SOURCE + 1]) ||
         hasColon(text, lineStart + ROW[COL_DESTINATION], lineStart + ROW[COL_DESTINATION + 1]))
     ) sawIpv6Address = true;
-    const rule = new ListingRule(chain, ln, first, end, text, lineStart, layout);
+    const rule = new ListingRule(chain, ln, first, lineStart, layout);
     if (setRowTarget(rule, text, lineStart, contentEnd, ROW, names)) {
       // A chain this block declared above the row is the one its table will have by that name
       // (a block never declares a name twice, and blocks join only when their names differ):

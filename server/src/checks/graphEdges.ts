@@ -27,7 +27,7 @@ export class NumberedJumps {
   readonly edges: Edge[];
   readonly from: Int32Array;
   readonly to: Int32Array;
-  readonly line: Int32Array;
+  private lines: Int32Array | null = null;
   private readonly ids: Map<string, number> | null = null;
   private readonly byName: ReadonlyMap<string, Chain>;
 
@@ -51,15 +51,34 @@ export class NumberedJumps {
     const m = edges.length;
     this.from = new Int32Array(m);
     this.to = new Int32Array(m);
-    this.line = new Int32Array(m);
     for (let i = 0; i < m; i++) {
       const e = edges[i];
       this.from[i] = this.idOfChain(e.from) ?? this.number(e.from.name);
       this.to[i] = this.idOfChain(e.to) ?? this.number(e.to.name);
-      this.line[i] = ruleLine(e.rule);
     }
     this.builtin = new Uint8Array(this.names.length);
     for (let i = 0; i < chains.length; i++) if (chains[i].builtin) this.builtin[this.chainIds[i]] = 1;
+  }
+
+  /** The line of each kept jump (read from the rules the first time it is needed). */
+  get line(): Int32Array {
+    if (!this.lines) {
+      const lines = new Int32Array(this.edges.length);
+      for (let i = 0; i < lines.length; i++) lines[i] = ruleLine(this.edges[i].rule);
+      this.lines = lines;
+    }
+    return this.lines;
+  }
+
+  /** The built-in chains (one per name, in table order) with their numbers: the roots of the searches. */
+  get roots(): { name: string; id: number }[] {
+    const roots: { name: string; id: number }[] = [];
+    for (const c of this.chains) {
+      if (!c.builtin || roots.some((r) => r.name === c.name)) continue;
+      const id = this.idOfChain(c);
+      if (id !== undefined) roots.push({ name: c.name, id });
+    }
+    return roots;
   }
 
   /** The number of a name, given a new one if it has none (only when numbering by name). */

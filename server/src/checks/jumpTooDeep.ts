@@ -19,19 +19,21 @@ export function jumpTooDeep(rule: Rule, path: string[]): Problem {
 /** The longest path of jumps from a built-in chain, using rules up to a line (cycles are left to jump-loop). */
 function deepest(jumps: NumberedJumps, lastLine: number): string[] {
   const n = jumps.names.length;
-  const { from, to, line } = jumps;
+  const { from, to } = jumps;
+  // Without a limit the lines are not needed (nor the rules read for them).
+  const line = lastLine === Infinity ? null : jumps.line;
   // Outgoing jumps per chain, in graph order, limited to the rules read so far.
   const first = new Int32Array(n + 1);
   const indegree = new Int32Array(n);
   for (let i = 0; i < from.length; i++) {
-    if (line[i] > lastLine || from[i] < 0 || to[i] < 0) continue;
+    if ((line && line[i] > lastLine) || from[i] < 0 || to[i] < 0) continue;
     first[from[i] + 1]++;
     indegree[to[i]]++;
   }
   for (let i = 0; i < n; i++) first[i + 1] += first[i];
   const fill = first.slice(0, n);
   const succ = new Int32Array(first[n]);
-  for (let i = 0; i < from.length; i++) if (line[i] <= lastLine && from[i] >= 0 && to[i] >= 0) succ[fill[from[i]]++] = to[i];
+  for (let i = 0; i < from.length; i++) if ((!line || line[i] <= lastLine) && from[i] >= 0 && to[i] >= 0) succ[fill[from[i]]++] = to[i];
   const depth = new Int32Array(n).fill(-1);
   const prev = new Int32Array(n).fill(-1);
   const queue: number[] = [];

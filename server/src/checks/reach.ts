@@ -40,10 +40,7 @@ export class Arrivals {
     for (let i = 0; i < m; i++) if (from[i] >= 0) succ[fill[from[i]]++] = i;
 
     const stack: number[] = [];
-    for (const root of jumps.chains) {
-      if (!root.builtin || this.roots.includes(root.name)) continue;
-      const r = jumps.idOfChain(root);
-      if (r === undefined) continue;
+    for (const { name, id: r } of jumps.roots) {
       const arrive = new Int32Array(n).fill(NEVER);
       const via = new Int32Array(n).fill(-1);
       arrive[r] = -1;
@@ -70,7 +67,7 @@ export class Arrivals {
           }
         }
       }
-      this.roots.push(root.name);
+      this.roots.push(name);
       this.lines.push(arrive);
       this.vias.push(via);
     }
@@ -104,6 +101,64 @@ export class Arrivals {
     const line = this.lines[root][id];
     return line === NEVER ? undefined : { line, edge: this.edgeAt(root, id) };
   }
+}
+
+/**
+ * Which built-in chains reach each chain at all, whatever the lines: a
+ * breadth-first search per built-in chain over numbers. Most rules that use
+ * a hook-restricted extension sit in chains no wrong hook reaches, and
+ * need no arrival lines.
+ */
+export class Reach {
+  /** The built-in chains' names, in the order of Arrivals.roots. */
+  readonly roots: string[] = [];
+  private readonly jumps: NumberedJumps;
+  /** Per chain number: bit r set when root r reaches it. */
+  private readonly masks: Int32Array;
+
+  constructor(graph: TableGraph) {
+    const jumps = (this.jumps = numberedJumps(graph));
+    const { from, to } = jumps;
+    const n = jumps.names.length;
+    const first = new Int32Array(n + 1);
+    for (let i = 0; i < from.length; i++) if (from[i] >= 0 && to[i] >= 0) first[from[i] + 1]++;
+    for (let i = 0; i < n; i++) first[i + 1] += first[i];
+    const fill = first.slice(0, n);
+    const succ = new Int32Array(first[n]);
+    for (let i = 0; i < from.length; i++) if (from[i] >= 0 && to[i] >= 0) succ[fill[from[i]]++] = to[i];
+    this.masks = new Int32Array(n);
+    const stack: number[] = [];
+    jumps.roots.forEach(({ name, id }, r) => {
+      const bit = 1 << r;
+      this.roots.push(name);
+      this.masks[id] |= bit;
+      stack.push(id);
+      while (stack.length) {
+        const v = stack.pop()!;
+        for (let s = first[v]; s < first[v + 1]; s++) {
+          const w = succ[s];
+          if (this.masks[w] & bit) continue;
+          this.masks[w] |= bit;
+          stack.push(w);
+        }
+      }
+    });
+  }
+
+  /** The roots (bits, by root number) that reach a chain of the table. */
+  rootsReaching(c: Chain): number {
+    const id = this.jumps.idOfChain(c);
+    return id === undefined ? 0 : this.masks[id];
+  }
+}
+
+const reached = new WeakMap<TableGraph, Reach>();
+
+/** The reach of a table graph, computed once per graph. */
+export function reachOf(graph: TableGraph): Reach {
+  let r = reached.get(graph);
+  if (!r) reached.set(graph, (r = new Reach(graph)));
+  return r;
 }
 
 const made = new WeakMap<TableGraph, Arrivals>();

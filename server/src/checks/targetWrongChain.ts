@@ -1,6 +1,6 @@
 import type { Analysis } from '../model/analysis';
-import type { Chain, Problem, Rule, Span } from '../model/types';
-import { arrivalsOf, NEVER, type Arrivals } from './reach';
+import type { Chain, Problem, Rule, Span, TableGraph } from '../model/types';
+import { arrivalsOf, NEVER, reachOf } from './reach';
 import { restrictedExtensions, restrictedLabel, restrictedSpan, type Restricted } from './restricted';
 import { resolveOptions } from './extensions';
 import { LineIndex, ruleLine as lineOf, scopeOf, tableKnown } from './rules';
@@ -84,7 +84,16 @@ export function hookUses(rule: Rule, scope: RuleScope): HookUse[] | null {
  * extension is reached from a hook the extension does not support. The
  * kernel names the rule, or the jump that completes the path if it comes later.
  */
-export function reachedFromWrongHook(chainOf: Chain, rule: Rule, uses: readonly HookUse[], arrive: Arrivals, out: Problem[]): void {
+export function reachedFromWrongHook(chainOf: Chain, rule: Rule, uses: readonly HookUse[], graph: TableGraph, out: Problem[]): void {
+  // First whether any hook an extension does not allow reaches the chain at all; only then when.
+  const reach = reachOf(graph);
+  const mask = reach.rootsReaching(chainOf);
+  let wrong = false;
+  for (const use of uses) {
+    for (let r = 0; r < reach.roots.length && !wrong; r++) wrong = (mask & (1 << r)) !== 0 && !use.hooks.includes(reach.roots[r]);
+  }
+  if (!wrong) return;
+  const arrive = arrivalsOf(graph);
   const id = arrive.idOfChain(chainOf);
   if (id === undefined) return;
   const chain = chainOf.name;
@@ -120,15 +129,13 @@ export function checkTargetWrongChain(analysis: Analysis): Problem[] {
   const lines = new LineIndex(analysis.text);
   for (const table of analysis.ruleset.tables) {
     if (!tableKnown(table)) continue;
-    let arrive: Arrivals | null = null;
     for (const chain of table.chains) {
       const scope = scopeOf(analysis.ruleset, table, chain, lines);
       for (const rule of chain.rules) {
         ruleTargetWrongChain(rule, resolveOptions(rule, scope.family), scope, out);
         const uses = hookUses(rule, scope);
         if (!uses) continue;
-        arrive ??= arrivalsOf(analysis.graphOf(table));
-        reachedFromWrongHook(chain, rule, uses, arrive, out);
+        reachedFromWrongHook(chain, rule, uses, analysis.graphOf(table), out);
       }
     }
   }

@@ -6,13 +6,12 @@
  * unchanged since the previous version is not read at all.
  */
 import type { Analysis } from '../model/analysis';
-import type { Problem, Rule } from '../model/types';
+import type { Problem, Rule, TableGraph } from '../model/types';
 import { resolveOptions, type ResolvedOption } from './extensions';
 import { CheckMemo, detach, detachedConditions, rebased, relativeProblem, sameScope, scopeKey as keptScope, type RuleResult, type ScopeKey } from './memo';
 import { LineIndex, ruleLine, scopeOf } from './rules';
 import { conditionsOf, ShadowScan, type Conditions } from './shadowedRule';
 import { hookUses, reachedFromWrongHook, type HookUse } from './targetWrongChain';
-import { arrivalsOf, type Arrivals } from './reach';
 import { forgetRestricted } from './restricted';
 import type { RuleCheck, RuleScope } from './types';
 import { endsChain, matchesEverything } from './unconditional';
@@ -193,7 +192,7 @@ export function walkRules(analysis: Analysis, lines: LineIndex | null, found: Fo
   };
 
   for (const table of ruleset.tables) {
-    let arrive: Arrivals | null = null;
+    let graph: TableGraph | null = null;
     for (const chain of table.chains) {
       if (!chain.rules.length) continue;
       const scope = scopeOf(ruleset, table, chain, textLines, lineText);
@@ -249,9 +248,9 @@ export function walkRules(analysis: Analysis, lines: LineIndex | null, found: Fo
         if (result.hooked && !found.failed.has(ranks.targetWrongChain)) {
           // The graph part of target-wrong-chain: is this user chain reached from a hook the extension does not allow?
           try {
-            arrive ??= arrivalsOf(analysis.graphOf(table));
+            graph ??= analysis.graphOf(table);
             if (out.length) out.length = 0;
-            reachedFromWrongHook(chain, rule, result.hooked, arrive, out);
+            reachedFromWrongHook(chain, rule, result.hooked, graph, out);
             for (const p of out) found.add(p, ranks.targetWrongChain);
           } catch {
             found.failed.add(ranks.targetWrongChain);

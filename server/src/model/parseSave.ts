@@ -138,9 +138,20 @@ function findTargetWord(raw: string, from: number): boolean {
   return true;
 }
 
+/** Whether a[aStart, aEnd) and b[bStart, bEnd) are the same characters. */
+function sameWord(a: string, aStart: number, aEnd: number, b: string, bStart: number, bEnd: number): boolean {
+  const n = aEnd - aStart;
+  if (n !== bEnd - bStart) return false;
+  for (let i = n - 1; i >= 0; i--) if (a.charCodeAt(aStart + i) !== b.charCodeAt(bStart + i)) return false;
+  return true;
+}
+
 /** Whether raw[start, end) is exactly `name`. */
 function namedAt(raw: string, start: number, end: number, name: string): boolean {
-  return end - start === name.length && raw.startsWith(name, start);
+  if (end - start !== name.length) return false;
+  // Compared from the end: chain names of one family share their start (KUBE-SEP-…).
+  for (let i = name.length - 1; i >= 0; i--) if (raw.charCodeAt(start + i) !== name.charCodeAt(i)) return false;
+  return true;
 }
 
 /** What `scanAppend` read from the last line it accepted. */
@@ -304,6 +315,10 @@ export function parseSave(text: string): Ruleset {
   // The chain of the last `-A` line read quickly: dumps list a chain's rules one after another.
   let lastChain: Chain | null = null;
   let lastChainTable: Table | null = null;
+  // Where that line wrote the chain name.
+  let lastRaw = '';
+  let lastNameStart = 0;
+  let lastNameEnd = 0;
   // The chain the last resolved jump went to.
   let lastTarget: Chain | null = null;
   let lastTargetTable: Table | null = null;
@@ -314,7 +329,8 @@ export function parseSave(text: string): Ruleset {
     if (!scanAppend(raw, first)) return false;
     const { nameStart, nameEnd } = scanned;
     let chain = lastChain;
-    if (!chain || lastChainTable !== t || !namedAt(raw, nameStart, nameEnd, chain.name)) {
+    // The previous -A line is still in the cache: compare the name with it rather than with the chain's own string.
+    if (!chain || lastChainTable !== t || !sameWord(raw, nameStart, nameEnd, lastRaw, lastNameStart, lastNameEnd)) {
       // iptables-save lists rules chain by chain in the order it declared them: try the chains declared next.
       chain = null;
       if (lastChain && lastChainTable === t && t.chains[lastChain.index] === lastChain) {
@@ -330,6 +346,9 @@ export function parseSave(text: string): Ruleset {
       lastChain = chain;
       lastChainTable = t;
     }
+    lastRaw = raw;
+    lastNameStart = nameStart;
+    lastNameEnd = nameEnd;
     const rule = scannedRule(t, chain, raw, first, ln);
     const target = rule.target;
     // Resolve a jump to a chain declared above now: the same few chains (KUBE-MARK-MASQ) come back often.

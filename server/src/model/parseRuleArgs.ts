@@ -41,14 +41,27 @@ function optionName(word: string): string {
   const hit = optionNames.get(word);
   if (hit !== undefined) return hit;
   const name = word.slice(2);
-  if (optionNames.size < 4096) optionNames.set(word, name);
+  if (optionNames.size < 4096) optionNames.set(copyOf(word), copyOf(name));
   return name;
+}
+
+/**
+ * A copy sharing no memory with the document: V8 keeps a slice of 13
+ * characters or more as a view into its whole text, and a name kept for the
+ * life of the process must not keep an old 16 MB dump alive.
+ */
+function copyOf(s: string): string {
+  return s.length < 13 ? s : (' ' + s).slice(1);
 }
 
 function intern(s: string): string {
   const hit = interned.get(s);
   if (hit !== undefined) return hit;
-  if (interned.size < 4096) interned.set(s, s);
+  if (interned.size < 4096) {
+    const copy = copyOf(s);
+    interned.set(copy, copy);
+    return copy;
+  }
   return s;
 }
 

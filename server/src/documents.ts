@@ -108,6 +108,17 @@ export class LineDocument {
     this.version = version;
   }
 
+  /**
+   * Splits the text into lines ahead of the first edit (the server calls it
+   * when idle after publishing diagnostics), so the first keystroke in a
+   * large dump does not pay for it.
+   */
+  prepareForEdits(): void {
+    if (this.split) return;
+    if (this.loneCR === undefined && this.text !== undefined) this.loneCR = LONE_CR.test(this.text);
+    void this.lines;
+  }
+
   /** The lines edited in place since the last call (see `edited`), each without its line break, and starts afresh. */
   takeEditedLines(): Map<number, string> | null {
     const edited = this.edited;

@@ -67,6 +67,8 @@ function scheduleDiagnostics(uri: string, delay: number): void {
       return analysis ? diagnostics(analysis, checkSettings, checkMemoOf(uri)) : null;
     });
     if (found) void connection.sendDiagnostics({ uri, version: synced?.version, diagnostics: found });
+    // Idle now: get the document ready to be edited, unless an edit is already waiting.
+    if (synced) setImmediate(() => !overtaken(uri, synced.version) && documents.get(uri) === synced && synced.prepareForEdits());
   }, delay));
 }
 

@@ -46,6 +46,7 @@ const NO_COUNTS: Counters = Object.freeze({ packets: 0, bytes: 0 });
 /** `[packets:bytes]` filling raw[from, to) exactly, or null. */
 function countersAt(raw: string, from: number, to: number): Counters | null {
   if (raw.charCodeAt(from) !== 91 || raw.charCodeAt(to - 1) !== 93) return null;
+  if (to - from === 5 && raw.charCodeAt(from + 1) === 48 && raw.charCodeAt(from + 2) === 58 && raw.charCodeAt(from + 3) === 48) return NO_COUNTS;
   const colon = raw.indexOf(':', from);
   if (colon < 0 || colon >= to) return null;
   const packets = digitsAt(raw, from + 1, colon);
@@ -125,12 +126,15 @@ function findTargetWord(raw: string, from: number): boolean {
   let len = 4;
   let goto = false;
   const after = at >= 0 ? at : from;
-  let k = raw.indexOf(' -g ', after);
-  if (k >= from && k > at) { at = k; len = 4; goto = true; }
-  k = raw.indexOf(' --jump ', after);
-  if (k >= from && k > at) { at = k; len = 8; goto = false; }
-  k = raw.indexOf(' --goto ', after);
-  if (k >= from && k > at) { at = k; len = 8; goto = true; }
+  // Usually nothing that starts with a dash follows the -j target: then no -g/--jump/--goto can either.
+  if (at < 0 || raw.indexOf(' -', at + 3) >= 0) {
+    let k = raw.indexOf(' -g ', after);
+    if (k >= from && k > at) { at = k; len = 4; goto = true; }
+    k = raw.indexOf(' --jump ', after);
+    if (k >= from && k > at) { at = k; len = 8; goto = false; }
+    k = raw.indexOf(' --goto ', after);
+    if (k >= from && k > at) { at = k; len = 8; goto = true; }
+  }
   if (at < 0 || at < raw.lastIndexOf('"')) return false;
   targetWord.at = at;
   targetWord.len = len;

@@ -227,6 +227,9 @@ export const BUILTIN_CHAINS: Record<string, readonly string[]> = {
 export const ALL_BUILTIN_CHAIN_NAMES = new Set(['PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING']);
 
 export function isBuiltinChain(table: string, chain: string): boolean {
+  // INPUT, OUTPUT, FORWARD, PREROUTING, POSTROUTING: a name of another length is a user chain.
+  const n = chain.length;
+  if (n !== 5 && n !== 6 && n !== 7 && n !== 10 && n !== 11) return false;
   const list = BUILTIN_CHAINS[table];
   return list !== undefined && list.includes(chain);
 }

@@ -1,5 +1,5 @@
 import { finishTable, newChain, settleTarget } from './finishTable';
-import { SaveRule, SaveTarget } from './saveRule';
+import { SaveChain, SaveRule, SaveTarget } from './saveRule';
 import { lineSpan } from './span';
 import { STANDARD_TARGETS, TARGET_EXTENSION_NAMES } from './targetNames';
 import { tokenizeLine, type Token } from './tokenize';
@@ -399,13 +399,7 @@ export function parseSave(text: string): Ruleset {
     const builtin = isBuiltinChain(t.name, name);
     const policy = policyEnd - p === 1 && raw.charCodeAt(p) === 45 ? null : raw.slice(p, policyEnd);
     if (builtin ? policy !== null && policy !== 'ACCEPT' && policy !== 'DROP' : policy !== null) return false;
-    const declSpan = lineSpan(ln, first, end);
-    const chain = newChain(name, t.name, builtin, declSpan);
-    chain.declSpan = declSpan;
-    chain.nameSpan = lineSpan(ln, first + 1, nameEnd);
-    chain.policy = policy;
-    chain.policySpan = lineSpan(ln, p, policyEnd);
-    chain.counters = counters;
+    const chain = new SaveChain(name, t.name, builtin, policy, counters, ln, first, nameEnd, p, policyEnd, end);
     chain.index = t.chains.length;
     t.chains.push(chain);
     t.chainsByName.set(name, chain);

@@ -135,3 +135,67 @@ export class SaveRule implements Rule {
     this.parsed = null;
   }
 }
+
+/**
+ * A chain read from a `:NAME POLICY [p:b]` line. Its spans are built from the
+ * line's offsets the first time they are read: a 40k-chain dump would
+ * otherwise make three span objects per chain that hardly anyone looks at.
+ * Assigning a span (a later -P or -N line) replaces it.
+ */
+export class SaveChain implements Chain {
+  rules: Rule[] = [];
+  index = -1;
+  listedReferences?: number = undefined;
+  private declSpanValue: Span | null = null;
+  private nameSpanValue: Span | null = null;
+  private policySpanValue: Span | null = null;
+  private spanValue: Span | null = null;
+
+  constructor(
+    public name: string,
+    public table: string,
+    public builtin: boolean,
+    public policy: string | null,
+    public counters: Counters | null,
+    private readonly line: number,
+    /** Offsets on the line: its first character, the name's end, the policy word, the content's end. */
+    private readonly first: number,
+    private readonly nameEnd: number,
+    private readonly policyStart: number,
+    private readonly policyEnd: number,
+    private readonly end: number,
+  ) {}
+
+  get declSpan(): Span | null {
+    return (this.declSpanValue ??= lineSpan(this.line, this.first, this.end));
+  }
+
+  set declSpan(value: Span | null) {
+    this.declSpanValue = value;
+  }
+
+  get nameSpan(): Span | null {
+    return (this.nameSpanValue ??= lineSpan(this.line, this.first + 1, this.nameEnd));
+  }
+
+  set nameSpan(value: Span | null) {
+    this.nameSpanValue = value;
+  }
+
+  get policySpan(): Span | null {
+    return (this.policySpanValue ??= lineSpan(this.line, this.policyStart, this.policyEnd));
+  }
+
+  set policySpan(value: Span | null) {
+    this.policySpanValue = value;
+  }
+
+  /** The declaration line, as for every chain of a save dump. */
+  get span(): Span {
+    return (this.spanValue ??= this.declSpan!);
+  }
+
+  set span(value: Span) {
+    this.spanValue = value;
+  }
+}

@@ -360,7 +360,8 @@ export function parseSave(text: string): Ruleset {
       const name = target.name;
       let to: Chain | undefined;
       if (lastTarget && lastTargetTable === t && name === lastTarget.name) to = lastTarget;
-      else if (!STANDARD_TARGETS.has(name) && !TARGET_EXTENSION_NAMES.has(name)) to = t.chainsByName.get(name);
+      // No target extension or verdict has a dash in its name: KUBE-SEP-… needs no look at those lists.
+      else if (name.indexOf('-') >= 0 || (!STANDARD_TARGETS.has(name) && !TARGET_EXTENSION_NAMES.has(name))) to = t.chainsByName.get(name);
       if (to) {
         target.chain = to;
         target.name = to.name;

@@ -120,7 +120,7 @@ function childScript(): string {
     const dir = join(tmpdir(), 'iptables-lens-bench');
     mkdirSync(dir, { recursive: true });
     bundled = join(dir, `bench-${process.pid}.cjs`);
-    buildSync({ entryPoints: [__filename], bundle: true, platform: 'node', target: 'node18', format: 'cjs', outfile: bundled, logLevel: 'warning' });
+    buildSync({ entryPoints: [__filename], bundle: true, platform: 'node', target: 'node18', format: 'cjs', outfile: bundled, external: ['esbuild'], logLevel: 'warning' });
   }
   return bundled;
 }

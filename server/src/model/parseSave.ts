@@ -463,6 +463,14 @@ export function parseSave(text: string): Ruleset {
       });
     }
     const tok0 = tokens[0];
+    if (!tok0) {
+      // Only blanks the line-start check does not skip (vertical tab, form feed): iptables-restore says "Bad argument `'".
+      problems.push({
+        span: lineSpan(ln, first, contentEnd(raw)), severity: 'error', code: 'syntax',
+        message: 'iptables-restore cannot read this line: it holds only blank characters such as a vertical tab or form feed, which iptables-restore does not skip.',
+      });
+      continue;
+    }
 
     if (c0 === 58 /* : */) {
       const t = tableForCommand(ln, raw, tok0);

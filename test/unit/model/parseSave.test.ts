@@ -84,3 +84,11 @@ test('a chain named like a target extension is the jump target, as in iptables',
   assert.equal(dnat.kind, 'extension');
   assert.equal(dnat.chain, null);
 });
+
+test('a line of only a vertical tab or form feed is an error there, not a crash (iptables-restore: "Bad argument `\'" at that line)', () => {
+  for (const text of ['*filter\n\v\nCOMMIT\n', '*filter\n \f \nCOMMIT\n', '\v\n*filter\nCOMMIT\n']) {
+    const r = parseSave(text);
+    const line = text.split('\n').findIndex((l) => /^[ \v\f]+$/.test(l));
+    assert.deepEqual(r.problems.filter((p) => p.severity === 'error').map((p) => [p.code, p.span.line]), [['syntax', line]], JSON.stringify(text));
+  }
+});

@@ -312,10 +312,6 @@ export function parseSave(text: string): Ruleset {
     return chain;
   };
 
-  /**
-   * `-A CHAIN … -j TARGET` read without tokenizing the whole line; false when
-   * the line needs the full tokenizer (tabs, quotes in the way, odd shapes).
-   */
   // The chain of the last `-A` line read quickly: dumps list a chain's rules one after another.
   let lastChain: Chain | null = null;
   let lastChainTable: Table | null = null;
@@ -329,6 +325,10 @@ export function parseSave(text: string): Ruleset {
   // Tables where -X deleted chains: jumps resolved while reading may name a chain that is gone.
   const deletedIn = new Set<Table>();
 
+  /**
+   * `-A CHAIN … -j TARGET` read without tokenizing the whole line; false when
+   * the line needs the full tokenizer (tabs, quotes in the way, odd shapes).
+   */
   const appendFast = (t: Table, raw: string, first: number, ln: number): boolean => {
     if (!scanAppend(raw, first)) return false;
     const { nameStart, nameEnd } = scanned;

@@ -146,16 +146,14 @@ function findTargetWord(raw: string, from: number): boolean {
 function sameWord(a: string, aStart: number, aEnd: number, b: string, bStart: number, bEnd: number): boolean {
   const n = aEnd - aStart;
   if (n !== bEnd - bStart) return false;
+  // Compared from the end: chain names of one family share their start (KUBE-SEP-…).
   for (let i = n - 1; i >= 0; i--) if (a.charCodeAt(aStart + i) !== b.charCodeAt(bStart + i)) return false;
   return true;
 }
 
 /** Whether raw[start, end) is exactly `name`. */
 function namedAt(raw: string, start: number, end: number, name: string): boolean {
-  if (end - start !== name.length) return false;
-  // Compared from the end: chain names of one family share their start (KUBE-SEP-…).
-  for (let i = name.length - 1; i >= 0; i--) if (raw.charCodeAt(start + i) !== name.charCodeAt(i)) return false;
-  return true;
+  return sameWord(raw, start, end, name, 0, name.length);
 }
 
 /** What `scanAppend` read from the last line it accepted. */

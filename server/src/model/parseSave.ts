@@ -11,8 +11,6 @@ import {
 /** `[root@host ~]# iptables -t nat -S` and the like: the command that produced what follows. */
 const PROMPT_COMMAND = /^(?:\[[^\]]*\]\s*[#$]|[\w.@:~/-]*[#$]|\$|#+)\s*(?:sudo\s+)?(?:\S*\/)?(ip6?tables(?:-legacy|-nft)?(?:-save)?)\b(.*)$/;
 
-const COUNTERS = /^\[(\d+):(\d+)\]$/;
-
 /** Reads the table name out of `-t nat` / `--table=nat` in a pasted command line. */
 export function tableFromCommand(args: string): string | null {
   const m = /(?:^|\s)(?:-t\s*|--table[=\s]\s*)(\w+)/.exec(args);
@@ -43,7 +41,7 @@ export function tableFromBuiltins(names: Iterable<string>): { table: string; amb
 /** `[0:0]`, by far the most common pair: one shared, frozen object. */
 const NO_COUNTS: Counters = Object.freeze({ packets: 0, bytes: 0 });
 
-/** `[packets:bytes]` filling raw[from, to) exactly, or null. */
+/** `[packets:bytes]` filling raw[from, to) exactly, or null (the one reader of counters, for chain lines and rule prefixes). */
 function countersAt(raw: string, from: number, to: number): Counters | null {
   if (raw.charCodeAt(from) !== 91 || raw.charCodeAt(to - 1) !== 93) return null;
   if (to - from === 5 && raw.charCodeAt(from + 1) === 48 && raw.charCodeAt(from + 2) === 58 && raw.charCodeAt(from + 3) === 48) return NO_COUNTS;
@@ -63,11 +61,6 @@ function digitsAt(raw: string, from: number, to: number): number {
     if (c < 48 || c > 57) return -1;
   }
   return Number(raw.slice(from, to));
-}
-
-function parseCounters(text: string): Counters | null {
-  const m = COUNTERS.exec(text);
-  return m ? { packets: Number(m[1]), bytes: Number(m[2]) } : null;
 }
 
 /** Where a line's content ends, leaving out trailing blanks and a \r. */
@@ -515,7 +508,7 @@ export function parseSave(text: string): Ruleset {
         });
       }
       if (cntTok) {
-        const counters = parseCounters(cntTok.text);
+        const counters = countersAt(cntTok.text, 0, cntTok.text.length);
         if (counters) chain.counters = counters;
         else {
           // Without --counters iptables-restore ignores chain counters, so a malformed pair does not stop the load.
@@ -551,7 +544,7 @@ export function parseSave(text: string): Ruleset {
     let k = 0;
     let prefixCounters: Counters | null = null;
     if (c0 === 91 /* [ */) {
-      prefixCounters = parseCounters(tok0.text);
+      prefixCounters = countersAt(tok0.text, 0, tok0.text.length);
       if (!prefixCounters) {
         problems.push({
           span: lineSpan(ln, tok0.start, tok0.end), severity: 'warning', code: 'counters-malformed',

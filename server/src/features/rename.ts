@@ -6,7 +6,7 @@
  */
 import { ResponseError, ErrorCodes, type Range, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
 import type { Analysis } from '../model/analysis';
-import { STANDARD_TARGETS, TARGET_EXTENSION_NAMES } from '../model/targetNames';
+import { isTargetName } from '../model/targetNames';
 import type { Table } from '../model/types';
 import { chainAt, occurrencesOf, targetAt, type ChainRef } from './chainOccurrences';
 import { toRange } from './convert';
@@ -29,7 +29,7 @@ export function chainNameProblem(name: string, table: Table, oldName?: string): 
   if (/\s/.test(name)) return 'A chain name cannot contain whitespace.';
   if (/["']/.test(name)) return 'A chain name cannot contain quotes: iptables-restore would read them as quoting.';
   if (name[0] === '-' || name[0] === '!') return `A chain name cannot start with "${name[0]}": iptables would read it as an option or a negation.`;
-  if (STANDARD_TARGETS.has(name) || TARGET_EXTENSION_NAMES.has(name)) return `"${name}" is the name of a target; iptables refuses chain names that clash with target names.`;
+  if (isTargetName(name)) return `"${name}" is the name of a target; iptables refuses chain names that clash with target names.`;
   if (name !== oldName && table.chainsByName.has(name)) return `Table ${table.name} already has a chain named ${name}.`;
   return null;
 }

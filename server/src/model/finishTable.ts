@@ -1,4 +1,4 @@
-import { STANDARD_TARGETS, TARGET_EXTENSION_NAMES } from './targetNames';
+import { isTargetName } from './targetNames';
 import { BUILTIN_CHAINS, type Chain, type Span, type Table, type Target, type TargetKind } from './types';
 
 /**
@@ -15,7 +15,7 @@ export function classifyTarget(target: Target, table: Table): TargetKind {
     case 'QUEUE': case 'NFQUEUE': return 'queue';
     case 'REJECT': return 'reject';
   }
-  if (STANDARD_TARGETS.has(name) || TARGET_EXTENSION_NAMES.has(name)) return 'extension';
+  if (isTargetName(name)) return 'extension';
   // Not a chain of this table and not a known target: a jump to a missing chain.
   return target.goto ? 'goto' : 'jump';
 }
@@ -62,10 +62,6 @@ export function finishTable(table: Table, addMissingBuiltins: boolean, chainsDel
       else settleTarget(target, table, shadowing);
     }
   }
-}
-
-function isTargetName(name: string): boolean {
-  return STANDARD_TARGETS.has(name) || TARGET_EXTENSION_NAMES.has(name);
 }
 
 /**

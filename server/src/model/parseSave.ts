@@ -1,7 +1,7 @@
 import { finishTable, newChain, settleTarget } from './finishTable';
 import { SaveChain, SaveRule, SaveTarget } from './saveRule';
 import { lineSpan } from './span';
-import { STANDARD_TARGETS, TARGET_EXTENSION_NAMES } from './targetNames';
+import { isTargetName } from './targetNames';
 import { tokenizeLine, type Token } from './tokenize';
 import {
   isBuiltinChain, TABLE_NAMES,
@@ -352,7 +352,7 @@ export function parseSave(text: string): Ruleset {
       let to: Chain | undefined;
       if (lastTarget && lastTargetTable === t && name === lastTarget.name) to = lastTarget;
       // No target extension or verdict has a dash in its name: KUBE-SEP-… needs no look at those lists.
-      else if (name.indexOf('-') >= 0 || (!STANDARD_TARGETS.has(name) && !TARGET_EXTENSION_NAMES.has(name))) to = t.chainsByName.get(name);
+      else if (name.indexOf('-') >= 0 || !isTargetName(name)) to = t.chainsByName.get(name);
       if (to) {
         target.chain = to;
         target.name = to.name;

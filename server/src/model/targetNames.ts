@@ -14,3 +14,8 @@ export const TARGET_EXTENSION_NAMES: ReadonlySet<string> = new Set([
 
 /** Verdicts built into iptables itself. */
 export const STANDARD_TARGETS: ReadonlySet<string> = new Set(['ACCEPT', 'DROP', 'RETURN', 'QUEUE']);
+
+/** Whether a name is a verdict or a target extension (which a chain of the same name would shadow). */
+export function isTargetName(name: string): boolean {
+  return STANDARD_TARGETS.has(name) || TARGET_EXTENSION_NAMES.has(name);
+}

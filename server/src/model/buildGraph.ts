@@ -85,27 +85,23 @@ class NumericGraph implements TableGraph {
   }
 
   private outAt(i: number): Edge[] | undefined {
-    const a = this.first[i];
-    const b = this.first[i + 1];
-    if (a === b) return undefined;
-    let list = this.outLists[i];
-    if (!list) {
-      list = new Array(b - a);
-      for (let k = a; k < b; k++) list[k - a] = this.edge(k);
-      this.outLists[i] = list;
-    }
-    return list;
+    return this.list(this.outLists, i, this.first, null);
   }
 
   private inAt(i: number): Edge[] | undefined {
-    const a = this.inFirst[i];
-    const b = this.inFirst[i + 1];
+    return this.list(this.inLists, i, this.inFirst, this.inOrder);
+  }
+
+  /** Chain i's edges, positions starts[i] to starts[i+1] (through `order` when given), made once into `cache`. */
+  private list(cache: (Edge[] | undefined)[], i: number, starts: Int32Array, order: Int32Array | null): Edge[] | undefined {
+    const a = starts[i];
+    const b = starts[i + 1];
     if (a === b) return undefined;
-    let list = this.inLists[i];
+    let list = cache[i];
     if (!list) {
       list = new Array(b - a);
-      for (let j = a; j < b; j++) list[j - a] = this.edge(this.inOrder[j]);
-      this.inLists[i] = list;
+      for (let j = a; j < b; j++) list[j - a] = this.edge(order ? order[j] : j);
+      cache[i] = list;
     }
     return list;
   }

@@ -134,7 +134,7 @@ function checkAll(analysis: Analysis, memo: CheckMemo | undefined): Problem[] {
   const found = new Found();
   const lines = ruleset.format === 'save' ? new LineIndex(analysis.text) : null;
   // Rules a later -F or -X took out of their chain are still read by iptables-restore; only the ruleset lists them.
-  const orphans = lines !== null && mayDropRules(lines);
+  const orphans = ruleset.rulesDropped;
   for (const p of orphans ? ruleset.problems : ruleset.lineProblems) found.add(p, RANKS.parse);
   try {
     walkRules(analysis, lines, found, RANKS, memo, !orphans);
@@ -182,27 +182,4 @@ function ordered(found: Found): Problem[] {
     if (!duplicate) out.push(p);
   }
   return out;
-}
-
-/**
- * Whether a save-format text has a line that flushes or deletes chains
- * (`-F`, `-X`), which leaves rules that no chain holds. Lines starting with
- * anything but `-`, `:`, `*` or `#` are looked at more closely.
- */
-function mayDropRules(lines: LineIndex): boolean {
-  const text = lines.text;
-  for (let n = 0; n < lines.count; n++) {
-    const at = lines.starts[n];
-    const c = text.charCodeAt(at);
-    if (c === 45 /* - */) {
-      const d = text.charCodeAt(at + 1);
-      if (d === 70 /* F */ || d === 88 /* X */) {
-        const e = text.charCodeAt(at + 2);
-        if (!(e > 32)) return true;
-      } else if (d === 45 && (text.startsWith('--flush', at) || text.startsWith('--delete-chain', at))) return true;
-    } else if (c === 58 /* : */ || c === 42 /* * */ || c === 35 /* # */ || c === 10 || c === 13 || Number.isNaN(c)) {
-      continue;
-    } else if (/(?:^|[\s\]"'])(?:-F|-X|--flush|--delete-chain)(?:["'\s]|$)/.test(lines.line(n))) return true;
-  }
-  return false;
 }

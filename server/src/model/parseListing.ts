@@ -505,6 +505,6 @@ export function parseListing(text: string): Ruleset {
     finishTable(t, false, false);
   }
   return {
-    family: family ?? (sawIpv6Address ? 'ipv6' : 'ipv4'), format: 'listing', tables, problems, lineProblems: problems, lineCount: ln + 1,
+    family: family ?? (sawIpv6Address ? 'ipv6' : 'ipv4'), format: 'listing', tables, problems, lineProblems: problems, rulesDropped: false, lineCount: ln + 1,
   };
 }

@@ -315,6 +315,8 @@ export function parseSave(text: string): Ruleset {
   let lastTargetTable: Table | null = null;
   // Tables where -X deleted chains: jumps resolved while reading may name a chain that is gone.
   const deletedIn = new Set<Table>();
+  // Whether -F or -X took rules out of every chain (see Ruleset.rulesDropped).
+  let rulesDropped = false;
 
   /**
    * `-A CHAIN … -j TARGET` read without tokenizing the whole line; false when
@@ -649,12 +651,18 @@ export function parseSave(text: string): Ruleset {
         const flush = word === '-F' || word === '--flush';
         const del = word === '-X' || word === '--delete-chain';
         const targets = nameTok ? [t.chainsByName.get(nameTok.text)].filter((c): c is Chain => !!c) : [...t.chains];
-        if (flush) for (const c of targets) c.rules = [];
+        if (flush) {
+          for (const c of targets) {
+            if (c.rules.length) rulesDropped = true;
+            c.rules = [];
+          }
+        }
         if (del) {
           deletedIn.add(t);
           lastTarget = null;
           for (const c of targets) {
             if (c.builtin) continue;
+            if (c.rules.length) rulesDropped = true;
             t.chains.splice(t.chains.indexOf(c), 1);
             t.chainsByName.delete(c.name);
           }
@@ -738,7 +746,7 @@ export function parseSave(text: string): Ruleset {
   };
 
   const result: Ruleset = {
-    family: family ?? 'ipv4', format: 'save', tables, lineCount: lines.length, lineProblems: problems, patchLines,
+    family: family ?? 'ipv4', format: 'save', tables, lineCount: lines.length, lineProblems: problems, rulesDropped, patchLines,
     /** Reading the problems parses every rule's arguments first, so the list is complete. */
     get problems(): Problem[] {
       if (!all) {

@@ -161,6 +161,8 @@ export interface Ruleset {
   problems: Problem[];
   /** The problems found while reading lines, without those in rules' own arguments (see Rule.ownProblems). */
   lineProblems: Problem[];
+  /** Whether a -F or -X took rules already read out of every chain: their own problems are then only in `problems`. */
+  rulesDropped: boolean;
   /** Number of lines in the source text. */
   lineCount: number;
   /**

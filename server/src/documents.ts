@@ -69,8 +69,7 @@ export class LineDocument {
 
   /** Applies LSP content changes in order (incremental ranges or whole-text replacements). */
   apply(changes: readonly TextDocumentContentChangeEvent[], version: number): void {
-    // The text as the last analysis saw it (nothing has changed it since): did it have a lone CR?
-    if (this.loneCR === undefined && this.text !== undefined) this.loneCR = LONE_CR.test(this.text);
+    this.noteLoneCR();
     for (const change of changes) {
       if (!('range' in change)) {
         this.lines = splitLines(change.text);
@@ -115,8 +114,13 @@ export class LineDocument {
    */
   prepareForEdits(): void {
     if (this.split) return;
-    if (this.loneCR === undefined && this.text !== undefined) this.loneCR = LONE_CR.test(this.text);
+    this.noteLoneCR();
     void this.lines;
+  }
+
+  /** Before the first edit: whether the text as the last analysis saw it (nothing has changed it since) has a lone CR. */
+  private noteLoneCR(): void {
+    if (this.loneCR === undefined && this.text !== undefined) this.loneCR = LONE_CR.test(this.text);
   }
 
   /** The lines edited in place since the last call (see `edited`), each without its line break, and starts afresh. */

@@ -44,22 +44,22 @@ function known(info: ExtensionInfo | undefined): Known | null {
   return k;
 }
 
-function knownMatch(module: string): Known | null {
-  let k = knownMatches.get(module);
+/** What the knowledge table says of a name, looked up once per name (up to CACHE_LIMIT names) in `cache`. */
+function knownIn(cache: Map<string, Known | null>, name: string, find: (name: string) => ExtensionInfo | undefined): Known | null {
+  let k = cache.get(name);
   if (k === undefined) {
-    k = known(findMatch(module));
-    if (knownMatches.size < CACHE_LIMIT) knownMatches.set(module, k);
+    k = known(find(name));
+    if (cache.size < CACHE_LIMIT) cache.set(name, k);
   }
   return k;
 }
 
+function knownMatch(module: string): Known | null {
+  return knownIn(knownMatches, module, findMatch);
+}
+
 function knownTarget(name: string): Known | null {
-  let k = knownTargets.get(name);
-  if (k === undefined) {
-    k = known(findTarget(name));
-    if (knownTargets.size < CACHE_LIMIT) knownTargets.set(name, k);
-  }
-  return k;
+  return knownIn(knownTargets, name, findTarget);
 }
 
 function optionIn(k: Known, name: string): OptionInfo | undefined {

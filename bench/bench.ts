@@ -117,7 +117,8 @@ function dumpFiles(services: number): { save: string; listing: string } {
 let bundled: string | null = null;
 function childScript(): string {
   if (!bundled) {
-    const dir = join(tmpdir(), 'iptables-lens-bench');
+    // Inside the project's node_modules, so the bundle's own `require('esbuild')` resolves (from /tmp it would not).
+    const dir = join(__dirname, '..', 'node_modules', '.cache', 'iptables-lens-bench');
     mkdirSync(dir, { recursive: true });
     bundled = join(dir, `bench-${process.pid}.cjs`);
     buildSync({ entryPoints: [__filename], bundle: true, platform: 'node', target: 'node18', format: 'cjs', outfile: bundled, external: ['esbuild'], logLevel: 'warning' });

@@ -5,7 +5,7 @@ import { isTargetName } from './targetNames';
 import { tokenizeLine, type Token } from './tokenize';
 import {
   isBuiltinChain, TABLE_NAMES,
-  type Chain, type Counters, type Family, type Problem, type Ruleset, type Span, type Table,
+  type Chain, type Counters, type Family, type Problem, type Rule, type Ruleset, type Span, type Table,
 } from './types';
 
 /** `[root@host ~]# iptables -t nat -S` and the like: the command that produced what follows. */
@@ -711,7 +711,7 @@ export function parseSave(text: string): Ruleset {
 
   // Line → position in lazyRules, built on the first patch.
   let ruleOnLine: Map<number, number> | null = null;
-  const patchLines = (changed: ReadonlyMap<number, string>): boolean => {
+  const patchLines = (changed: ReadonlyMap<number, string>, replaced?: [Rule, Rule][]): boolean => {
     // Without a header the family was guessed from the rules, which an edit may change.
     if (!family) return false;
     if (!ruleOnLine) {
@@ -740,6 +740,7 @@ export function parseSave(text: string): Ruleset {
       if (rule.target) settleTarget(rule.target, table);
       chain.rules[old.index - 1] = rule;
       lazyRules[at] = rule;
+      replaced?.push([old, rule]);
     }
     all = null;
     return true;

@@ -170,9 +170,10 @@ export interface Ruleset {
    * unchanged) when every one was and stays a plain `-A` rule of the same
    * chain, so the model keeps its shape; returns false, changing nothing, when
    * the text must be parsed again. The model is changed in place: whoever
-   * holds it for the old text must not use it any more.
+   * holds it for the old text must not use it any more. `replaced`, when
+   * given, gets each rule taken out and the rule now in its place.
    */
-  patchLines?(lines: ReadonlyMap<number, string>): boolean;
+  patchLines?(lines: ReadonlyMap<number, string>, replaced?: [Rule, Rule][]): boolean;
 }
 
 /** Read-only lookup by chain name. */

@@ -201,6 +201,7 @@ export function walkRules(analysis: Analysis, lines: LineIndex | null, found: Fo
       let shadow: ShadowScan | null = null;
       let shadowFailed = false;
       let blocker: Rule | null = null;
+      const last = chain.rules[chain.rules.length - 1];
       for (const rule of chain.rules) {
         const line = ruleLine(rule);
         let result: RuleResult | undefined;
@@ -237,7 +238,8 @@ export function walkRules(analysis: Analysis, lines: LineIndex | null, found: Fo
           results.push(result);
         }
         if (!blocker && result.everything && result.ends) blocker = rule;
-        if (!shadowFailed && (result.ends || shadow?.waiting) && !shadow?.done) {
+        // A chain's last rule can shadow nothing: its conditions are needed only when an earlier rule may shadow it.
+        if (!shadowFailed && ((result.ends && rule !== last) || shadow?.waiting) && !shadow?.done) {
           try {
             (shadow ??= new ShadowScan()).visit(rule, result.ends, conditions(result, rule), reportShadowed);
           } catch {

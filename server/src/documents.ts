@@ -18,6 +18,7 @@ import {
 } from 'vscode-languageserver/node';
 import { CheckMemo } from './checks';
 import { Analysis } from './model/analysis';
+import type { Rule } from './model/types';
 
 /** A document as the server keeps it: lines with their line breaks, joined lazily. */
 export class LineDocument {
@@ -275,8 +276,9 @@ export function analysisOf(doc: LineDocument | undefined): Analysis | undefined 
   const edited = doc.takeEditedLines();
   let analysis: Analysis | undefined;
   // Lines edited in place: re-read just those rules when the model keeps its shape.
-  if (hit && hit.doc === doc && edited && edited.size <= MAX_PATCHED_LINES && hit.analysis.ruleset.patchLines?.(edited)) {
-    analysis = new Analysis(hit.analysis.ruleset, () => doc.getText());
+  const replaced: [Rule, Rule][] = [];
+  if (hit && hit.doc === doc && edited && edited.size <= MAX_PATCHED_LINES && hit.analysis.ruleset.patchLines?.(edited, replaced)) {
+    analysis = Analysis.patched(hit.analysis, replaced, () => doc.getText());
   }
   analysis ??= Analysis.of(doc.getText(), doc.languageId || undefined);
   cache.set(doc.uri, { doc, version: doc.version, analysis });

@@ -1,3 +1,4 @@
+import { graphShape } from '../model/buildGraph';
 import type { Chain, Edge, TableGraph } from '../model/types';
 import { ruleLine } from './rules';
 
@@ -106,11 +107,16 @@ export class NumberedJumps {
   }
 }
 
-const numbered = new WeakMap<TableGraph, NumberedJumps>();
+const numbered = new WeakMap<object, NumberedJumps>();
 
-/** The numbered jumps of a table graph, made once per graph. */
+/**
+ * The numbered jumps of a table graph, made once per graph shape: the next
+ * version of a document whose edit changed no edge keeps them (the edges
+ * they hold name the rules of whichever version is current).
+ */
 export function numberedJumps(graph: TableGraph): NumberedJumps {
-  let n = numbered.get(graph);
-  if (!n) numbered.set(graph, (n = new NumberedJumps(graph)));
+  const key = graphShape(graph);
+  let n = numbered.get(key);
+  if (!n) numbered.set(key, (n = new NumberedJumps(graph)));
   return n;
 }

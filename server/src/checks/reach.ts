@@ -1,4 +1,5 @@
 import type { Chain, Edge, TableGraph } from '../model/types';
+import { graphShape } from '../model/buildGraph';
 import { numberedJumps, type NumberedJumps } from './graphEdges';
 
 /**
@@ -152,21 +153,23 @@ export class Reach {
   }
 }
 
-const reached = new WeakMap<TableGraph, Reach>();
+const reached = new WeakMap<object, Reach>();
 
-/** The reach of a table graph, computed once per graph. */
+/** The reach of a table graph, computed once per graph shape (see graphShape). */
 export function reachOf(graph: TableGraph): Reach {
-  let r = reached.get(graph);
-  if (!r) reached.set(graph, (r = new Reach(graph)));
+  const key = graphShape(graph);
+  let r = reached.get(key);
+  if (!r) reached.set(key, (r = new Reach(graph)));
   return r;
 }
 
-const made = new WeakMap<TableGraph, Arrivals>();
+const made = new WeakMap<object, Arrivals>();
 
-/** The arrivals of a table graph, computed once per graph (target-wrong-chain and jump-loop both ask). */
+/** The arrivals of a table graph, computed once per graph shape (target-wrong-chain and jump-loop both ask). */
 export function arrivalsOf(graph: TableGraph): Arrivals {
-  let a = made.get(graph);
-  if (!a) made.set(graph, (a = new Arrivals(graph)));
+  const key = graphShape(graph);
+  let a = made.get(key);
+  if (!a) made.set(key, (a = new Arrivals(graph)));
   return a;
 }
 

@@ -1,4 +1,4 @@
-import { buildGraph } from './buildGraph';
+import { buildGraph, patchGraph } from './buildGraph';
 import { parse } from './parse';
 import { contains } from './span';
 import type { Chain, ChainGraph, Match, Option, Rule, Ruleset, Table, TableGraph } from './types';
@@ -17,6 +17,12 @@ export type Hit =
 
 type LineEntry = { table: Table; chain: Chain; rule?: Rule };
 
+/** A rule's line; rules read from save syntax carry it as a number, which spares building their span. */
+function lineOf(rule: Rule): number {
+  const line = (rule as { line?: unknown }).line;
+  return typeof line === 'number' ? line : rule.span.line;
+}
+
 /**
  * A parsed document: its model, its chain graph and an index from lines to the
  * rules and chain declarations on them. Built once per document version and
@@ -30,9 +36,31 @@ export class Analysis {
   private textOrSource: string | (() => string);
 
   /** `text` may be a function giving it: joining a large document's lines is left until someone reads it. */
-  constructor(readonly ruleset: Ruleset, text: string | (() => string)) {
+  constructor(readonly ruleset: Ruleset, text: string | (() => string), graph?: ChainGraph) {
     this.textOrSource = text;
-    this.graph = buildGraph(ruleset);
+    this.graph = graph ?? buildGraph(ruleset);
+  }
+
+  /**
+   * The analysis of the next version of a document whose ruleset replaced
+   * rules in place (`Ruleset.patchLines`, with the pairs it reported): the
+   * graph is patched when no edge changed, and the line index, if built, is
+   * carried over. `prev` must not be used any more.
+   */
+  static patched(prev: Analysis, replaced: readonly [Rule, Rule][], text: string | (() => string)): Analysis {
+    const next = new Analysis(prev.ruleset, text, patchGraph(prev.graph, replaced) ?? undefined);
+    next.tableStarts = prev.tableStarts;
+    const index = prev.lineIndex;
+    if (index) {
+      const copy = index.slice();
+      for (const [, rule] of replaced) {
+        const line = lineOf(rule);
+        const entry = copy[line];
+        if (entry?.rule) copy[line] = { table: entry.table, chain: entry.chain, rule };
+      }
+      next.lineIndex = copy;
+    }
+    return next;
   }
 
   /** The document's text. */

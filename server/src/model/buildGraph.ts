@@ -32,35 +32,35 @@ class ChainIndexed<V> implements ByName<V> {
  * [first[i], first[i+1]), its edges in are inOrder[j] for j in
  * [inFirst[i], inFirst[i+1]). Edge objects are made when someone asks for
  * them: walking the graph needs none.
+ *
+ * A shape outlives the document version it was built for: an edit that
+ * replaces rules without changing any edge (see patchGraph) gives the next
+ * version's graph the same shape, its edges pointing at the new rules. What
+ * is computed from the edges alone (see graphShape) is kept with it.
  */
-class NumericGraph implements TableGraph {
-  private readonly made: (Edge | undefined)[];
-  private readonly outLists: (Edge[] | undefined)[];
-  private readonly inLists: (Edge[] | undefined)[];
-  private allEdges: Edge[] | null = null;
-  readonly incoming: ByName<Edge[]>;
-  readonly outgoing: ByName<Edge[]>;
-  readonly reachable: ByName<true>;
+class GraphShape {
+  readonly made: (Edge | undefined)[];
+  readonly outLists: (Edge[] | undefined)[];
+  readonly inLists: (Edge[] | undefined)[];
+  allEdges: Edge[] | null = null;
   readonly cycles: string[][];
+  readonly outgoing: ByName<Edge[]>;
 
   constructor(
     readonly table: Table,
-    readonly dangling: Rule[],
-    private readonly first: Int32Array,
-    private readonly succ: Int32Array,
-    private readonly from: Int32Array,
-    private readonly rules: Rule[],
-    private readonly inFirst: Int32Array,
-    private readonly inOrder: Int32Array,
-    seen: Uint8Array,
+    readonly first: Int32Array,
+    readonly succ: Int32Array,
+    readonly from: Int32Array,
+    readonly rules: Rule[],
+    readonly inFirst: Int32Array,
+    readonly inOrder: Int32Array,
+    readonly seen: Uint8Array,
   ) {
     const n = table.chains.length;
     this.made = new Array(rules.length);
     this.outLists = new Array(n);
     this.inLists = new Array(n);
     this.outgoing = new ChainIndexed(table, (i) => this.outAt(i));
-    this.incoming = new ChainIndexed(table, (i) => this.inAt(i));
-    this.reachable = new ChainIndexed(table, (i) => (seen[i] ? true : undefined));
     this.cycles = findCycles(table.chains, first, succ, this.outgoing);
   }
 
@@ -73,7 +73,7 @@ class NumericGraph implements TableGraph {
     return this.allEdges;
   }
 
-  private edge(k: number): Edge {
+  edge(k: number): Edge {
     let e = this.made[k];
     if (!e) {
       const chains = this.table.chains;
@@ -84,11 +84,11 @@ class NumericGraph implements TableGraph {
     return e;
   }
 
-  private outAt(i: number): Edge[] | undefined {
+  outAt(i: number): Edge[] | undefined {
     return this.list(this.outLists, i, this.first, null);
   }
 
-  private inAt(i: number): Edge[] | undefined {
+  inAt(i: number): Edge[] | undefined {
     return this.list(this.inLists, i, this.inFirst, this.inOrder);
   }
 
@@ -105,6 +105,108 @@ class NumericGraph implements TableGraph {
     }
     return list;
   }
+}
+
+/** One version's graph of a table: its shape (perhaps shared with earlier versions) and its dangling rules. */
+class NumericGraph implements TableGraph {
+  readonly incoming: ByName<Edge[]>;
+  readonly outgoing: ByName<Edge[]>;
+  readonly reachable: ByName<true>;
+
+  constructor(readonly shape: GraphShape, readonly dangling: Rule[]) {
+    const table = shape.table;
+    this.outgoing = shape.outgoing;
+    this.incoming = new ChainIndexed(table, (i) => shape.inAt(i));
+    this.reachable = new ChainIndexed(table, (i) => (shape.seen[i] ? true : undefined));
+  }
+
+  get table(): Table {
+    return this.shape.table;
+  }
+
+  get edges(): Edge[] {
+    return this.shape.edges;
+  }
+
+  get cycles(): string[][] {
+    return this.shape.cycles;
+  }
+}
+
+/**
+ * What stays the same between two graphs of one table whose edges are the
+ * same chains, kinds and lines (the rules may be other objects): a key for
+ * what is computed from them alone. Graphs not built here are their own key.
+ */
+export function graphShape(graph: TableGraph): object {
+  return graph instanceof NumericGraph ? graph.shape : graph;
+}
+
+/**
+ * Where a rule's target sends it in the graph: the chain of an edge, null for
+ * a dangling jump or goto, undefined when the rule is no jump or goto at all.
+ */
+function edgeEnd(table: Table, rule: Rule): Chain | null | undefined {
+  const target = rule.target;
+  if (!target || (target.kind !== 'jump' && target.kind !== 'goto')) return undefined;
+  const to = target.chain !== undefined ? target.chain : table.chainsByName.get(target.name) ?? null;
+  return to && table.chains[to.index] === to ? to : null;
+}
+
+/**
+ * The graph after rules were replaced in place (each pair: the rule that was
+ * there, the rule there now, on the same line, in the same chain and
+ * position), when every replaced rule is an edge to the same chain as before,
+ * a dangling jump as before, or no jump as before: the new graph shares the
+ * old one's shape, its edges now naming the new rules. Null when an edge
+ * would change: the graph must be built again. The old graph must not be
+ * used any more (its edges name the new rules too).
+ */
+export function patchGraph(graph: ChainGraph, replaced: readonly (readonly [Rule, Rule])[]): ChainGraph | null {
+  const dangling = new Map<TableGraph, Rule[]>();
+  const edges: [GraphShape, number, Rule][] = [];
+  for (const [old, rule] of replaced) {
+    let found = false;
+    for (const g of graph.byTable.values()) {
+      if (!(g instanceof NumericGraph)) return null;
+      const shape = g.shape;
+      const k = shape.rules.indexOf(old);
+      if (k >= 0) {
+        const to = edgeEnd(shape.table, rule);
+        if (!to || to.index !== shape.succ[k]) return null;
+        edges.push([shape, k, rule]);
+        found = true;
+        break;
+      }
+      const d = (dangling.get(g) ?? g.dangling).indexOf(old);
+      if (d >= 0) {
+        if (edgeEnd(shape.table, rule) !== null) return null;
+        if (!dangling.has(g)) dangling.set(g, g.dangling.slice());
+        dangling.get(g)![d] = rule;
+        found = true;
+        break;
+      }
+    }
+    // Neither an edge nor dangling before: it must not be one now. An unsettled target would need its table to tell.
+    if (!found) {
+      const target = rule.target;
+      if (target && (target.kind === 'jump' || target.kind === 'goto')) return null;
+    }
+  }
+  for (const [shape, k, rule] of edges) {
+    shape.rules[k] = rule;
+    const e = shape.made[k];
+    if (e) {
+      e.rule = rule;
+      e.kind = rule.target!.kind as 'jump' | 'goto';
+    }
+  }
+  const byTable = new Map<Table, TableGraph>();
+  for (const [table, g] of graph.byTable) {
+    const numeric = g as NumericGraph;
+    byTable.set(table, new NumericGraph(numeric.shape, dangling.get(g) ?? numeric.dangling));
+  }
+  return { byTable };
 }
 
 export function buildTableGraph(table: Table): TableGraph {
@@ -125,10 +227,9 @@ export function buildTableGraph(table: Table): TableGraph {
     const chain = chains[i];
     first[i] = e;
     for (const rule of chain.rules) {
-      const target = rule.target;
-      if (!target || (target.kind !== 'jump' && target.kind !== 'goto')) continue;
-      const to = target.chain !== undefined ? target.chain : table.chainsByName.get(target.name) ?? null;
-      if (!to || chains[to.index] !== to) {
+      const to = edgeEnd(table, rule);
+      if (to === undefined) continue;
+      if (to === null) {
         dangling.push(rule);
         continue;
       }
@@ -165,7 +266,7 @@ export function buildTableGraph(table: Table): TableGraph {
       }
     }
   }
-  return new NumericGraph(table, dangling, first, succ.subarray(0, e), from.subarray(0, e), rules, inFirst, inOrder, seen);
+  return new NumericGraph(new GraphShape(table, first, succ.subarray(0, e), from.subarray(0, e), rules, inFirst, inOrder, seen), dangling);
 }
 
 /** Tarjan's strongly connected components over chain numbers, iteratively; each looping component yields one closed path. */

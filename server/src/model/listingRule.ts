@@ -271,13 +271,13 @@ export class ListingRule implements Rule {
   }
 
   /** The whole listing; this row is the line starting at `lineStart`. */
-  private get source(): string {
+  protected get source(): string {
     return this.owner.source;
   }
 
   /** One past the last character of the row's content in its line (trailing blanks and CR left out), found again as the parser found it. */
   private get end(): number {
-    const text = this.owner.source;
+    const text = this.source;
     let nl = text.indexOf('\n', this.lineStart);
     if (nl < 0) nl = text.length;
     let e = nl;
@@ -289,11 +289,13 @@ export class ListingRule implements Rule {
     return e - this.lineStart;
   }
 
-  private get start(): number {
+  /** Where the row's content starts in its line. */
+  get start(): number {
     return Math.floor(this.startAndLayout / 8);
   }
 
-  private get layout(): number {
+  /** The columns the row was read with (LAYOUT_… bits). */
+  get layout(): number {
     return this.startAndLayout % 8;
   }
 
@@ -425,6 +427,21 @@ export class ListingRule implements Rule {
     for (const m of this.text().matches) out.push(m);
     cache.matches = out;
     return out;
+  }
+}
+
+/**
+ * A row read again after its line was edited in place (see parseListing's
+ * patchLines): it reads the line's new text, kept here, instead of the
+ * listing's, which still holds the line as it was.
+ */
+export class PatchedListingRule extends ListingRule {
+  constructor(owner: RowOwner, line: number, start: number, layout: number, private readonly lineSource: string) {
+    super(owner, line, start, 0, layout);
+  }
+
+  protected override get source(): string {
+    return this.lineSource;
   }
 }
 

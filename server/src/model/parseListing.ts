@@ -1,6 +1,6 @@
-import { finishTable } from './finishTable';
+import { finishTable, settleTarget } from './finishTable';
 import {
-  COL_DESTINATION, COL_NUM, COL_SIZE, COL_SOURCE, countAt, LAYOUT_COUNTERS, LAYOUT_IFACES, LAYOUT_NUM, ListingRule,
+  COL_DESTINATION, COL_NUM, COL_SIZE, COL_SOURCE, countAt, LAYOUT_COUNTERS, LAYOUT_IFACES, LAYOUT_NUM, ListingRule, PatchedListingRule,
   ROW_WORDS, type RowOwner, scanWords, setRowTarget, splitRow, wordsOf,
 } from './listingRule';
 import { tableFromBuiltins, tableFromCommand } from './parseSave';
@@ -189,7 +189,7 @@ class ListingChain implements RowOwner {
     public name: string,
     public table: string,
     /** The header's line and where its content ends. */
-    private readonly line: number,
+    readonly line: number,
     private readonly declEnd: number,
     hasPolicy: boolean,
     /** The listing's text, which the chain's rows read themselves from. */
@@ -221,6 +221,13 @@ class ListingChain implements RowOwner {
 
   set span(value: Span) {
     this.spanValue = value;
+  }
+
+  /** Its last row, on `line`, now ends at `end` (an edit): the chain's span ends there too. */
+  rowEdited(line: number, end: number): void {
+    if (line !== this.endLine || end === this.endCol) return;
+    this.endCol = end;
+    this.spanValue = null;
   }
 }
 
@@ -294,6 +301,8 @@ export function parseListing(text: string): Ruleset {
     pendingCount = 0;
     chainEnd = -1;
   };
+  /** Lines of rows whose layout was guessed (no column header above them): every row after them depends on them. */
+  const guessedOn: number[] = [];
   /** The column header last read as such, and its layout: listings repeat it under every chain. */
   let lastColumnHeader = '';
   let lastColumnLayout = -1;
@@ -434,6 +443,7 @@ export function parseListing(text: string): Ruleset {
         if (splitRow(text, n, guess, ROW, lineStart)) {
           layout = guess;
           ok = true;
+          guessedOn.push(ln);
           break;
         }
       }
@@ -504,7 +514,150 @@ export function parseListing(text: string): Ruleset {
     // Listings delete no chains: a chain found while reading stays right.
     finishTable(t, false, false);
   }
+  const patcher = new ListingPatcher(text, tables, guessedOn, family !== null, sawIpv6Address);
   return {
     family: family ?? (sawIpv6Address ? 'ipv6' : 'ipv4'), format: 'listing', tables, problems, lineProblems: problems, rulesDropped: false, lineCount: ln + 1,
+    patchLines: (lines, replaced) => patcher.patch(lines, replaced),
   };
+}
+
+/** Where the content of a line ends in `s`, leaving out trailing blanks and a \r, as the parser reads lines. */
+function trimmedEnd(s: string, from: number, to: number): number {
+  let e = to;
+  while (e > from) {
+    const c = s.charCodeAt(e - 1);
+    if (c !== 32 && c !== 9 && c !== 13) break;
+    e--;
+  }
+  return e;
+}
+
+/** Names of a re-read row, taken as they are: the table settles them against its chains. */
+const PLAIN_NAMES = { intern: (text: string, s: number, e: number) => text.slice(s, e) };
+
+/**
+ * Re-reads lines of a listing edited in place (see Ruleset.patchLines). A
+ * line whose content is unchanged but for trailing blanks reads as it did;
+ * a rule row that stays a rule row in its layout is read again in place.
+ * Anything else (headers, prompts, notes, blank lines, a row that would
+ * become something else or change what the listing's family is read as)
+ * asks for a full parse.
+ */
+class ListingPatcher {
+  /** Every chain in line order with its table, and where each line starts in `text`: made on the first patch. */
+  private chains: ListingChain[] | null = null;
+  private tableOf: Table[] = [];
+  private lineStarts: Int32Array | null = null;
+  /** The content of lines re-read since the parse (the listing's text still has them as they were). */
+  private readonly patched = new Map<number, string>();
+
+  constructor(
+    private readonly text: string,
+    private readonly tables: Table[],
+    private readonly guessedOn: readonly number[],
+    private readonly familyFromPrompt: boolean,
+    private readonly sawIpv6Address: boolean,
+  ) {}
+
+  patch(changed: ReadonlyMap<number, string>, replaced?: [Rule, Rule][]): boolean {
+    if (!this.chains) this.index();
+    const starts = this.lineStarts!;
+    const plan: { old: ListingRule; rule: ListingRule; chain: ListingChain; table: Table; content: string }[] = [];
+    for (const [ln, raw] of changed) {
+      if (ln < 0 || ln >= starts.length - 1) return false;
+      const content = raw.slice(0, trimmedEnd(raw, 0, raw.length));
+      const was = this.patched.get(ln) ?? this.text.slice(starts[ln], trimmedEnd(this.text, starts[ln], starts[ln + 1] - 1));
+      if (content === was) continue;
+      const at = this.rowAt(ln);
+      if (!at || this.guessedOn.includes(ln)) return false;
+      const { chain, table, old } = at;
+      const rule = readRow(chain, ln, content, old.layout);
+      if (!rule) return false;
+      // Without a prompt naming the program, an address with a colon makes the listing IPv6.
+      if (!this.familyFromPrompt && (this.sawIpv6Address || rowHasColon(content, old.layout))) return false;
+      plan.push({ old, rule, chain, table, content });
+    }
+    for (const { old, rule, chain, table, content } of plan) {
+      rule.index = old.index;
+      if (rule.target) settleTarget(rule.target, table);
+      chain.rules[old.index - 1] = rule;
+      chain.rowEdited(rule.line, content.length);
+      if (table.span.endLine === rule.line) table.span = { ...table.span, end: content.length };
+      this.patched.set(rule.line, content);
+      replaced?.push([old, rule]);
+    }
+    return true;
+  }
+
+  private index(): void {
+    const chains: ListingChain[] = [];
+    const tableOf: Table[] = [];
+    for (const t of this.tables) {
+      for (const c of t.chains) {
+        chains.push(c as ListingChain);
+        tableOf.push(t);
+      }
+    }
+    // Blocks are read in order and joined only with the one before: chains stand in line order.
+    for (let i = 1; i < chains.length; i++) if (chains[i].line <= chains[i - 1].line) chains.length = tableOf.length = 0;
+    this.chains = chains;
+    this.tableOf = tableOf;
+    const starts: number[] = [0];
+    const text = this.text;
+    for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) starts.push(at + 1);
+    starts.push(text.length + 1);
+    this.lineStarts = Int32Array.from(starts);
+  }
+
+  /** The rule row on a line, with its chain and table; undefined when the line is no row. */
+  private rowAt(ln: number): { chain: ListingChain; table: Table; old: ListingRule } | undefined {
+    const chains = this.chains!;
+    let lo = 0;
+    let hi = chains.length - 1;
+    if (hi < 0 || chains[0].line > ln) return undefined;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (chains[mid].line <= ln) lo = mid;
+      else hi = mid - 1;
+    }
+    const chain = chains[lo];
+    const rules = chain.rules as ListingRule[];
+    let a = 0;
+    let b = rules.length - 1;
+    while (a <= b) {
+      const mid = (a + b) >> 1;
+      const line = rules[mid].line;
+      if (line === ln) return { chain, table: this.tableOf[lo], old: rules[mid] };
+      if (line < ln) a = mid + 1;
+      else b = mid - 1;
+    }
+    return undefined;
+  }
+}
+
+/**
+ * A line's content read as a row of `layout` under `chain`, or null when the
+ * parser would read it as something else (a header, a column header, a
+ * prompt, a note) or it is no row of that layout.
+ */
+function readRow(chain: ListingChain, ln: number, content: string, layout: number): ListingRule | null {
+  if (content === '') return null;
+  let first = 0;
+  while (content.charCodeAt(first) === 32 || content.charCodeAt(first) === 9) first++;
+  // The parser looks for headers and prompts only on lines not starting with a digit; any such line is refused here.
+  if (content.startsWith('Chain ') || COLUMN_HEADER.test(content) || (content.includes('tables') && PROMPT.test(content))) return null;
+  const n = scanWords(content, first, content.length, wordsOf(layout));
+  if (!splitRow(content, n, layout, ROW, 0)) return null;
+  const rule = new PatchedListingRule(chain, ln, first, layout, content);
+  setRowTarget(rule, content, 0, content.length, ROW, PLAIN_NAMES);
+  return rule;
+}
+
+/** Whether a row's source or destination has a colon (an IPv6 address). */
+function rowHasColon(content: string, layout: number): boolean {
+  let first = 0;
+  while (content.charCodeAt(first) === 32 || content.charCodeAt(first) === 9) first++;
+  const n = scanWords(content, first, content.length, wordsOf(layout));
+  splitRow(content, n, layout, ROW, 0);
+  return hasColon(content, ROW[COL_SOURCE], ROW[COL_SOURCE + 1]) || hasColon(content, ROW[COL_DESTINATION], ROW[COL_DESTINATION + 1]);
 }

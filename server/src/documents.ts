@@ -17,7 +17,7 @@ import {
   type TextDocumentContentChangeEvent, type TextDocumentsConfiguration,
 } from 'vscode-languageserver/node';
 import { CheckMemo } from './checks';
-import { Analysis } from './model/analysis';
+import { Analysis, type TextLines } from './model/analysis';
 import type { Rule } from './model/types';
 
 /** A document as the server keeps it: lines with their line breaks, joined lazily. */
@@ -60,6 +60,15 @@ export class LineDocument {
 
   get lineCount(): number {
     return this.lines.length;
+  }
+
+  /**
+   * The current lines as checks read them, without joining them. Lines split
+   * at a lone \r are not the parsers' lines: only for a document without one
+   * (as after `takeEditedLines` gave edited lines).
+   */
+  textLines(): TextLines {
+    return new DocumentLines(this.lines);
   }
 
   /** The whole text; built once per version. */
@@ -144,6 +153,27 @@ export class LineDocument {
   }
 }
 
+
+/** A document's lines (each with its break) read as TextLines: the view follows the document as it changes. */
+class DocumentLines implements TextLines {
+  constructor(private readonly lines: readonly string[]) {}
+
+  get count(): number {
+    return this.lines.length;
+  }
+
+  line(n: number): string {
+    const line = this.lines[n];
+    if (line === undefined) return '';
+    return line.endsWith('\n') ? line.slice(0, -1) : line;
+  }
+
+  length(n: number): number {
+    const line = this.lines[n];
+    if (line === undefined) return 0;
+    return line.endsWith('\n') ? line.length - 1 : line.length;
+  }
+}
 
 /** The length of a line without its line break. */
 function contentLength(line: string): number {
@@ -278,7 +308,7 @@ export function analysisOf(doc: LineDocument | undefined): Analysis | undefined 
   // Lines edited in place: re-read just those rules when the model keeps its shape.
   const replaced: [Rule, Rule][] = [];
   if (hit && hit.doc === doc && edited && edited.size <= MAX_PATCHED_LINES && hit.analysis.ruleset.patchLines?.(edited, replaced)) {
-    analysis = Analysis.patched(hit.analysis, replaced, () => doc.getText());
+    analysis = Analysis.patched(hit.analysis, replaced, () => doc.getText(), doc.textLines());
   }
   analysis ??= Analysis.of(doc.getText(), doc.languageId || undefined);
   cache.set(doc.uri, { doc, version: doc.version, analysis });

@@ -132,7 +132,7 @@ const checked = new WeakMap<Analysis, Problem[]>();
 function checkAll(analysis: Analysis, memo: CheckMemo | undefined): Problem[] {
   const ruleset = analysis.ruleset;
   const found = new Found();
-  const lines = ruleset.format === 'save' ? new LineIndex(analysis.text) : null;
+  const lines = analysis.lines ?? new LineIndex(analysis.text);
   // Rules a later -F or -X took out of their chain are still read by iptables-restore; only the ruleset lists them.
   const orphans = ruleset.rulesDropped;
   for (const p of orphans ? ruleset.problems : ruleset.lineProblems) found.add(p, RANKS.parse);
@@ -151,7 +151,7 @@ function checkAll(analysis: Analysis, memo: CheckMemo | undefined): Problem[] {
     }
   }
   try {
-    for (const p of checkParameterTooLong(analysis, lines ?? undefined)) found.add(p, rank(checkParameterTooLong));
+    for (const p of checkParameterTooLong(analysis, lines)) found.add(p, rank(checkParameterTooLong));
   } catch {
     found.failed.add(rank(checkParameterTooLong));
   }

@@ -8,14 +8,17 @@
  * - its scope: format, family, table name, whether the dump names the table
  *   (see tableKnown), chain name and whether that chain is built in;
  * - the target's kind (`-j X` is a jump when X is a chain of the table and an
- *   extension otherwise, which the rest of the table decides).
+ *   extension otherwise, which the rest of the table decides);
+ * - for a listing row, the columns its table's header gave it (the same
+ *   words read in another layout are another rule).
  * Rule-local checks (see RuleCheck) read nothing else, and neither do the
  * rule's own argument problems nor the facts kept for the chain-level checks
  * (whether the rule matches every packet, ends the chain, what it requires of
  * a packet, which hook-restricted extensions it uses).
  *
- * Only save-format dumps are memoised: a listing row's meaning depends on its
- * table's column header, and listings have no rule-local diagnostics.
+ * Listing rows are memoised too (with their layout in the key): they have
+ * no rule-local diagnostics, but whether a row ends its chain or matches
+ * every packet means parsing its text.
  */
 import type { Problem, TargetKind } from '../model/types';
 import type { Conditions } from './shadowedRule';
@@ -45,6 +48,8 @@ export function scopeKey(s: ScopeKey): ScopeKey {
 export interface RuleResult {
   scope: ScopeKey;
   kind: TargetKind | null;
+  /** A listing row's columns (LAYOUT_… bits), which say how its text reads; -1 for save rules. */
+  layout: number;
   /** Rule-local problems (checks' and the rule's own) with spans on line 0, in the order found; null when they could not be kept. */
   problems: Problem[] | null;
   /** The rank (place in CHECKS, or the parser's) of each problem. */

@@ -1,4 +1,4 @@
-import type { Analysis } from '../model/analysis';
+import type { Analysis, TextLines } from '../model/analysis';
 import { lineSpan } from '../model/span';
 import { tokenizeLine } from '../model/tokenize';
 import type { Problem } from '../model/types';
@@ -21,7 +21,7 @@ export function parameterTooLong(line: number, start: number, end: number, bytes
   };
 }
 
-export function checkParameterTooLong(analysis: Analysis, lines: LineIndex = new LineIndex(analysis.text)): Problem[] {
+export function checkParameterTooLong(analysis: Analysis, lines: TextLines = new LineIndex(analysis.text)): Problem[] {
   if (analysis.ruleset.format !== 'save') return [];
   const out: Problem[] = [];
   for (let ln = 0; ln < lines.count; ln++) {

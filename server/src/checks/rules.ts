@@ -1,4 +1,5 @@
-import type { Analysis } from '../model/analysis';
+import type { Analysis, TextLines } from '../model/analysis';
+import { ListingRule } from '../model/listingRule';
 import type { Chain, Problem, Rule, Ruleset, Table } from '../model/types';
 import { resolveOptions } from './extensions';
 import type { RuleCheck, RuleScope } from './types';
@@ -8,7 +9,7 @@ import type { RuleCheck, RuleScope } from './types';
  * rule's own line (as the memo's key, for bad-argument, for over-long words)
  * without splitting a 16 MB document into 300k strings.
  */
-export class LineIndex {
+export class LineIndex implements TextLines {
   /** Offset of each line's first character, plus one entry past the end. */
   readonly starts: Int32Array;
 
@@ -53,8 +54,13 @@ export function ruleLine(rule: Rule): number {
   return typeof line === 'number' ? line : rule.span.line;
 }
 
+/** The columns a listing row was read with (LAYOUT_… bits, see listingRule.ts); -1 for a rule read from save syntax. */
+export function ruleLayout(rule: Rule): number {
+  return rule instanceof ListingRule ? rule.layout : -1;
+}
+
 /** The scope a rule-local check sees for the rules of one chain. */
-export function scopeOf(ruleset: Ruleset, table: Table, chain: Chain, lines: LineIndex, lineText: (n: number) => string = (n) => lines.line(n)): RuleScope {
+export function scopeOf(ruleset: Ruleset, table: Table, chain: Chain, lines: TextLines, lineText: (n: number) => string = (n) => lines.line(n)): RuleScope {
   return {
     format: ruleset.format, family: ruleset.family, table: table.name, tableKnown: tableKnown(table),
     chain: chain.name, builtin: chain.builtin, lineText,

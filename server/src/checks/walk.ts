@@ -5,11 +5,11 @@
  * rule's parse is released afterwards, and with a memo a rule whose key is
  * unchanged since the previous version is not read at all.
  */
-import type { Analysis } from '../model/analysis';
+import type { Analysis, TextLines } from '../model/analysis';
 import type { Problem, Rule, TableGraph } from '../model/types';
 import { resolveOptions, type ResolvedOption } from './extensions';
 import { CheckMemo, detach, detachedConditions, rebased, relativeProblem, sameScope, scopeKey as keptScope, type RuleResult, type ScopeKey } from './memo';
-import { LineIndex, ruleLine, scopeOf } from './rules';
+import { LineIndex, ruleLayout, ruleLine, scopeOf } from './rules';
 import { conditionsOf, ShadowScan, type Conditions } from './shadowedRule';
 import { hookUses, reachedFromWrongHook, type HookUse } from './targetWrongChain';
 import { forgetRestricted } from './restricted';
@@ -68,10 +68,10 @@ const NO_RANKS: number[] = [];
  * Walks every rule. `ownProblems` says whether rules' own argument problems
  * are reported here (false when the caller takes them from the ruleset).
  */
-export function walkRules(analysis: Analysis, lines: LineIndex | null, found: Found, ranks: WalkRanks, memo: CheckMemo | undefined, ownProblems: boolean): void {
+export function walkRules(analysis: Analysis, lines: TextLines | null, found: Found, ranks: WalkRanks, memo: CheckMemo | undefined, ownProblems: boolean): void {
   const ruleset = analysis.ruleset;
   const save = ruleset.format === 'save';
-  const useMemo = memo !== undefined && save && lines !== null;
+  const useMemo = memo !== undefined && lines !== null;
   const prevTexts = useMemo ? memo.texts : [];
   const prevResults = useMemo ? memo.results : [];
   const texts: string[] = [];
@@ -86,13 +86,13 @@ export function walkRules(analysis: Analysis, lines: LineIndex | null, found: Fo
   let misses = 0;
 
   /** Whether the previous version's rule `j` has this key. */
-  const same = (j: number, text: string, scope: ScopeKey, kind: RuleResult['kind']): boolean => {
+  const same = (j: number, text: string, scope: ScopeKey, kind: RuleResult['kind'], layout: number): boolean => {
     if (j < 0 || j >= prevTexts.length) return false;
     const r = prevResults[j];
-    return r.kind === kind && prevTexts[j] === text && r.problems !== null && (r.scope === scope || sameScope(r.scope, scope));
+    return r.kind === kind && r.layout === layout && prevTexts[j] === text && r.problems !== null && (r.scope === scope || sameScope(r.scope, scope));
   };
 
-  const scratch: RuleResult = { scope: { format: '', family: '', table: '', tableKnown: false, chain: '', builtin: false }, kind: null, problems: null, ranks: NO_RANKS, everything: false, ends: false, cond: undefined, hooked: null };
+  const scratch: RuleResult = { scope: { format: '', family: '', table: '', tableKnown: false, chain: '', builtin: false }, kind: null, layout: -1, problems: null, ranks: NO_RANKS, everything: false, ends: false, cond: undefined, hooked: null };
 
   /** Reads a rule: every rule-local check, its own problems and the facts (a shared object unless the memo keeps it). */
   const analyse = (rule: Rule, scope: RuleScope, scopeKey: ScopeKey, line: number): RuleResult => {
@@ -179,7 +179,7 @@ export function walkRules(analysis: Analysis, lines: LineIndex | null, found: Fo
       return scratch;
     }
     return {
-      scope: scopeKey, kind, problems, ranks: problems && problems.length ? outRanks.slice() : NO_RANKS,
+      scope: scopeKey, kind, layout: ruleLayout(rule), problems, ranks: problems && problems.length ? outRanks.slice() : NO_RANKS,
       everything, ends, cond: undefined,
       hooked: hookedUses ? hookedUses.map((u) => ({ ...u, label: detach(u.label) })) : null,
     };
@@ -209,13 +209,14 @@ export function walkRules(analysis: Analysis, lines: LineIndex | null, found: Fo
         if (useMemo) {
           text = lines!.line(line);
           const kind = rule.target ? rule.target.kind : null;
+          const layout = ruleLayout(rule);
           const k = texts.length;
           const key = kept ?? scope;
-          if (same(k + delta, text, key, kind)) result = prevResults[k + delta];
+          if (same(k + delta, text, key, kind, layout)) result = prevResults[k + delta];
           else {
             for (let w = 1; w <= REALIGN && !result; w++) {
-              if (same(k + delta + w, text, key, kind)) result = prevResults[k + (delta += w)];
-              else if (same(k + delta - w, text, key, kind)) result = prevResults[k + (delta -= w)];
+              if (same(k + delta + w, text, key, kind, layout)) result = prevResults[k + (delta += w)];
+              else if (same(k + delta - w, text, key, kind, layout)) result = prevResults[k + (delta -= w)];
             }
           }
           if (result) kept ??= result.scope;
@@ -265,7 +266,7 @@ export function walkRules(analysis: Analysis, lines: LineIndex | null, found: Fo
   }
   forgetRestricted();
   if (memo && !useMemo) {
-    // A listing is not memoised: let go of the previous version's rules and text.
+    // Without the lines nothing is memoised: let go of the previous version's rules and text.
     memo.texts = [];
     memo.results = [];
   }

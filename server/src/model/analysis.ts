@@ -17,6 +17,18 @@ export type Hit =
 
 type LineEntry = { table: Table; chain: Chain; rule?: Rule };
 
+/**
+ * A document's lines one at a time, each without its `\n` (split at `\n`
+ * only, as the parsers split): what checks read of the text besides the
+ * model, such as a rule's own line.
+ */
+export interface TextLines {
+  readonly count: number;
+  line(n: number): string;
+  /** The line's length without its `\n`. */
+  length(n: number): number;
+}
+
 /** A rule's line; rules read from save syntax carry it as a number, which spares building their span. */
 function lineOf(rule: Rule): number {
   const line = (rule as { line?: unknown }).line;
@@ -35,8 +47,12 @@ export class Analysis {
 
   private textOrSource: string | (() => string);
 
-  /** `text` may be a function giving it: joining a large document's lines is left until someone reads it. */
-  constructor(readonly ruleset: Ruleset, text: string | (() => string), graph?: ChainGraph) {
+  /**
+   * `text` may be a function giving it: joining a large document's lines is
+   * left until someone reads it, and `lines`, when given, are read instead
+   * of the text wherever one line is enough.
+   */
+  constructor(readonly ruleset: Ruleset, text: string | (() => string), graph?: ChainGraph, readonly lines: TextLines | null = null) {
     this.textOrSource = text;
     this.graph = graph ?? buildGraph(ruleset);
   }
@@ -47,8 +63,8 @@ export class Analysis {
    * graph is patched when no edge changed, and the line index, if built, is
    * carried over. `prev` must not be used any more.
    */
-  static patched(prev: Analysis, replaced: readonly [Rule, Rule][], text: string | (() => string)): Analysis {
-    const next = new Analysis(prev.ruleset, text, patchGraph(prev.graph, replaced) ?? undefined);
+  static patched(prev: Analysis, replaced: readonly [Rule, Rule][], text: string | (() => string), lines?: TextLines): Analysis {
+    const next = new Analysis(prev.ruleset, text, patchGraph(prev.graph, replaced) ?? undefined, lines);
     next.tableStarts = prev.tableStarts;
     const index = prev.lineIndex;
     if (index) {

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'fs';
 import { join } from 'path';
-import { runChecks } from '../../../server/src/checks';
+import { CheckMemo, runChecks } from '../../../server/src/checks';
 import { analysisOf, checkMemoOf, forget, LineDocument } from '../../../server/src/documents';
 import { Analysis } from '../../../server/src/model/analysis';
 import { graphShape } from '../../../server/src/model/buildGraph';
@@ -125,6 +125,8 @@ for (const { name, languageId, text } of DOCUMENTS) {
       assert.equal(graphDump(analysis.ruleset, analysis.graph), graphDump(fresh.ruleset, fresh.graph), what);
       const problems = runChecks(analysis, undefined, checkMemoOf(uri));
       assert.deepEqual(problems, runChecks(fresh), what);
+      // A patched version re-reads the edited rule only: the memo keys every other rule on its line, read off the document's lines.
+      if (analysis.ruleset === previous.ruleset) assert.ok(checkMemoOf(uri).misses <= 1, `${checkMemoOf(uri).misses} rules read again at ${what}`);
       found += problems.length;
       // The line index features read is carried over too: the edited line names the model's rule there now.
       const entry = analysis.entryAt(ln);
@@ -139,3 +141,16 @@ for (const { name, languageId, text } of DOCUMENTS) {
     assert.ok(kept >= 30, `only ${kept} versions kept their graph`);
   });
 }
+
+test('a listing row read in another layout is not the row the memo kept', () => {
+  const rows = ['    0     0 ACCEPT     all  --  *      *       0.0.0.0/0            0.0.0.0/0', '    0     0 DROP       all  --  *      *       0.0.0.0/0            0.0.0.0/0'];
+  const v1 = ['Chain INPUT (policy ACCEPT 0 packets, 0 bytes)', ' pkts bytes target     prot opt in     out     source               destination', ...rows, ''].join('\n');
+  // Without the interface columns the same rows read `*` as addresses and the rest as text: the first row no longer matches everything.
+  const v2 = v1.replace(' in     out    ', '');
+  const codes = (analysis: Analysis, memo?: CheckMemo) => runChecks(analysis, undefined, memo).map((p) => `${p.code}@${p.span.line}`);
+  assert.deepEqual(codes(Analysis.of(v1, 'iptables-listing')), ['ambiguous-table@0', 'unreachable-rule@3']);
+  assert.deepEqual(codes(Analysis.of(v2, 'iptables-listing')), ['ambiguous-table@0']);
+  const memo = new CheckMemo();
+  codes(Analysis.of(v1, 'iptables-listing'), memo);
+  assert.deepEqual(codes(Analysis.of(v2, 'iptables-listing'), memo), ['ambiguous-table@0']);
+});

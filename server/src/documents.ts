@@ -16,7 +16,7 @@ import {
   LSPErrorCodes, ResponseError,
   type TextDocumentContentChangeEvent, type TextDocumentsConfiguration,
 } from 'vscode-languageserver/node';
-import { CheckMemo } from './checks';
+import { CheckMemo, runChecks } from './checks';
 import { Analysis, type TextLines } from './model/analysis';
 import type { Rule } from './model/types';
 
@@ -120,12 +120,18 @@ export class LineDocument {
   /**
    * Splits the text into lines ahead of the first edit (the server calls it
    * when idle after publishing diagnostics), so the first keystroke in a
-   * large dump does not pay for it.
+   * large dump does not pay for it. Returns whether it split them now.
    */
-  prepareForEdits(): void {
-    if (this.split) return;
+  prepareForEdits(): boolean {
+    if (this.split) return false;
     this.noteLoneCR();
     void this.lines;
+    return true;
+  }
+
+  /** Whether its lines split at `\n` only, as the parsers split them (no lone CR); undefined until known. */
+  get splitAtNewlines(): boolean | undefined {
+    return this.loneCR === undefined ? undefined : !this.loneCR;
   }
 
   /** Before the first edit: whether the text as the last analysis saw it (nothing has changed it since) has a lone CR. */
@@ -313,6 +319,25 @@ export function analysisOf(doc: LineDocument | undefined): Analysis | undefined 
   analysis ??= Analysis.of(doc.getText(), doc.languageId || undefined);
   cache.set(doc.uri, { doc, version: doc.version, analysis });
   return analysis;
+}
+
+/**
+ * Gets a document ready for its first edit while the server is idle (after
+ * its diagnostics went out): splits it into lines, lets the model build what
+ * patching needs (an empty patch changes nothing), and checks the unchanged
+ * model once more as a patched version is checked (from the document's lines,
+ * every rule found in the memo). The first keystroke then runs code V8 has
+ * already compiled for those paths: on the 10k-Service dump it saves about
+ * 100 ms of the first edit. The memo ends up with the results it had.
+ */
+export function prepareForEdits(doc: LineDocument): void {
+  // Once per document, before its first edit.
+  if (!doc.prepareForEdits()) return;
+  const hit = cache.get(doc.uri);
+  if (!hit || hit.doc !== doc || hit.version !== doc.version || !doc.splitAtNewlines || !memos.has(doc.uri)) return;
+  const replaced: [Rule, Rule][] = [];
+  if (!hit.analysis.ruleset.patchLines?.(new Map(), replaced)) return;
+  runChecks(Analysis.patched(hit.analysis, replaced, () => doc.getText(), doc.textLines()), undefined, memos.get(doc.uri));
 }
 
 /** Beyond this many edited lines a full parse is about as quick and far simpler. */

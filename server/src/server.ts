@@ -3,7 +3,9 @@ import {
   type InitializeParams, type InitializeResult,
 } from 'vscode-languageserver/node';
 import type { CheckSettings } from './checks';
-import { analysisOf as parsedOf, checkMemoOf, closeLargeFile, forget, largeFile, largeFileUris, lineDocuments, openLargeFile, overtaken } from './documents';
+import {
+  analysisOf as parsedOf, checkMemoOf, closeLargeFile, forget, largeFile, largeFileUris, lineDocuments, openLargeFile, overtaken, prepareForEdits,
+} from './documents';
 import { incomingCalls, outgoingCalls, prepareCallHierarchy } from './features/callHierarchy';
 import { codeActions } from './features/codeActions';
 import { codeLenses, resolveCodeLens } from './features/codeLens';
@@ -68,7 +70,7 @@ function scheduleDiagnostics(uri: string, delay: number): void {
     });
     if (found) void connection.sendDiagnostics({ uri, version: synced?.version, diagnostics: found });
     // Idle now: get the document ready to be edited, unless an edit is already waiting.
-    if (synced) setImmediate(() => !overtaken(uri, synced.version) && documents.get(uri) === synced && synced.prepareForEdits());
+    if (synced) setImmediate(() => !overtaken(uri, synced.version) && documents.get(uri) === synced && prepareForEdits(synced));
   }, delay));
 }
 

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import { CheckMemo, runChecks } from '../../../server/src/checks';
-import { analysisOf, checkMemoOf, forget, LineDocument } from '../../../server/src/documents';
+import { analysisOf, checkMemoOf, forget, LineDocument, prepareForEdits } from '../../../server/src/documents';
 import { Analysis } from '../../../server/src/model/analysis';
 import { graphShape } from '../../../server/src/model/buildGraph';
 import type { ChainGraph, Rule, Ruleset } from '../../../server/src/model/types';
@@ -102,6 +102,8 @@ for (const { name, languageId, text } of DOCUMENTS) {
     let lines = text.split('\n');
     let previous = analysisOf(doc)!;
     runChecks(previous, undefined, checkMemoOf(uri));
+    // As the server does once the first diagnostics are out.
+    prepareForEdits(doc);
     let patched = 0;
     let kept = 0;
     let found = 0;

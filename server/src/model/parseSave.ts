@@ -1,5 +1,5 @@
 import { finishTable, newChain, settleTarget } from './finishTable';
-import { SaveChain, SaveRule, SaveTarget } from './saveRule';
+import { SaveChain, SaveRule } from './saveRule';
 import { lineSpan } from './span';
 import { isTargetName } from './targetNames';
 import { tokenizeLine, type Token } from './tokenize';
@@ -195,12 +195,10 @@ function scanAppend(raw: string, first: number): boolean {
 }
 
 /** The rule `scanAppend` just read, in a chain of table `t`. */
-function scannedRule(t: Table, chain: Chain, raw: string, first: number, ln: number): SaveRule {
+function scannedRule(chain: Chain, raw: string, first: number, ln: number): SaveRule {
   const { nameStart, nameEnd, argOffset, end, targetStart, targetEnd } = scanned;
-  const rule = new SaveRule(t.name, chain.name, ln, first, end, nameStart, nameEnd, 'append', raw, argOffset, null);
-  if (targetStart >= 0) {
-    rule.target = new SaveTarget(rule, raw.slice(targetStart, targetEnd), targetWord.goto, targetStart, targetEnd, targetWord.at + 1);
-  }
+  const rule = new SaveRule(chain, ln, first, end, nameStart, nameEnd, 'append', raw, argOffset, null);
+  if (targetStart >= 0) rule.setTarget(raw.slice(targetStart, targetEnd), targetWord.goto, targetStart, targetEnd, targetWord.at + 1);
   return rule;
 }
 
@@ -346,18 +344,17 @@ export function parseSave(text: string): Ruleset {
     lastRaw = raw;
     lastNameStart = nameStart;
     lastNameEnd = nameEnd;
-    const rule = scannedRule(t, chain, raw, first, ln);
-    const target = rule.target;
+    const rule = scannedRule(chain, raw, first, ln);
     // Resolve a jump to a chain declared above now: the same few chains (KUBE-MARK-MASQ) come back often.
-    if (target) {
-      const name = target.name;
+    const name = rule.targetName;
+    if (name !== null) {
       let to: Chain | undefined;
       if (lastTarget && lastTargetTable === t && name === lastTarget.name) to = lastTarget;
       // No target extension or verdict has a dash in its name: KUBE-SEP-… needs no look at those lists.
       else if (name.indexOf('-') >= 0 || !isTargetName(name)) to = t.chainsByName.get(name);
       if (to) {
-        target.chain = to;
-        target.name = to.name;
+        rule.targetChain = to;
+        rule.targetName = to.name;
         lastTarget = to;
         lastTargetTable = t;
       }
@@ -580,7 +577,7 @@ export function parseSave(text: string): Ruleset {
         const chain = ruleChain(t, nameTok.text, ln, nameTok.start, nameTok.end);
         const argOffset = argStart < tokens.length ? tokens[argStart].start : raw.length;
         const rule = new SaveRule(
-          t.name, chain.name, ln, first, contentEnd(raw), nameTok.start, nameTok.end,
+          chain, ln, first, contentEnd(raw), nameTok.start, nameTok.end,
           insert ? 'insert' : 'append', raw, argOffset, prefixCounters,
         );
         SaveRule.targetFrom(rule, tokens, argStart);
@@ -700,8 +697,8 @@ export function parseSave(text: string): Ruleset {
     }
     for (const c of t.chains) {
       c.table = t.name;
+      // Its rules read their table's name from the chain.
       c.builtin = isBuiltinChain(t.name, c.name);
-      for (const r of c.rules) r.table = t.name;
     }
     t.span = { line: t.span.line, start: 0, endLine: lines.length - 1, end: 0 };
     finishTable(t, false, deletedIn.has(t));
@@ -733,7 +730,7 @@ export function parseSave(text: string): Ruleset {
       while (first < raw.length && (raw.charCodeAt(first) === 32 || raw.charCodeAt(first) === 9 || raw.charCodeAt(first) === 13)) first++;
       if (!raw.startsWith('-A ', first) || !scanAppend(raw, first)) return false;
       if (scanned.nameEnd - scanned.nameStart !== chain.name.length || !raw.startsWith(chain.name, scanned.nameStart)) return false;
-      plan.push({ at, old, rule: scannedRule(table, chain, raw, first, ln), table, chain });
+      plan.push({ at, old, rule: scannedRule(chain, raw, first, ln), table, chain });
     }
     for (const { at, old, rule, table, chain } of plan) {
       rule.index = old.index;
@@ -760,5 +757,7 @@ export function parseSave(text: string): Ruleset {
     },
   };
   if (!family && looksIpv6(result)) result.family = 'ipv6';
+  // The closures above keep this scope alive with the model: let go of the line array (rules keep their own lines).
+  lines.length = 0;
   return result;
 }

@@ -12,24 +12,45 @@ function isOptionLike(t: Token): boolean {
   return !t.quoted && ((t.text.length > 1 && t.text.charCodeAt(0) === 45 && !/^-\d/.test(t.text)) || t.text === '!');
 }
 
+/** Bits of `SaveRule.flags`. */
+const GOTO = 1;
+const INSERT = 2;
+
 /**
- * The target of a save-format rule, known as soon as the line is read (the
- * chain graph needs its name and kind); its options are read with the rest of
- * the rule, on first use.
+ * The target of a save-format rule as the Target interface shows it: a view
+ * whose every field lives on its rule. A 100k-rule dump then costs one object
+ * per rule, not two; the view is made when asked for (and kept while the
+ * rule's arguments are parsed), so views are short-lived garbage.
  */
 export class SaveTarget implements Target {
-  kind: TargetKind;
-  /** Declared here (not added later) so every target keeps one shape. */
-  chain: Chain | null | undefined = undefined;
-  constructor(
-    private readonly rule: SaveRule,
-    public name: string,
-    public goto: boolean,
-    private readonly nameStart: number,
-    private readonly nameEnd: number,
-    private readonly headStart: number,
-  ) {
-    this.kind = goto ? 'goto' : 'jump';
+  constructor(private readonly rule: SaveRule) {}
+
+  get name(): string {
+    return this.rule.targetName!;
+  }
+
+  set name(value: string) {
+    this.rule.targetName = value;
+  }
+
+  get kind(): TargetKind {
+    return this.rule.targetKind;
+  }
+
+  set kind(value: TargetKind) {
+    this.rule.targetKind = value;
+  }
+
+  get goto(): boolean {
+    return (this.rule.flags & GOTO) !== 0;
+  }
+
+  get chain(): Chain | null | undefined {
+    return this.rule.targetChain;
+  }
+
+  set chain(value: Chain | null | undefined) {
+    this.rule.targetChain = value;
   }
 
   get options(): Option[] {
@@ -37,11 +58,12 @@ export class SaveTarget implements Target {
   }
 
   get nameSpan(): Span {
-    return lineSpan(this.rule.line, this.nameStart, this.nameEnd);
+    return lineSpan(this.rule.line, this.rule.targetNameStart, this.rule.targetNameEnd);
   }
 
   get span(): Span {
-    return this.rule.args().target?.span ?? lineSpan(this.rule.line, this.headStart, this.nameEnd);
+    const rule = this.rule;
+    return rule.args().target?.span ?? lineSpan(rule.line, rule.targetHeadStart, rule.targetNameEnd);
   }
 }
 
@@ -51,28 +73,71 @@ export class SaveTarget implements Target {
  * target options and `-c` counters are parsed from the line the first time
  * anything asks for them. Their problems are the rule's own (`ownProblems`);
  * the ruleset's list gathers every rule's before it is first read.
+ *
+ * The target's facts are fields of the rule (see SaveTarget), and the table
+ * and chain names are the owning chain's.
  */
 export class SaveRule implements Rule {
   index = 0;
-  target: Target | null = null;
+  /** The target as written (null: none); the chain's own name string once it names a chain. */
+  targetName: string | null = null;
+  targetKind: TargetKind = 'jump';
+  /** The chain of its table the target names, once settled (see Target.chain). */
+  targetChain: Chain | null | undefined = undefined;
+  targetNameStart = 0;
+  targetNameEnd = 0;
+  /** Where the `-j`/`-g` word starts. */
+  targetHeadStart = 0;
+  /** GOTO and INSERT bits. */
+  flags: number;
   private parsed: RuleArgs | null = null;
+  /** The target view kept while the arguments are parsed (checks ask for it over and over). */
+  private view: SaveTarget | null = null;
+  private spanCache: Span | null = null;
 
   constructor(
-    public table: string,
-    public chain: string,
+    /** The chain whose `-A`/`-I` line this is (its name is the rule's chain name). */
+    private readonly owner: Chain,
     readonly line: number,
     private readonly start: number,
     private readonly end: number,
     private readonly chainStart: number,
     private readonly chainEnd: number,
-    public command: 'append' | 'insert',
+    command: 'append' | 'insert',
     private readonly lineText: string,
     /** Character offset where the rule's arguments start (after the chain name and -I position). */
     private readonly argOffset: number,
     private readonly prefixCounters: Counters | null,
-  ) {}
+  ) {
+    this.flags = command === 'insert' ? INSERT : 0;
+  }
 
-  private spanCache: Span | null = null;
+  get table(): string {
+    return this.owner.table;
+  }
+
+  get chain(): string {
+    return this.owner.name;
+  }
+
+  get command(): 'append' | 'insert' {
+    return (this.flags & INSERT) !== 0 ? 'insert' : 'append';
+  }
+
+  get target(): Target | null {
+    if (this.targetName === null) return null;
+    return this.view ?? (this.parsed ? (this.view = new SaveTarget(this)) : new SaveTarget(this));
+  }
+
+  /** Gives the rule its target: the name at [nameStart, nameEnd) on the line, after the jump word at headStart. */
+  setTarget(name: string, goto: boolean, nameStart: number, nameEnd: number, headStart: number): void {
+    this.targetName = name;
+    this.targetKind = goto ? 'goto' : 'jump';
+    if (goto) this.flags |= GOTO;
+    this.targetNameStart = nameStart;
+    this.targetNameEnd = nameEnd;
+    this.targetHeadStart = headStart;
+  }
 
   /** Built on first use and kept: checks and features ask for a rule's line over and over. */
   get span(): Span {
@@ -93,8 +158,7 @@ export class SaveRule implements Rule {
     if (found < 0) return;
     const word = tokens[found];
     const name = tokens[found + 1];
-    const goto = word.text === '-g' || word.text === '--goto';
-    rule.target = new SaveTarget(rule, name.text, goto, name.start, name.end, word.start);
+    rule.setTarget(name.text, word.text === '-g' || word.text === '--goto', name.start, name.end, word.start);
   }
 
   get matches(): Match[] {
@@ -133,6 +197,7 @@ export class SaveRule implements Rule {
 
   release(): void {
     this.parsed = null;
+    this.view = null;
   }
 }
 

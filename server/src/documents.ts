@@ -136,7 +136,7 @@ export class LineDocument {
 
   /** Before the first edit: whether the text as the last analysis saw it (nothing has changed it since) has a lone CR. */
   private noteLoneCR(): void {
-    if (this.loneCR === undefined && this.text !== undefined) this.loneCR = LONE_CR.test(this.text);
+    if (this.loneCR === undefined && this.text !== undefined) this.loneCR = hasLoneCR(this.text);
   }
 
   /** The lines edited in place since the last call (see `edited`), each without its line break, and starts afresh. */
@@ -146,7 +146,7 @@ export class LineDocument {
     // Parsers split at \n only: after a line ending in a lone \r, now or at the last call, their line numbers are not these.
     if (edited && edited.size === 0) return new Map();
     const was = this.loneCR;
-    this.loneCR = this.split ? this.split.some((line) => line.endsWith('\r')) : LONE_CR.test(this.text ?? '');
+    this.loneCR = this.split ? this.split.some((line) => line.endsWith('\r')) : hasLoneCR(this.text ?? '');
     if (!edited) return null;
     if (was !== false || this.loneCR) return null;
     const out = new Map<number, string>();
@@ -186,8 +186,15 @@ function contentLength(line: string): number {
   return line.endsWith('\r\n') ? line.length - 2 : /[\r\n]$/.test(line) ? line.length - 1 : line.length;
 }
 
-/** A carriage return not followed by a line feed: a line break of its own. */
-const LONE_CR = /\r(?!\n)/;
+/**
+ * Whether the text has a carriage return not followed by a line feed (a line
+ * break of its own). Found with indexOf: the equivalent regular expression
+ * took 55 ms on a 17 MB dump without any CR.
+ */
+function hasLoneCR(text: string): boolean {
+  for (let i = text.indexOf('\r'); i >= 0; i = text.indexOf('\r', i + 1)) if (text.charCodeAt(i + 1) !== 10) return true;
+  return false;
+}
 
 /**
  * Splits text into lines that keep their breaks (`\n`, `\r\n`, `\r`). The
@@ -197,7 +204,7 @@ const LONE_CR = /\r(?!\n)/;
 export function splitLines(text: string): string[] {
   const lines: string[] = [];
   let from = 0;
-  if (!LONE_CR.test(text)) {
+  if (!hasLoneCR(text)) {
     // Breaks are \n or \r\n: let indexOf find them.
     for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', from)) {
       lines.push(text.slice(from, nl + 1));

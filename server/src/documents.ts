@@ -34,6 +34,8 @@ export class LineDocument {
 
   /** Every line keeps its own line break; only the last may have none. Split from the text on the first edit. */
   private split: string[] | null;
+  /** How many of the split lines end in a lone \r (a line ends in \r only when that is its break), kept as edits replace lines. */
+  private crEnded = 0;
 
   constructor(
     readonly uri: string,
@@ -50,12 +52,13 @@ export class LineDocument {
   }
 
   private get lines(): string[] {
-    this.split ??= splitLines(this.text!);
-    return this.split;
+    if (!this.split) this.lines = splitLines(this.text!);
+    return this.split!;
   }
 
   private set lines(lines: string[]) {
     this.split = lines;
+    this.crEnded = countCREnded(lines, 0, lines.length);
   }
 
   get lineCount(): number {
@@ -111,6 +114,7 @@ export class LineDocument {
         }
         else this.edited = null;
       }
+      this.crEnded += countCREnded(replaced, 0, replaced.length) - countCREnded(this.lines, startLine, startLine + removed);
       this.lines.splice(startLine, removed, ...replaced);
     }
     this.text = undefined;
@@ -146,7 +150,7 @@ export class LineDocument {
     // Parsers split at \n only: after a line ending in a lone \r, now or at the last call, their line numbers are not these.
     if (edited && edited.size === 0) return new Map();
     const was = this.loneCR;
-    this.loneCR = this.split ? this.split.some((line) => line.endsWith('\r')) : hasLoneCR(this.text ?? '');
+    this.loneCR = this.split ? this.crEnded > 0 : hasLoneCR(this.text ?? '');
     if (!edited) return null;
     if (was !== false || this.loneCR) return null;
     const out = new Map<number, string>();
@@ -179,6 +183,13 @@ class DocumentLines implements TextLines {
     if (line === undefined) return 0;
     return line.endsWith('\n') ? line.length - 1 : line.length;
   }
+}
+
+/** How many of lines[from, to) end in \r. */
+function countCREnded(lines: readonly string[], from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) if (lines[i].charCodeAt(lines[i].length - 1) === 13) n++;
+  return n;
 }
 
 /** The length of a line without its line break. */

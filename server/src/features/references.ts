@@ -8,25 +8,35 @@ import { chainAt, occurrencesOf } from './chainOccurrences';
 import { toRange } from './convert';
 
 /**
- * The last answer per document version. Asking again for the same chain (the
- * references view, CodeLens, a second click) is common, and a hub chain such
- * as KUBE-MARK-MASQ has 40k references: building them again each time made
- * megabytes of garbage per request.
+ * The last few answers per document version. Asking again for a chain (the
+ * references view, CodeLens, a second click, going back and forth between
+ * two chains) is common, and a hub chain such as KUBE-MARK-MASQ has 40k
+ * references: building them again each time made megabytes of garbage per
+ * request, long-lived enough to be promoted out of the young generation.
  */
-const lastAnswer = new WeakMap<Analysis, { key: string; locations: Location[] }>();
+const answers = new WeakMap<Analysis, Map<string, Location[]>>();
+
+/** How many answers a document version keeps; the least recently asked goes first. */
+const KEPT_ANSWERS = 4;
 
 export function findReferences(analysis: Analysis, uri: string, line: number, character: number, includeDeclaration: boolean): Location[] {
   const ref = chainAt(analysis, line, character);
   if (!ref) return [];
   const key = `${analysis.ruleset.tables.indexOf(ref.table)}\n${ref.name}\n${includeDeclaration}\n${uri}`;
-  const last = lastAnswer.get(analysis);
-  if (last?.key === key) return last.locations;
-  const out: Location[] = [];
-  for (const occ of occurrencesOf(analysis, ref.table, ref.name)) {
-    if (!includeDeclaration && occ.kind === 'declaration') continue;
-    out.push({ uri, range: toRange(occ.span) });
+  let kept = answers.get(analysis);
+  if (!kept) answers.set(analysis, (kept = new Map()));
+  let out = kept.get(key);
+  if (out) {
+    kept.delete(key);
+  } else {
+    out = [];
+    for (const occ of occurrencesOf(analysis, ref.table, ref.name)) {
+      if (!includeDeclaration && occ.kind === 'declaration') continue;
+      out.push({ uri, range: toRange(occ.span) });
+    }
+    if (kept.size >= KEPT_ANSWERS) kept.delete(kept.keys().next().value!);
   }
-  lastAnswer.set(analysis, { key, locations: out });
+  kept.set(key, out);
   return out;
 }
 

@@ -111,3 +111,25 @@ test('document highlight: declaration and own rules are writes, jumps are reads'
     ['-A WEB -j LOGDROP', DocumentHighlightKind.Read],
   ]);
 });
+
+test('asking again, back and forth between chains and with or without the declaration, gives each question its own answer', () => {
+  const text = FILTER(BODY);
+  const a = at(text.replace(':WEB', ':W$0EB'), 'iptables-save');
+  const lines = text.split('\n');
+  const web = { line: lines.indexOf(':WEB - [0:0]'), character: 2 };
+  const logdrop = { line: lines.indexOf(':LOGDROP - [0:0]'), character: 2 };
+  const input = { line: lines.indexOf('-A INPUT -p tcp --dport 80 -j WEB'), character: 4 };
+  const ask = (p: { line: number; character: number }, decl: boolean) =>
+    findReferences(a.analysis, URI, p.line, p.character, decl).map((r) => lines[r.range.start.line]);
+  const questions: [typeof web, boolean, number][] = [
+    [web, true, 7], [logdrop, true, 2], [web, false, 6], [input, true, 3], [logdrop, false, 1],
+    [web, true, 7], [input, false, 2], [logdrop, true, 2], [web, false, 6], [web, true, 7],
+  ];
+  // Each answer matches the count written by hand and what a fresh analysis says.
+  for (const [p, decl, count] of questions) {
+    const got = ask(p, decl);
+    assert.equal(got.length, count, `${lines[p.line]} includeDeclaration=${decl}`);
+    const fresh = at(text.replace(':WEB', ':W$0EB'), 'iptables-save');
+    assert.deepEqual(got, findReferences(fresh.analysis, URI, p.line, p.character, decl).map((r) => lines[r.range.start.line]));
+  }
+});

@@ -7,10 +7,11 @@
  */
 import {
   createConnection, IPCMessageReader, IPCMessageWriter, LSPErrorCodes, ProposedFeatures, ResponseError,
-  StreamMessageReader, StreamMessageWriter,
+  StreamMessageReader,
   type CancellationToken, type Connection, type Message, type MessageReader, type RequestMessage, type ResponseMessage,
 } from 'vscode-languageserver/node';
 import { noteIncoming } from './documents';
+import { PiecewiseMessageWriter } from './messageWriter';
 
 /** A queued request cancelled by `$/cancelRequest` is answered RequestCancelled without running. */
 function cancelUndispatched(message: Message): ResponseMessage {
@@ -50,7 +51,7 @@ export function serverConnection(): Connection {
   if (argv.includes('--stdio')) {
     const reader = noting(new StreamMessageReader(process.stdin));
     reader.onClose(() => process.exit(0));
-    const connection = createConnection(ProposedFeatures.all, reader, new StreamMessageWriter(process.stdout), options);
+    const connection = createConnection(ProposedFeatures.all, reader, new PiecewiseMessageWriter(process.stdout), options);
     // stdout carries the protocol: stray console output goes to the client's log instead.
     console.log = (...args: unknown[]) => connection.console.log(args.map(String).join(' '));
     console.info = (...args: unknown[]) => connection.console.info(args.map(String).join(' '));

@@ -1,4 +1,5 @@
 import type { Analysis } from '../model/analysis';
+import { eachEdge } from './graphEdges';
 import type { Problem, Rule } from '../model/types';
 
 export const EMPTY_CHAIN_JUMP = 'empty-chain-jump';
@@ -15,9 +16,9 @@ export function checkEmptyChainJump(analysis: Analysis): Problem[] {
   // A listing may show an empty chain that has rules in the kernel only when cut; the listing shows them all when present.
   const out: Problem[] = [];
   for (const table of analysis.ruleset.tables) {
-    for (const e of analysis.graphOf(table).edges) {
-      if (!e.to.builtin && e.to.rules.length === 0 && e.to.declSpan) out.push(emptyChainJump(e.rule));
-    }
+    eachEdge(analysis.graphOf(table), (to, rule) => {
+      if (!to.builtin && to.rules.length === 0 && to.declSpan) out.push(emptyChainJump(rule));
+    });
   }
   return out;
 }

@@ -1,5 +1,5 @@
-import { graphShape } from '../model/buildGraph';
-import type { Chain, Edge, TableGraph } from '../model/types';
+import { edgeNumbers, graphShape, type EdgeNumbers } from '../model/buildGraph';
+import type { Chain, Edge, Rule, TableGraph } from '../model/types';
 import { ruleLine } from './rules';
 
 /**
@@ -8,6 +8,22 @@ import { ruleLine } from './rules';
  */
 export function userEdges(graph: TableGraph): Edge[] {
   return graph.edges.filter((e) => !e.to.builtin);
+}
+
+/**
+ * Calls `visit` with each edge's target chain and rule, in graph order,
+ * without making an object per edge where the graph keeps them as numbers
+ * (the document-level checks look at every edge once).
+ */
+export function eachEdge(graph: TableGraph, visit: (to: Chain, rule: Rule) => void): void {
+  const numbers = edgeNumbers(graph);
+  if (!numbers) {
+    for (const e of graph.edges) visit(e.to, e.rule);
+    return;
+  }
+  const chains = graph.table.chains;
+  const { succ, rules } = numbers;
+  for (let k = 0; k < succ.length; k++) visit(chains[succ[k]], rules[k]);
 }
 
 /**
@@ -24,11 +40,15 @@ export class NumberedJumps {
   readonly chainIds: Int32Array;
   /** Whether the chain of each number is built in (any chain of that name). */
   readonly builtin: Uint8Array;
-  /** The kept jumps in graph order, and their ends and lines as numbers. */
-  readonly edges: Edge[];
+  /** The kept jumps' ends as numbers, in graph order. */
   readonly from: Int32Array;
   readonly to: Int32Array;
   private lines: Int32Array | null = null;
+  /** The kept jumps as objects, made when first asked for. */
+  private edgeList: Edge[] | null = null;
+  /** When numbered from the graph's own arrays: the graph's number of each kept jump. */
+  private readonly numbers: EdgeNumbers | null = null;
+  private readonly kept: Int32Array | null = null;
   private readonly ids: Map<string, number> | null = null;
   private readonly byName: ReadonlyMap<string, Chain>;
 
@@ -48,24 +68,67 @@ export class NumberedJumps {
       this.ids = new Map();
       for (let i = 0; i < chains.length; i++) this.chainIds[i] = this.number(chains[i].name);
     }
-    const edges = (this.edges = userEdges(graph));
-    const m = edges.length;
-    this.from = new Int32Array(m);
-    this.to = new Int32Array(m);
-    for (let i = 0; i < m; i++) {
-      const e = edges[i];
-      this.from[i] = this.idOfChain(e.from) ?? this.number(e.from.name);
-      this.to[i] = this.idOfChain(e.to) ?? this.number(e.to.name);
+    const numbers = positional ? edgeNumbers(graph) : null;
+    if (numbers) {
+      // The graph numbers chains by position too: take its arrays, leaving out jumps to built-in chains.
+      const { from, succ } = numbers;
+      let m = 0;
+      for (let k = 0; k < succ.length; k++) if (!chains[succ[k]].builtin) m++;
+      const kept = (this.kept = new Int32Array(m));
+      this.from = new Int32Array(m);
+      this.to = new Int32Array(m);
+      for (let k = 0, i = 0; k < succ.length; k++) {
+        if (chains[succ[k]].builtin) continue;
+        kept[i] = k;
+        this.from[i] = from[k];
+        this.to[i++] = succ[k];
+      }
+      this.numbers = numbers;
+    } else {
+      const edges = (this.edgeList = userEdges(graph));
+      const m = edges.length;
+      this.from = new Int32Array(m);
+      this.to = new Int32Array(m);
+      for (let i = 0; i < m; i++) {
+        const e = edges[i];
+        this.from[i] = this.idOfChain(e.from) ?? this.number(e.from.name);
+        this.to[i] = this.idOfChain(e.to) ?? this.number(e.to.name);
+      }
     }
     this.builtin = new Uint8Array(this.names.length);
     for (let i = 0; i < chains.length; i++) if (chains[i].builtin) this.builtin[this.chainIds[i]] = 1;
   }
 
+  /** The number of kept jumps. */
+  get count(): number {
+    return this.from.length;
+  }
+
+  /** Kept jump i as an edge object. */
+  edge(i: number): Edge {
+    return this.numbers ? this.numbers.edge(this.kept![i]) : this.edgeList![i];
+  }
+
+  /** The rule of kept jump i (the current version's). */
+  rule(i: number): Rule {
+    return this.numbers ? this.numbers.rules[this.kept![i]] : this.edgeList![i].rule;
+  }
+
+  /** The kept jumps as edge objects, in graph order. */
+  get edges(): Edge[] {
+    if (!this.edgeList) {
+      const list: Edge[] = new Array(this.count);
+      for (let i = 0; i < list.length; i++) list[i] = this.edge(i);
+      this.edgeList = list;
+    }
+    return this.edgeList;
+  }
+
   /** The line of each kept jump (read from the rules the first time it is needed). */
   get line(): Int32Array {
     if (!this.lines) {
-      const lines = new Int32Array(this.edges.length);
-      for (let i = 0; i < lines.length; i++) lines[i] = ruleLine(this.edges[i].rule);
+      const lines = new Int32Array(this.count);
+      for (let i = 0; i < lines.length; i++) lines[i] = ruleLine(this.rule(i));
       this.lines = lines;
     }
     return this.lines;

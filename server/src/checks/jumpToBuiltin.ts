@@ -1,4 +1,5 @@
 import type { Analysis } from '../model/analysis';
+import { eachEdge } from './graphEdges';
 import type { Problem, Rule } from '../model/types';
 
 export const JUMP_TO_BUILTIN = 'jump-to-builtin';
@@ -16,7 +17,9 @@ export function checkJumpToBuiltin(analysis: Analysis): Problem[] {
   if (analysis.ruleset.format !== 'save') return [];
   const out: Problem[] = [];
   for (const table of analysis.ruleset.tables) {
-    for (const e of analysis.graphOf(table).edges) if (e.to.builtin) out.push(jumpToBuiltin(e.rule));
+    eachEdge(analysis.graphOf(table), (to, rule) => {
+      if (to.builtin) out.push(jumpToBuiltin(rule));
+    });
   }
   return out;
 }

@@ -68,7 +68,7 @@ export function checkJumpTooDeep(analysis: Analysis): Problem[] {
   for (const table of analysis.ruleset.tables) {
     const graph = analysis.graphOf(table);
     const jumps = numberedJumps(graph);
-    if (jumps.edges.length <= MAX_JUMP_DEPTH) continue;
+    if (jumps.count <= MAX_JUMP_DEPTH) continue;
     if (deepest(jumps, Infinity).length - 1 <= MAX_JUMP_DEPTH) continue;
     const edges = jumps.edges.slice().sort((a, b) => ruleLine(a.rule) - ruleLine(b.rule));
     // The first rule after which some path is too deep: the one the kernel names.

@@ -92,7 +92,7 @@ export class Arrivals {
   /** The jump on that line (null for the root itself). */
   edgeAt(root: number, id: number): Edge | null {
     const e = this.vias[root][id];
-    return e < 0 ? null : this.jumps.edges[e];
+    return e < 0 ? null : this.jumps.edge(e);
   }
 
   /** When chain `name` is first reached from root number `root`; undefined when never. */

@@ -1,4 +1,5 @@
 import type { Analysis } from '../model/analysis';
+import { eachEdge } from './graphEdges';
 import type { Problem, Rule, Table } from '../model/types';
 import { closestName } from './closest';
 import { ruleLine } from './rules';
@@ -41,11 +42,11 @@ export function checkUndefinedChain(analysis: Analysis): Problem[] {
       const elsewhere = [...new Set(analysis.ruleset.tables.filter((t) => t.name !== table.name && t.chainsByName.has(name)).map((t) => t.name))];
       out.push(undefinedChain(rule, table, 'missing', closestName(name, names), elsewhere));
     }
-    for (const e of graph.edges) {
-      if (e.to.builtin) continue;
-      if (!e.to.declSpan) out.push(undefinedChain(e.rule, table, 'undeclared', undefined));
-      else if (e.to.declSpan.line > ruleLine(e.rule)) out.push(undefinedChain(e.rule, table, 'late', undefined));
-    }
+    eachEdge(graph, (to, rule) => {
+      if (to.builtin) return;
+      if (!to.declSpan) out.push(undefinedChain(rule, table, 'undeclared', undefined));
+      else if (to.declSpan.line > ruleLine(rule)) out.push(undefinedChain(rule, table, 'late', undefined));
+    });
   }
   return out;
 }

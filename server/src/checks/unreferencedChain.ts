@@ -1,4 +1,5 @@
 import type { Analysis } from '../model/analysis';
+import { eachEdge } from './graphEdges';
 import type { Chain, Problem, Table } from '../model/types';
 
 export const UNREFERENCED_CHAIN = 'unreferenced-chain';
@@ -28,10 +29,10 @@ export function checkUnreferencedChain(analysis: Analysis): Problem[] {
     const jumpedTo = new Uint8Array(chains.length);
     const jumpedByName = new Set<string>();
     if (!listing) {
-      for (const e of graph.edges) {
-        if (chains[e.to.index] === e.to) jumpedTo[e.to.index] = 1;
-        else jumpedByName.add(e.to.name);
-      }
+      eachEdge(graph, (to) => {
+        if (chains[to.index] === to) jumpedTo[to.index] = 1;
+        else jumpedByName.add(to.name);
+      });
     }
     for (let i = 0; i < chains.length; i++) {
       const chain = chains[i];

@@ -142,6 +142,20 @@ export function graphShape(graph: TableGraph): object {
   return graph instanceof NumericGraph ? graph.shape : graph;
 }
 
+/** A graph's edges as chain positions in its table: edge k is rules[k]'s jump from chain from[k] to chain succ[k]. */
+export interface EdgeNumbers {
+  readonly from: Int32Array;
+  readonly succ: Int32Array;
+  readonly rules: Rule[];
+  /** Edge k as an object, made once. */
+  edge(k: number): Edge;
+}
+
+/** The edges of a graph built here as numbers, which spares making an object per edge; null for other graphs. */
+export function edgeNumbers(graph: TableGraph): EdgeNumbers | null {
+  return graph instanceof NumericGraph ? graph.shape : null;
+}
+
 /**
  * Where a rule's target sends it in the graph: the chain of an edge, null for
  * a dangling jump or goto, undefined when the rule is no jump or goto at all.

@@ -409,3 +409,28 @@ test('a rule that cannot match does not fork on an unknowable match written befo
   assert.equal(r.branches.length, 1);
   assert.deepEqual(r.branches[0].steps.map((s) => s.result), ['no-match', 'policy']);
 });
+
+test('a trace leaves no rule parsed behind, and tracing again gives the same steps', () => {
+  const dump = [
+    '*nat',
+    ':PREROUTING ACCEPT [0:0]',
+    ':KUBE-SERVICES - [0:0]',
+    ':KUBE-SVC-A - [0:0]',
+    '-A PREROUTING -j KUBE-SERVICES',
+    '-A KUBE-SERVICES -d 10.96.0.1/32 -p tcp -m tcp --dport 443 -j KUBE-SVC-A',
+    '-A KUBE-SERVICES -d 10.96.0.2/32 -p tcp -m tcp --dport 80 -j KUBE-SVC-A',
+    '-A KUBE-SVC-A -p tcp -j DNAT --to-destination 10.1.0.5:8443',
+    'COMMIT',
+    '',
+  ].join('\n');
+  const analysis = Analysis.of(dump, 'iptables-save');
+  const packet = 'tcp 192.0.2.10:40000 -> 10.96.0.1:443 in eth0';
+  const rules = analysis.ruleset.tables.flatMap((t) => t.chains.flatMap((c) => c.rules));
+  assert.equal(rules.length, 4);
+  // The parse reads a small dump's rules whole: start from none parsed, as after the checks.
+  for (const r of rules) r.release();
+  const first = trace(analysis, packet).result!;
+  assert.deepEqual(rules.map((r) => (r as unknown as { isParsed: boolean }).isParsed), [false, false, false, false]);
+  assert.deepEqual(path(first.branches[0]), ['nat:PREROUTING#1 JUMP:KUBE-SERVICES', 'nat:KUBE-SERVICES#1 JUMP:KUBE-SVC-A', 'nat:KUBE-SVC-A#1 DNAT', 'nat:POSTROUTING policy ACCEPT']);
+  assert.deepEqual(trace(analysis, packet).result, first);
+});

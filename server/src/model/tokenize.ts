@@ -44,6 +44,8 @@ export function tokenizeLine(line: string): TokenizedLine {
   // Before `plain` the only blank is the space, so words are found with indexOf (most lines; a CRLF line up to its \r).
   const plain = firstOddBlank(line);
   let quote = line.indexOf('"');
+  // The next backslash at or after a quote looked at (-2: not looked for yet, -1: none).
+  let backslash = -2;
   let i = 0;
   while (i < n) {
     while (i < n && isBlank(line.charCodeAt(i))) i++;
@@ -69,6 +71,16 @@ export function tokenizeLine(line: string): TokenizedLine {
       tokens.push({ text: line.slice(i, j), start, end: j, quoted });
       i = j;
       continue;
+    }
+    if (i === j) {
+      // A word that is one quoted string without escapes (`"ns/svc:http"`): the text between the quotes.
+      const close = line.indexOf('"', j + 1);
+      if (backslash === -2 || (backslash >= 0 && backslash <= j)) backslash = line.indexOf('\\', j + 1);
+      if (close > j && (backslash < 0 || backslash > close) && (close + 1 === n || isBlank(line.charCodeAt(close + 1)))) {
+        tokens.push({ text: line.slice(j + 1, close), start, end: close + 1, quoted: true });
+        i = close + 1;
+        continue;
+      }
     }
     // Slow path: quotes and escapes. Pieces are collected and joined once, so the
     // word is one flat string rather than a chain of one-character concatenations.

@@ -18,6 +18,20 @@ export type Hit =
 type LineEntry = { table: Table; chain: Chain; rule?: Rule };
 
 /**
+ * Which chain, and which of its rules, each line holds, as two flat arrays
+ * rather than an object per line: a 100k-rule dump's index is then about
+ * 2 MB, not 15 (and it reads each rule's line number, not its span).
+ */
+interface LineOwners {
+  /** The chains with their tables, by the numbers `chainOn` holds. */
+  chains: { table: Table; chain: Chain }[];
+  /** Per line: the number of the chain declared or extended on it, -1 for none. */
+  chainOn: Int32Array;
+  /** Per line: the rule on it, if the line holds one. */
+  ruleOn: (Rule | undefined)[];
+}
+
+/**
  * A document's lines one at a time, each without its `\n` (split at `\n`
  * only, as the parsers split): what checks read of the text besides the
  * model, such as a rule's own line.
@@ -42,7 +56,7 @@ function lineOf(rule: Rule): number {
  */
 export class Analysis {
   readonly graph: ChainGraph;
-  private lineIndex: (LineEntry | undefined)[] | null = null;
+  private lineIndex: LineOwners | null = null;
   private tableStarts: Table[] | null = null;
 
   private textOrSource: string | (() => string);
@@ -68,13 +82,13 @@ export class Analysis {
     next.tableStarts = prev.tableStarts;
     const index = prev.lineIndex;
     if (index) {
-      const copy = index.slice();
+      // Same chains on the same lines: only the rules are new.
+      const ruleOn = index.ruleOn.slice();
       for (const [, rule] of replaced) {
         const line = lineOf(rule);
-        const entry = copy[line];
-        if (entry?.rule) copy[line] = { table: entry.table, chain: entry.chain, rule };
+        if (ruleOn[line]) ruleOn[line] = rule;
       }
-      next.lineIndex = copy;
+      next.lineIndex = { chains: index.chains, chainOn: index.chainOn, ruleOn };
     }
     return next;
   }
@@ -96,16 +110,31 @@ export class Analysis {
   /** The rule or chain declaration on a line, if any. */
   entryAt(line: number): LineEntry | undefined {
     if (!this.lineIndex) {
-      const index: (LineEntry | undefined)[] = new Array(this.ruleset.lineCount);
+      const count = this.ruleset.lineCount;
+      const chains: LineOwners['chains'] = [];
+      const chainOn = new Int32Array(count).fill(-1);
+      const ruleOn: (Rule | undefined)[] = new Array(count);
+      // Later entries win, as a line holds one thing (a chain's declaration, or a rule).
+      const put = (at: number, c: number, rule: Rule | undefined) => {
+        if (at < 0 || at >= count) return;
+        chainOn[at] = c;
+        ruleOn[at] = rule;
+      };
       for (const table of this.ruleset.tables) {
         for (const chain of table.chains) {
-          if (chain.declSpan) index[chain.declSpan.line] = { table, chain };
-          for (const rule of chain.rules) index[rule.span.line] = { table, chain, rule };
+          const c = chains.length;
+          chains.push({ table, chain });
+          if (chain.declSpan) put(chain.declSpan.line, c, undefined);
+          for (const rule of chain.rules) put(lineOf(rule), c, rule);
         }
       }
-      this.lineIndex = index;
+      this.lineIndex = { chains, chainOn, ruleOn };
     }
-    return this.lineIndex[line];
+    const { chains, chainOn, ruleOn } = this.lineIndex;
+    const c = line >= 0 && line < chainOn.length ? chainOn[line] : -1;
+    if (c < 0) return undefined;
+    const rule = ruleOn[line];
+    return rule ? { table: chains[c].table, chain: chains[c].chain, rule } : { table: chains[c].table, chain: chains[c].chain };
   }
 
   /** The table block that encloses a line (the innermost when blocks nest, the last that started otherwise). */

@@ -194,7 +194,7 @@ function scanAppend(raw: string, first: number): boolean {
   return true;
 }
 
-/** The rule `scanAppend` just read, in a chain of table `t`. */
+/** The rule `scanAppend` just read, in `chain`. */
 function scannedRule(chain: Chain, raw: string, first: number, ln: number): SaveRule {
   const { nameStart, nameEnd, argOffset, end, targetStart, targetEnd } = scanned;
   const rule = new SaveRule(chain, ln, first, end, nameStart, nameEnd, 'append', raw, argOffset, null);
@@ -696,8 +696,8 @@ export function parseSave(text: string): Ruleset {
       }
     }
     for (const c of t.chains) {
-      c.table = t.name;
       // Its rules read their table's name from the chain.
+      c.table = t.name;
       c.builtin = isBuiltinChain(t.name, c.name);
     }
     t.span = { line: t.span.line, start: 0, endLine: lines.length - 1, end: 0 };

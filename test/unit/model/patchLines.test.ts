@@ -4,6 +4,7 @@ import { readFileSync } from 'fs';
 import { join } from 'path';
 import { parseSave } from '../../../server/src/model/parseSave';
 import { generateKubeProxy } from '../../support/kubeProxy';
+import { editSaveLine, random } from '../../support/lineEdits';
 import { modelDump } from '../../support/modelDump';
 
 const FIXTURES = join(__dirname, '../../fixtures');
@@ -14,29 +15,6 @@ const dumps: [string, string][] = [
   ['generated 40 Services, CRLF', generateKubeProxy({ services: 40, endpointsPerService: 3, nodePortEvery: 4, noEndpointsEvery: 7 }).save.replace(/\n/g, '\r\n')],
   ['generated 40 Services', generateKubeProxy({ services: 40, endpointsPerService: 3, nodePortEvery: 4, noEndpointsEvery: 7 }).save],
 ];
-
-/** A small deterministic random source, so a failure names its case. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
-}
-
-/** Edits of one line that keep the line count: some keep the model's shape, some do not. */
-function edit(line: string, chains: string[], r: () => number): string {
-  const pick = <T>(xs: T[]) => xs[Math.floor(r() * xs.length)];
-  switch (Math.floor(r() * 10)) {
-    case 0: return line + ' ';
-    case 1: return line.replace(/ -j \S+/, ` -j ${pick([...chains, 'ACCEPT', 'DROP', 'RETURN', 'NO-SUCH-CHAIN', 'DNAT'])}`);
-    case 2: return line.replace(/\d/, String(Math.floor(r() * 10)));
-    case 3: return line.replace(/^-A \S+/, `-A ${pick(chains)}`);
-    case 4: return `# ${line}`;
-    case 5: return line.replace(/ -j /, ' --comment "open -j ');
-    case 6: return line.replace(/ -m comment --comment "[^"]*"/, '');
-    case 7: return line + ' --dport';
-    case 8: return line.replace(/^-A /, '-I ');
-    default: return line.replace(/ -j \S+/, ` -g ${pick(chains)}`);
-  }
-}
 
 for (const [name, text] of dumps) {
   test(`patching edited lines gives the model a full parse gives, or changes nothing (${name})`, () => {
@@ -52,7 +30,7 @@ for (const [name, text] of dumps) {
       const next = lines.slice();
       for (let c = 0; c < count; c++) {
         const at = Math.min(lines.length - 1, ln + c * 3);
-        next[at] = edit(lines[at], chains, r);
+        next[at] = editSaveLine(lines[at], chains, r);
         changed.set(at, next[at]);
       }
       const model = parseSave(text);

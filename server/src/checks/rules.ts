@@ -45,14 +45,7 @@ export function tableKnown(table: Table): boolean {
   return table.nameSpan !== null || table.tableSource === 'command';
 }
 
-/**
- * A rule's 0-based line. Rules read from save syntax carry it as a number;
- * asking them for `span` would build and keep a span object per rule.
- */
-export function ruleLine(rule: Rule): number {
-  const line = (rule as { line?: unknown }).line;
-  return typeof line === 'number' ? line : rule.span.line;
-}
+export { ruleLine } from '../model/span';
 
 /** The columns a listing row was read with (LAYOUT_… bits, see listingRule.ts); -1 for a rule read from save syntax. */
 export function ruleLayout(rule: Rule): number {

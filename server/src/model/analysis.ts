@@ -1,6 +1,6 @@
 import { buildGraph, patchGraph } from './buildGraph';
 import { parse } from './parse';
-import { contains } from './span';
+import { contains, ruleLine } from './span';
 import type { Chain, ChainGraph, Match, Option, Rule, Ruleset, Table, TableGraph } from './types';
 
 /** What a position in a dump points at, most specific first. */
@@ -43,12 +43,6 @@ export interface TextLines {
   length(n: number): number;
 }
 
-/** A rule's line; rules read from save syntax carry it as a number, which spares building their span. */
-function lineOf(rule: Rule): number {
-  const line = (rule as { line?: unknown }).line;
-  return typeof line === 'number' ? line : rule.span.line;
-}
-
 /**
  * A parsed document: its model, its chain graph and an index from lines to the
  * rules and chain declarations on them. Built once per document version and
@@ -85,7 +79,7 @@ export class Analysis {
       // Same chains on the same lines: only the rules are new.
       const ruleOn = index.ruleOn.slice();
       for (const [, rule] of replaced) {
-        const line = lineOf(rule);
+        const line = ruleLine(rule);
         if (ruleOn[line]) ruleOn[line] = rule;
       }
       next.lineIndex = { chains: index.chains, chainOn: index.chainOn, ruleOn };
@@ -125,7 +119,7 @@ export class Analysis {
           const c = chains.length;
           chains.push({ table, chain });
           if (chain.declSpan) put(chain.declSpan.line, c, undefined);
-          for (const rule of chain.rules) put(lineOf(rule), c, rule);
+          for (const rule of chain.rules) put(ruleLine(rule), c, rule);
         }
       }
       this.lineIndex = { chains, chainOn, ruleOn };

@@ -1,6 +1,6 @@
 import { PROTOCOL_ALIASES, PROTOCOL_NAMES } from './listingNames';
 import { parseListingText, type ListingText } from './listingText';
-import { lineSpan } from './span';
+import { lineSpan, trimmedEnd } from './span';
 import type { Chain, Counters, Match, Option, Problem, Rule, Span, Target, TargetKind } from './types';
 
 /**
@@ -280,13 +280,7 @@ export class ListingRule implements Rule {
     const text = this.source;
     let nl = text.indexOf('\n', this.lineStart);
     if (nl < 0) nl = text.length;
-    let e = nl;
-    while (e > this.lineStart) {
-      const c = text.charCodeAt(e - 1);
-      if (c !== 32 && c !== 9 && c !== 13) break;
-      e--;
-    }
-    return e - this.lineStart;
+    return trimmedEnd(text, this.lineStart, nl) - this.lineStart;
   }
 
   /** Where the row's content starts in its line. */

@@ -4,7 +4,7 @@ import {
   ROW_WORDS, type RowOwner, scanWords, setRowTarget, splitRow, wordsOf,
 } from './listingRule';
 import { tableFromBuiltins, tableFromCommand } from './parseSave';
-import { lineSpan } from './span';
+import { lineSpan, trimmedEnd } from './span';
 import {
   ALL_BUILTIN_CHAIN_NAMES, isBuiltinChain,
   type Chain, type Counters, type Family, type Problem, type Rule, type Ruleset, type Span, type Table,
@@ -519,17 +519,6 @@ export function parseListing(text: string): Ruleset {
     family: family ?? (sawIpv6Address ? 'ipv6' : 'ipv4'), format: 'listing', tables, problems, lineProblems: problems, rulesDropped: false, lineCount: ln + 1,
     patchLines: (lines, replaced) => patcher.patch(lines, replaced),
   };
-}
-
-/** Where the content of a line ends in `s`, leaving out trailing blanks and a \r, as the parser reads lines. */
-function trimmedEnd(s: string, from: number, to: number): number {
-  let e = to;
-  while (e > from) {
-    const c = s.charCodeAt(e - 1);
-    if (c !== 32 && c !== 9 && c !== 13) break;
-    e--;
-  }
-  return e;
 }
 
 /** Names of a re-read row, taken as they are: the table settles them against its chains. */

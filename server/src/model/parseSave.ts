@@ -1,6 +1,6 @@
 import { finishTable, newChain, settleTarget } from './finishTable';
 import { SaveChain, SaveRule } from './saveRule';
-import { lineSpan } from './span';
+import { lineSpan, trimmedEnd } from './span';
 import { isTargetName } from './targetNames';
 import { tokenizeLine, type Token } from './tokenize';
 import {
@@ -65,13 +65,7 @@ function digitsAt(raw: string, from: number, to: number): number {
 
 /** Where a line's content ends, leaving out trailing blanks and a \r. */
 export function contentEnd(line: string): number {
-  let end = line.length;
-  while (end > 0) {
-    const c = line.charCodeAt(end - 1);
-    if (c !== 32 && c !== 9 && c !== 13) break;
-    end--;
-  }
-  return end;
+  return trimmedEnd(line, 0, line.length);
 }
 
 /** Splits text into lines, keeping a trailing \r out of each line's content. */

@@ -10,6 +10,7 @@ import { findTarget } from '../knowledge';
 import type { Chain, Rule, Ruleset, Table } from '../model/types';
 import type { TraceBranch, TraceStep, TraceVerdict } from '../protocol';
 import { formatAddress, isLoopback, parseAddress, parsePrefix, type Address } from '../model/address';
+import { ruleLine } from '../model/span';
 import { evalMatch, type MatchEnv, type MatchValue } from './match';
 import { hex, parseNumber, parseValueMask, portNumber, TOS_NAMES, DSCP_CLASSES } from './names';
 import { formatEndpoint, packetToJson, type ConnState, type Packet } from './packet';
@@ -611,7 +612,7 @@ export function traverse(ruleset: Ruleset, initial: Packet, options: TraverseOpt
    * times the memory (about 400 bytes each).
    */
   function step(w: Walk, rule: Rule, result: TraceStep['result'], action: string): TraceStep {
-    return { hook: w.hook, table: w.table.name, chain: rule.chain, rule: rule.index, line: rule.span.line + 1, result, action };
+    return { hook: w.hook, table: w.table.name, chain: rule.chain, rule: rule.index, line: ruleLine(rule) + 1, result, action };
   }
 
   function targetAction(rule: Rule): string {

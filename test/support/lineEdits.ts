@@ -46,3 +46,21 @@ export function editListingLine(line: string, chains: string[], r: () => number)
     default: return line.replace(/\s+/, '\t');
   }
 }
+
+/**
+ * One line of `lines`, or one time in five two lines three apart, changed by
+ * `edit`: the new lines, the changed ones by number (as Ruleset.patchLines
+ * takes them), and the number of the first.
+ */
+export function editSomeLines(lines: readonly string[], r: () => number, edit: (line: string) => string): { next: string[]; changed: Map<number, string>; ln: number } {
+  const ln = Math.floor(r() * lines.length);
+  const count = r() < 0.2 ? 2 : 1;
+  const changed = new Map<number, string>();
+  const next = lines.slice();
+  for (let c = 0; c < count; c++) {
+    const at = Math.min(lines.length - 1, ln + c * 3);
+    next[at] = edit(lines[at]);
+    changed.set(at, next[at]);
+  }
+  return { next, changed, ln };
+}

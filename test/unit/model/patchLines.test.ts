@@ -4,7 +4,7 @@ import { readFileSync } from 'fs';
 import { join } from 'path';
 import { parseSave } from '../../../server/src/model/parseSave';
 import { generateKubeProxy } from '../../support/kubeProxy';
-import { editSaveLine, random } from '../../support/lineEdits';
+import { editSaveLine, editSomeLines, random } from '../../support/lineEdits';
 import { modelDump } from '../../support/modelDump';
 
 const FIXTURES = join(__dirname, '../../fixtures');
@@ -24,15 +24,7 @@ for (const [name, text] of dumps) {
     let patched = 0;
     let refused = 0;
     for (let k = 0; k < 120; k++) {
-      const ln = Math.floor(r() * lines.length);
-      const count = r() < 0.2 ? 2 : 1;
-      const changed = new Map<number, string>();
-      const next = lines.slice();
-      for (let c = 0; c < count; c++) {
-        const at = Math.min(lines.length - 1, ln + c * 3);
-        next[at] = editSaveLine(lines[at], chains, r);
-        changed.set(at, next[at]);
-      }
+      const { next, changed, ln } = editSomeLines(lines, r, (line) => editSaveLine(line, chains, r));
       const model = parseSave(text);
       const before = modelDump(model);
       if (model.patchLines!(changed)) {

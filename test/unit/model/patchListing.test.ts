@@ -11,7 +11,7 @@ import { join } from 'path';
 import { parseListing } from '../../../server/src/model/parseListing';
 import type { Rule, Ruleset } from '../../../server/src/model/types';
 import { generateKubeProxy } from '../../support/kubeProxy';
-import { editListingLine, random } from '../../support/lineEdits';
+import { editListingLine, editSomeLines, random } from '../../support/lineEdits';
 import { modelDump } from '../../support/modelDump';
 
 const FIXTURES = join(__dirname, '../../fixtures');
@@ -48,15 +48,7 @@ for (const [name, text] of LISTINGS) {
       let current = lines.slice();
       // Two rounds: a line patched once must patch again from what the first round left.
       for (let round = 0; round < 2; round++) {
-        const ln = Math.floor(r() * lines.length);
-        const count = r() < 0.2 ? 2 : 1;
-        const changed = new Map<number, string>();
-        const next = current.slice();
-        for (let c = 0; c < count; c++) {
-          const at = Math.min(lines.length - 1, ln + c * 3);
-          next[at] = editListingLine(current[at], chains, r);
-          changed.set(at, next[at]);
-        }
+        const { next, changed, ln } = editSomeLines(current, r, (line) => editListingLine(line, chains, r));
         const before = listingDump(model);
         const replaced: [Rule, Rule][] = [];
         if (model.patchLines!(changed, replaced)) {

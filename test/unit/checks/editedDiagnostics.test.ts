@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import { CheckMemo, runChecks } from '../../../server/src/checks';
-import { analysisOf, checkMemoOf, forget, LineDocument, prepareForEdits } from '../../../server/src/documents';
+import { analysisOf, checkMemoOf, forget, keptCheckMemo, LineDocument, prepareForEdits } from '../../../server/src/documents';
 import { Analysis } from '../../../server/src/model/analysis';
 import { graphShape } from '../../../server/src/model/buildGraph';
 import type { ChainGraph, Rule, Ruleset } from '../../../server/src/model/types';
@@ -101,9 +101,11 @@ for (const { name, languageId, text } of DOCUMENTS) {
     const r = random(name.length * 104729);
     let lines = text.split('\n');
     let previous = analysisOf(doc)!;
-    runChecks(previous, undefined, checkMemoOf(uri));
-    // As the server does once the first diagnostics are out.
+    // As the server does: the first diagnostics without a memo, then the memo filled while idle.
+    runChecks(previous);
+    assert.equal(keptCheckMemo(uri), undefined);
     prepareForEdits(doc);
+    assert.ok(keptCheckMemo(uri)!.size > 0, 'the memo was filled before the first edit');
     let patched = 0;
     let kept = 0;
     let found = 0;
@@ -155,4 +157,29 @@ test('a listing row read in another layout is not the row the memo kept', () => 
   const memo = new CheckMemo();
   codes(Analysis.of(v1, 'iptables-listing'), memo);
   assert.deepEqual(codes(Analysis.of(v2, 'iptables-listing'), memo), ['ambiguous-table@0']);
+});
+
+test('an edit that comes before the memo was filled still gets the memo filled, and later edits read one rule', () => {
+  const uri = 'file:///edited/early-edit.iptables';
+  const doc = LineDocument.of(uri, 'iptables-save', 1, kube.save);
+  runChecks(analysisOf(doc)!);
+  const lines = kube.save.split('\n');
+  const edit = (version: number) => {
+    const ln = lines.findIndex((l, i) => i > lines.length / 2 && l.startsWith('-A KUBE-SEP-'));
+    const was = lines[ln];
+    doc.apply([{ range: { start: { line: ln, character: was.length }, end: { line: ln, character: was.length } }, text: version % 2 ? '' : ' ' }], version);
+    lines[ln] = version % 2 ? was.trimEnd() : `${was} `;
+  };
+  // The first edit splits the document's lines before the idle warm-up ran.
+  edit(2);
+  runChecks(analysisOf(doc)!, undefined, keptCheckMemo(uri));
+  assert.equal(keptCheckMemo(uri), undefined);
+  prepareForEdits(doc);
+  const memo = keptCheckMemo(uri);
+  assert.ok(memo && memo.size > 0, 'the memo was filled after the early edit');
+  edit(3);
+  const analysis = analysisOf(doc)!;
+  assert.deepEqual(runChecks(analysis, undefined, memo), runChecks(Analysis.of(lines.join('\n'), 'iptables-save')));
+  assert.ok(memo!.misses <= 1, `${memo!.misses} rules read again`);
+  forget(uri);
 });

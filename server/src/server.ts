@@ -113,7 +113,16 @@ connection.onCodeAction(({ textDocument, range }) => answer('codeAction', [], ()
   return analysis ? codeActions(analysis, textDocument.uri, range, checkSettings) : [];
 }));
 
-documents.onDidOpen((e) => scheduleDiagnostics(e.document.uri, 0));
+/**
+ * Documents whose open was just scheduled: TextDocuments announces an open
+ * with onDidOpen and then onDidChangeContent, and the second must not push
+ * the first diagnostics back by the edit delay.
+ */
+const justOpened = new Set<string>();
+documents.onDidOpen((e) => {
+  justOpened.add(e.document.uri);
+  scheduleDiagnostics(e.document.uri, 0);
+});
 /**
  * How long diagnostics wait after an edit, so a burst of keystrokes is
  * checked once. Short, because an edit inside rule lines costs a patch and
@@ -121,7 +130,10 @@ documents.onDidOpen((e) => scheduleDiagnostics(e.document.uri, 0));
  */
 const EDIT_SETTLE_MS = 100;
 
-documents.onDidChangeContent((e) => scheduleDiagnostics(e.document.uri, EDIT_SETTLE_MS));
+documents.onDidChangeContent((e) => {
+  if (justOpened.delete(e.document.uri)) return;
+  scheduleDiagnostics(e.document.uri, EDIT_SETTLE_MS);
+});
 documents.onDidClose((e) => {
   clearTimeout(pending.get(e.document.uri));
   pending.delete(e.document.uri);

@@ -4,17 +4,29 @@
  */
 export const LANGUAGE_IDS = ['iptables-save', 'iptables-listing'] as const;
 
-/** One evaluated step of a traced packet (1-based lines). */
+/**
+ * One evaluated step of a traced packet (1-based lines). A `no-match` step
+ * with `lastRule` stands for a run of rules that did not match: consecutive
+ * rules of one chain on consecutive lines, none with a note, assumption or
+ * rewrite, so that 10k Services tried one after another are one step.
+ */
 export interface TraceStep {
   hook: string;
   table: string;
   chain: string;
-  /** 1-based rule index in the chain; null for a policy or a return. */
+  /** 1-based rule index in the chain; null for a policy or a return. For a run, its first rule. */
   rule: number | null;
-  /** 1-based line of the rule (or of the chain declaration for policy steps). */
+  /** 1-based line of the rule (or of the chain declaration for policy steps). For a run, its first rule's line. */
   line: number | null;
+  /**
+   * Set only on a `no-match` step that stands for several rules: the step
+   * covers rules `rule..lastRule` of the chain, none of which matched.
+   */
+  lastRule?: number;
+  /** Set with `lastRule`: the run's rules sit on lines `line..lastLine`, one rule per line. */
+  lastLine?: number;
   result: 'match' | 'no-match' | 'maybe-match' | 'policy' | 'return' | 'skipped';
-  /** JUMP:X, GOTO:X, RETURN, ACCEPT, DROP, REJECT, CONTINUE, DNAT, … */
+  /** JUMP:X, GOTO:X, RETURN, ACCEPT, DROP, REJECT, CONTINUE, DNAT, … (for a run, its first rule's). */
   action: string;
   /** What changed in the packet at this step (addresses, ports, marks). */
   rewrite?: Record<string, string | number>;

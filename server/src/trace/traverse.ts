@@ -58,6 +58,13 @@ interface Conn {
   srcNatDone: boolean;
 }
 
+/** A run of rules that did not match: the first rule's step, and how far the run reaches. */
+interface Misses {
+  first: TraceStep;
+  lastRule: number;
+  lastLine: number;
+}
+
 /** One branch of the walk while it runs. */
 interface Branch {
   pkt: Packet;
@@ -75,6 +82,13 @@ interface Branch {
   assumptions: string[];
   facts: Map<string, boolean>;
   steps: TraceStep[];
+  /**
+   * The run of plain no-match steps still being extended, not yet in
+   * `steps`: forked branches share step objects, so a run grows here, in
+   * state each branch has its own copy of, and goes into `steps` as one
+   * step when anything else happens (see `closeMisses`).
+   */
+  misses: Misses | null;
   route?: string;
   /** Set by MASQUERADE: the source becomes an interface's address, which the trace does not know. */
   masquerade?: string;
@@ -95,7 +109,7 @@ function clone(b: Branch): Branch {
   };
   return {
     ...b, pkt: { ...b.pkt }, conn: { ...b.conn }, extraLocal: [...b.extraLocal], walk,
-    assumptions: [...b.assumptions], facts: new Map(b.facts), steps: [...b.steps],
+    assumptions: [...b.assumptions], facts: new Map(b.facts), steps: [...b.steps], misses: b.misses && { ...b.misses },
   };
 }
 
@@ -431,6 +445,26 @@ function nat(b: Branch, initial: Packet, rule: Rule, walk: Walk): { outcome: Out
   return { outcome: accept, action: t.name };
 }
 
+/**
+ * Puts a branch's open run of misses into its steps: a run of one rule as
+ * the plain step it is, a longer one as a new step with `lastRule` and
+ * `lastLine` (the first step may be shared with a forked branch, so it is
+ * never changed).
+ */
+function closeMisses(b: Branch): void {
+  const m = b.misses;
+  if (!m) return;
+  b.misses = null;
+  const s = m.first;
+  if (m.lastRule === s.rule) b.steps.push(s);
+  else {
+    b.steps.push({
+      hook: s.hook, table: s.table, chain: s.chain, rule: s.rule, line: s.line, lastRule: m.lastRule, lastLine: m.lastLine,
+      result: s.result, action: s.action,
+    });
+  }
+}
+
 /** The plain words of a maybe's assumption, either way. */
 function assumptionText(why: string, holds: boolean): string {
   return holds ? `assuming ${why}` : `assuming not: ${why}`;
@@ -452,7 +486,7 @@ export function traverse(ruleset: Ruleset, initial: Packet, options: TraverseOpt
     },
     tracked: false, toLo: false, viaLo: false, extraLocal: [],
     hook: initial.fromLocal ? 'OUTPUT' : 'PREROUTING', tableIdx: 0, walk: null,
-    probability: 1, assumptions: [], facts: new Map(), steps: [], evaluated: 0,
+    probability: 1, assumptions: [], facts: new Map(), steps: [], misses: null, evaluated: 0,
   };
   const pending: Branch[] = [start];
   const done: Branch[] = [];
@@ -470,6 +504,7 @@ export function traverse(ruleset: Ruleset, initial: Packet, options: TraverseOpt
   while (pending.length) {
     const b = pending.pop()!;
     run(b);
+    closeMisses(b);
     done.push(b);
   }
 
@@ -496,7 +531,7 @@ export function traverse(ruleset: Ruleset, initial: Packet, options: TraverseOpt
         const st = b.pkt.state;
         const dstSide = b.hook === 'PREROUTING' || b.hook === 'OUTPUT';
         if (st !== 'NEW') {
-          b.steps.push({
+          pushStep(b, {
             hook: b.hook, table: 'nat', chain: b.hook, rule: null, line: chain?.declSpan ? chain.declSpan.line + 1 : null,
             result: 'skipped', action: 'CONTINUE',
             note: `nat is consulted only for the first packet of a connection; this packet is ${st}`,
@@ -504,7 +539,7 @@ export function traverse(ruleset: Ruleset, initial: Packet, options: TraverseOpt
           continue;
         }
         if (dstSide ? b.conn.dstNatDone : b.conn.srcNatDone) {
-          b.steps.push({
+          pushStep(b, {
             hook: b.hook, table: 'nat', chain: b.hook, rule: null, line: chain?.declSpan ? chain.declSpan.line + 1 : null,
             result: 'skipped', action: 'CONTINUE', note: 'this connection\'s NAT was already decided at an earlier hook',
           });
@@ -565,7 +600,7 @@ export function traverse(ruleset: Ruleset, initial: Packet, options: TraverseOpt
       if (f.next >= f.chain.rules.length) {
         // The end of a chain: a user chain returns; a built-in chain (or a chain reached by goto from it) applies the policy.
         if (w.stack.length) {
-          b.steps.push({
+          pushStep(b, {
             hook: w.hook, table: w.table.name, chain: f.chain.name, rule: null,
             line: f.chain.declSpan ? f.chain.declSpan.line + 1 : null, result: 'return', action: 'RETURN',
             note: `end of ${f.chain.name}: back to ${w.stack[w.stack.length - 1].chain.name}`,
@@ -596,7 +631,7 @@ export function traverse(ruleset: Ruleset, initial: Packet, options: TraverseOpt
   function applyPolicy(b: Branch, w: Walk): void {
     const base = w.table.chainsByName.get(w.hook);
     const policy = (base?.policy ?? 'ACCEPT').toUpperCase();
-    b.steps.push({
+    pushStep(b, {
       hook: w.hook, table: w.table.name, chain: w.hook, rule: null,
       line: base?.declSpan ? base.declSpan.line + 1 : null, result: 'policy', action: policy,
       note: base?.policy ? `policy ${policy}` : 'no policy set: ACCEPT',
@@ -613,6 +648,30 @@ export function traverse(ruleset: Ruleset, initial: Packet, options: TraverseOpt
    */
   function step(w: Walk, rule: Rule, result: TraceStep['result'], action: string): TraceStep {
     return { hook: w.hook, table: w.table.name, chain: rule.chain, rule: rule.index, line: ruleLine(rule) + 1, result, action };
+  }
+
+  /** Adds a step to a branch, after the run of misses it ends. */
+  function pushStep(b: Branch, s: TraceStep): void {
+    closeMisses(b);
+    b.steps.push(s);
+  }
+
+  /**
+   * A plain miss: it extends the branch's open run when it is the next rule
+   * of the same chain on the next line (restore input with `-I` or with
+   * chains' `-A` lines interleaved is not), else it starts a new run.
+   */
+  function miss(b: Branch, w: Walk, rule: Rule): void {
+    const line = ruleLine(rule) + 1;
+    const m = b.misses;
+    if (m && m.lastRule + 1 === rule.index && m.lastLine + 1 === line
+      && m.first.chain === rule.chain && m.first.table === w.table.name && m.first.hook === w.hook) {
+      m.lastRule = rule.index;
+      m.lastLine = line;
+      return;
+    }
+    closeMisses(b);
+    b.misses = { first: step(w, rule, 'no-match', targetAction(rule)), lastRule: rule.index, lastLine: line };
   }
 
   function targetAction(rule: Rule): string {
@@ -639,74 +698,61 @@ export function traverse(ruleset: Ruleset, initial: Packet, options: TraverseOpt
 
   function evaluateRuleArgs(b: Branch, w: Walk, rule: Rule): void {
     const env = envFor(b, initial, w);
+    // A definite "no" anywhere decides the rule without forking on the maybes
+    // before it; the tests after it need not run (10k Service rules miss on their first).
+    const open: MatchValue[] = [];
+    for (const m of rule.matches) {
+      for (const v of evalMatch(m, env)) {
+        if (v.kind === 'no' || (v.kind === 'random' && v.p <= 0)) {
+          miss(b, w, rule);
+          return;
+        }
+        if (v.kind !== 'yes') open.push(v);
+      }
+    }
     let assumed: string | undefined;
     let note: string | undefined;
     let maybeSeen = false;
-    // Every test first: a definite "no" anywhere decides the rule without forking on the maybes before it.
-    const values: MatchValue[] = [];
-    for (const m of rule.matches) values.push(...evalMatch(m, env));
-    if (values.some((v) => v.kind === 'no' || (v.kind === 'random' && v.p <= 0))) {
-      b.steps.push(step(w, rule, 'no-match', targetAction(rule)));
-      return;
-    }
-    {
-      for (const v of values) {
-        if (v.kind === 'yes') continue;
-        if (v.kind === 'no') {
+    for (const v of open) {
+      if (v.kind === 'maybe') {
+        const known = b.facts.get(v.why);
+        maybeSeen = true;
+        if (known === true) { assumed = assumed ?? assumptionText(v.why, true); continue; }
+        if (known === false) {
           const s = step(w, rule, 'no-match', targetAction(rule));
-          if (assumed) s.assumption = assumed;
-          b.steps.push(s);
-          return;
-        }
-        if (v.kind === 'maybe') {
-          const known = b.facts.get(v.why);
-          maybeSeen = true;
-          if (known === true) { assumed = assumed ?? assumptionText(v.why, true); continue; }
-          if (known === false) {
-            const s = step(w, rule, 'no-match', targetAction(rule));
-            s.assumption = assumptionText(v.why, false);
-            b.steps.push(s);
-            return;
-          }
-          const other = fork(b);
-          if (other) {
-            other.facts.set(v.why, false);
-            other.assumptions.push(assumptionText(v.why, false));
-            const s = step(w, rule, 'no-match', targetAction(rule));
-            s.assumption = assumptionText(v.why, false);
-            other.steps.push(s);
-            pending.push(other);
-          }
-          b.facts.set(v.why, true);
-          b.assumptions.push(assumptionText(v.why, true));
-          assumed = assumptionText(v.why, true);
-          continue;
-        }
-        // A random choice: this branch takes it with p, the other branch does not.
-        if (v.p >= 1) continue;
-        const pText = `p = ${+v.p.toFixed(5)}`;
-        if (v.p <= 0) {
-          const s = step(w, rule, 'no-match', targetAction(rule));
-          s.note = pText;
-          b.steps.push(s);
+          s.assumption = assumptionText(v.why, false);
+          pushStep(b, s);
           return;
         }
         const other = fork(b);
         if (other) {
-          other.probability *= 1 - v.p;
-          other.assumptions.push(`statistic does not pick ${rule.chain} rule ${rule.index} (${+(1 - v.p).toFixed(5)})`);
+          other.facts.set(v.why, false);
+          other.assumptions.push(assumptionText(v.why, false));
           const s = step(w, rule, 'no-match', targetAction(rule));
-          s.note = `p = ${+(1 - v.p).toFixed(5)} not picked`;
-          other.steps.push(s);
+          s.assumption = assumptionText(v.why, false);
+          pushStep(other, s);
           pending.push(other);
-          b.probability *= v.p;
-        } else {
-          b.probability *= v.p;
         }
-        b.assumptions.push(`statistic picks ${rule.chain} rule ${rule.index} (${+v.p.toFixed(5)})`);
-        note = pText;
-        maybeSeen = true;
+        b.facts.set(v.why, true);
+        b.assumptions.push(assumptionText(v.why, true));
+        assumed = assumptionText(v.why, true);
+        continue;
       }
+      // A random choice (0 < p): this branch takes it with p, the other branch does not.
+      if (v.kind !== 'random' || v.p >= 1) continue;
+      const other = fork(b);
+      if (other) {
+        other.probability *= 1 - v.p;
+        other.assumptions.push(`statistic does not pick ${rule.chain} rule ${rule.index} (${+(1 - v.p).toFixed(5)})`);
+        const s = step(w, rule, 'no-match', targetAction(rule));
+        s.note = `p = ${+(1 - v.p).toFixed(5)} not picked`;
+        pushStep(other, s);
+        pending.push(other);
+      }
+      b.probability *= v.p;
+      b.assumptions.push(`statistic picks ${rule.chain} rule ${rule.index} (${+v.p.toFixed(5)})`);
+      note = `p = ${+v.p.toFixed(5)}`;
+      maybeSeen = true;
     }
     const r = applyTarget(b, initial, rule, w);
     const matched = step(w, rule, maybeSeen && assumed ? 'maybe-match' : 'match', r.action);
@@ -714,7 +760,7 @@ export function traverse(ruleset: Ruleset, initial: Packet, options: TraverseOpt
     if (notes.length) matched.note = notes.join('; ');
     if (r.rewrite) matched.rewrite = r.rewrite;
     if (assumed) matched.assumption = assumed;
-    b.steps.push(matched);
+    pushStep(b, matched);
     const o = r.outcome;
     switch (o.kind) {
       case 'continue':

@@ -1,7 +1,8 @@
 /**
  * The trace on every real dump and listing in the fixtures, with a few
  * packets each: it never throws, every branch ends with a verdict, and every
- * step points at a line of the file that belongs to the chain it names.
+ * step (each line of a run of misses) points at a line of the file that
+ * belongs to the chain it names.
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -45,9 +46,17 @@ test('the trace answers every fixture without throwing, and its steps point at t
         assert.ok(b.verdict, `${file}: a branch without a verdict`);
         for (const s of b.steps) {
           if (s.rule === null || s.line === null) continue;
-          assert.ok(s.line >= 1 && s.line <= lines.length, `${file}: step line ${s.line} outside the file`);
-          if (analysis.ruleset.format === 'save') {
-            assert.match(lines[s.line - 1], new RegExp(`-[AI] ${s.chain.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`), `${file}:${s.line} is not a rule of ${s.chain}`);
+          // A run of misses stands for one rule per line, each of which must be a rule of its chain.
+          const last = s.lastLine ?? s.line;
+          if (s.lastRule !== undefined) {
+            assert.equal(s.result, 'no-match', `${file}: a run that is not a no-match`);
+            assert.ok(s.lastRule > s.rule && last - s.line === s.lastRule - s.rule, `${file}: run #${s.rule}–#${s.lastRule} on lines ${s.line}–${last}`);
+          }
+          for (let line = s.line; line <= last; line++) {
+            assert.ok(line >= 1 && line <= lines.length, `${file}: step line ${line} outside the file`);
+            if (analysis.ruleset.format === 'save') {
+              assert.match(lines[line - 1], new RegExp(`-[AI] ${s.chain.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`), `${file}:${line} is not a rule of ${s.chain}`);
+            }
           }
         }
       }

@@ -22,6 +22,19 @@ function path(b: TraceBranch): string[] {
     .map((s) => (s.rule === null ? `${s.table}:${s.chain} policy ${s.action}` : `${s.table}:${s.chain}#${s.rule} ${s.action}`));
 }
 
+/** Every step as `chain#rule result`, a run as `chain#first-last result` with its lines checked against its rules. */
+function steps(b: TraceBranch): string[] {
+  return b.steps.map((s) => {
+    if (s.rule === null) return `${s.chain} ${s.result}`;
+    if (s.lastRule === undefined) {
+      assert.equal(s.lastLine, undefined, 'lastLine without lastRule');
+      return `${s.chain}#${s.rule} ${s.result}${s.note ? ` (${s.note})` : ''}${s.assumption ? ` (${s.assumption})` : ''}`;
+    }
+    assert.equal(s.lastLine! - s.line!, s.lastRule - s.rule, 'a run has one line per rule');
+    return `${s.chain}#${s.rule}-${s.lastRule} ${s.result}`;
+  });
+}
+
 function only(dump: string, packet: string): TraceBranch {
   const r = run(dump, packet);
   assert.equal(r.branches.length, 1, `expected one branch, got ${r.branches.length}`);
@@ -144,14 +157,16 @@ test('RETURN leaves a user chain; ACCEPT ends the table', () => {
   assert.equal(b.verdict, 'ACCEPT');
 });
 
-test('steps list every rule evaluated, with 1-based lines, also those that did not match', () => {
+test('steps account for every rule evaluated, with 1-based lines, also those that did not match', () => {
   const b = only(CALLS, 'tcp 10.0.0.1:7 -> 10.0.0.2:3 in eth0');
   const lines = CALLS.split('\n');
+  // INPUT rules 1 and 2 (--dport 1, --dport 2) both miss, one line after the other: one step for the two.
   const first = b.steps[0];
-  assert.deepEqual([first.chain, first.rule, first.result], ['INPUT', 1, 'no-match']);
+  assert.deepEqual([first.chain, first.rule, first.lastRule, first.result], ['INPUT', 1, 2, 'no-match']);
   assert.equal(lines[first.line! - 1], '-A INPUT -p tcp --dport 1 -j A');
-  assert.deepEqual(b.steps.map((s) => `${s.chain}:${s.rule}:${s.result}`), [
-    'INPUT:1:no-match', 'INPUT:2:no-match', 'INPUT:3:match', 'C:1:match', 'INPUT:4:match', 'INPUT:null:policy',
+  assert.equal(lines[first.lastLine! - 1], '-A INPUT -p tcp --dport 2 -g B');
+  assert.deepEqual(steps(b), [
+    'INPUT#1-2 no-match', 'INPUT#3 match (→ C)', 'C#1 match', 'INPUT#4 match (LOG)', 'INPUT policy',
   ]);
 });
 
@@ -433,4 +448,143 @@ test('a trace leaves no rule parsed behind, and tracing again gives the same ste
   assert.deepEqual(rules.map((r) => (r as unknown as { isParsed: boolean }).isParsed), [false, false, false, false]);
   assert.deepEqual(path(first.branches[0]), ['nat:PREROUTING#1 JUMP:KUBE-SERVICES', 'nat:KUBE-SERVICES#1 JUMP:KUBE-SVC-A', 'nat:KUBE-SVC-A#1 DNAT', 'nat:POSTROUTING policy ACCEPT']);
   assert.deepEqual(trace(analysis, packet).result, first);
+});
+
+/*
+ * Runs of rules that did not match. Lines are numbered from 1 at `*filter`
+ * (or `*nat`); a run reads `chain#first-last`, a plain step `chain#rule`.
+ */
+
+test('consecutive rules that miss, on consecutive lines, are one step; a run of one stays a plain step', () => {
+  const dump = [
+    '*filter',
+    ':INPUT DROP [0:0]',
+    '-A INPUT -s 10.9.9.1/32 -j ACCEPT',
+    '-A INPUT -s 10.9.9.2/32 -j ACCEPT',
+    '-A INPUT -s 10.9.9.3/32 -j ACCEPT',
+    '-A INPUT -s 10.9.9.4/32 -j ACCEPT',
+    '-A INPUT -p tcp --dport 22 -j LOG',
+    '-A INPUT -s 10.9.9.5/32 -j ACCEPT',
+    '-A INPUT -p tcp --dport 22 -j ACCEPT',
+    'COMMIT',
+    '',
+  ].join('\n');
+  const b = only(dump, 'tcp 10.0.0.1:5 -> 10.0.0.2:22 in eth0');
+  // Rules 1–4 miss (lines 3–6); the LOG rule (5) matches and breaks the run; rule 6 misses alone; rule 7 accepts.
+  assert.deepEqual(steps(b), ['INPUT#1-4 no-match', 'INPUT#5 match (LOG)', 'INPUT#6 no-match', 'INPUT#7 match']);
+  assert.deepEqual(b.steps[0], {
+    hook: 'INPUT', table: 'filter', chain: 'INPUT', rule: 1, line: 3, lastRule: 4, lastLine: 6, result: 'no-match', action: 'ACCEPT',
+  });
+  assert.deepEqual(Object.keys(b.steps[2]).filter((k) => k.startsWith('last')), [], 'a run of one has no lastRule or lastLine');
+  assert.equal(b.steps[2].line, 8);
+  assert.equal(b.verdict, 'ACCEPT');
+});
+
+test('a statistic rule not picked breaks a run with its note, and both branches of the fork keep their own runs', () => {
+  const dump = [
+    '*nat',
+    ':PREROUTING ACCEPT [0:0]',
+    '-A PREROUTING -d 10.96.0.1/32 -j DNAT --to-destination 10.1.0.1',
+    '-A PREROUTING -d 10.96.0.2/32 -j DNAT --to-destination 10.1.0.2',
+    '-A PREROUTING -m statistic --mode random --probability 0.25 -j LOG',
+    '-A PREROUTING -d 10.96.0.3/32 -j DNAT --to-destination 10.1.0.3',
+    '-A PREROUTING -d 10.96.0.4/32 -j DNAT --to-destination 10.1.0.4',
+    '-A PREROUTING -d 10.96.0.9/32 -j DNAT --to-destination 10.1.0.9',
+    'COMMIT',
+    '',
+  ].join('\n');
+  const r = run(dump, 'tcp 192.0.2.1:4000 -> 10.96.0.9:80 in eth0 out eth1');
+  assert.deepEqual(r.branches.map((b) => b.probability), [0.25, 0.75]);
+  // The fork comes while the run of rules 1–2 is open: each branch closes its own copy.
+  // nat POSTROUTING exists (a table has all its built-in chains) though the dump does not declare it: empty, policy ACCEPT.
+  assert.deepEqual(steps(r.branches[0]), [
+    'PREROUTING#1-2 no-match', 'PREROUTING#3 match (p = 0.25; LOG)', 'PREROUTING#4-5 no-match', 'PREROUTING#6 match (DNAT → 10.1.0.9:80)', 'POSTROUTING policy',
+  ]);
+  assert.deepEqual(steps(r.branches[1]), [
+    'PREROUTING#1-2 no-match', 'PREROUTING#3 no-match (p = 0.75 not picked)', 'PREROUTING#4-5 no-match', 'PREROUTING#6 match (DNAT → 10.1.0.9:80)', 'POSTROUTING policy',
+  ]);
+  assert.deepEqual(r.branches.map((b) => [b.steps[2].line, b.steps[2].lastLine]), [[6, 7], [6, 7]]);
+});
+
+test('an assumption breaks a run, and a rule decided by an earlier assumption is not part of one', () => {
+  const dump = [
+    '*filter',
+    ':INPUT ACCEPT [0:0]',
+    '-A INPUT -s 10.9.9.1/32 -j DROP',
+    '-A INPUT -s 10.9.9.2/32 -j DROP',
+    '-A INPUT -m set --match-set blocked src -j LOG',
+    '-A INPUT -s 10.9.9.3/32 -j DROP',
+    '-A INPUT -m set --match-set blocked src -j DROP',
+    '-A INPUT -s 10.9.9.4/32 -j DROP',
+    '-A INPUT -s 10.9.9.5/32 -j DROP',
+    'COMMIT',
+    '',
+  ].join('\n');
+  const r = run(dump, 'tcp 10.0.0.1:5 -> 10.0.0.2:22');
+  assert.deepEqual(r.branches.map((b) => b.verdict), ['DROP', 'ACCEPT']);
+  assert.deepEqual(steps(r.branches[0]), [
+    'INPUT#1-2 no-match',
+    'INPUT#3 maybe-match (LOG) (assuming the packet is in set blocked)',
+    'INPUT#4 no-match',
+    'INPUT#5 maybe-match (assuming the packet is in set blocked)',
+  ]);
+  assert.deepEqual(steps(r.branches[1]), [
+    'INPUT#1-2 no-match',
+    'INPUT#3 no-match (assuming not: the packet is in set blocked)',
+    'INPUT#4 no-match',
+    'INPUT#5 no-match (assuming not: the packet is in set blocked)',
+    'INPUT#6-7 no-match',
+    'INPUT policy',
+  ]);
+});
+
+test('a run ends where its chain does: a jump, the called chain and the return each break it', () => {
+  const dump = [
+    '*filter',
+    ':INPUT ACCEPT [0:0]',
+    ':A - [0:0]',
+    '-A INPUT -s 10.9.9.1/32 -j DROP',
+    '-A INPUT -j A',
+    '-A INPUT -s 10.9.9.2/32 -j DROP',
+    '-A INPUT -s 10.9.9.3/32 -j DROP',
+    '-A A -s 10.9.9.4/32 -j DROP',
+    '-A A -s 10.9.9.5/32 -j DROP',
+    'COMMIT',
+    '',
+  ].join('\n');
+  const b = only(dump, 'tcp 10.0.0.1:5 -> 10.0.0.2:22 in eth0');
+  assert.deepEqual(steps(b), ['INPUT#1 no-match', 'INPUT#2 match (→ A)', 'A#1-2 no-match', 'A return', 'INPUT#3-4 no-match', 'INPUT policy']);
+  assert.deepEqual(b.steps.filter((s) => s.lastRule).map((s) => [s.chain, s.line, s.lastLine]), [['A', 8, 9], ['INPUT', 6, 7]]);
+});
+
+test('rules next to each other in the chain but not in the file (interleaved -A lines, -I) are not a run', () => {
+  const dump = [
+    '*filter',
+    ':INPUT ACCEPT [0:0]',
+    ':A - [0:0]',
+    '-A INPUT -s 10.9.9.1/32 -j DROP',
+    '-A A -s 10.9.9.1/32 -j DROP',
+    '-A INPUT -s 10.9.9.2/32 -j DROP',
+    '-A A -s 10.9.9.2/32 -j DROP',
+    '-A INPUT -s 10.9.9.3/32 -j DROP',
+    '-A INPUT -s 10.9.9.4/32 -j DROP',
+    '-I INPUT -s 10.9.9.5/32 -j DROP',
+    'COMMIT',
+    '',
+  ].join('\n');
+  const b = only(dump, 'tcp 10.0.0.1:5 -> 10.0.0.2:22 in eth0');
+  // INPUT in order: line 10 (inserted first), then lines 4, 6, 8, 9: only the last two sit one after the other.
+  assert.deepEqual(steps(b), ['INPUT#1 no-match', 'INPUT#2 no-match', 'INPUT#3 no-match', 'INPUT#4-5 no-match', 'INPUT policy']);
+  assert.deepEqual(b.steps.map((s) => [s.line, s.lastLine]), [[10, undefined], [4, undefined], [6, undefined], [8, 9], [2, undefined]]);
+});
+
+test('a 10k-rule chain that misses to its last rule is one step per branch, standing for every rule', () => {
+  const n = 10000;
+  const lines = ['*filter', ':INPUT DROP [0:0]'];
+  for (let i = 0; i < n; i++) lines.push(`-A INPUT -d 10.${(i >> 8) & 255}.${i & 255}.1/32 -p tcp --dport 80 -j ACCEPT`);
+  lines.push('COMMIT', '');
+  // The last rule's address: i = 9999 → 10.39.15.1.
+  const b = only(lines.join('\n'), 'tcp 192.0.2.1:5 -> 10.39.15.1:80 in eth0');
+  assert.deepEqual(steps(b), ['INPUT#1-9999 no-match', 'INPUT#10000 match']);
+  assert.deepEqual([b.steps[0].line, b.steps[0].lastLine, b.steps[1].line], [3, 10001, 10002]);
 });

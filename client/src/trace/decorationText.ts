@@ -93,8 +93,21 @@ const RESULT_WORDS: Record<TraceStep['result'], string> = {
   skipped: 'skipped',
 };
 
-/** One sentence for the hover: where the step is and what happened. */
+/**
+ * The run of rules a no-match step stands for (`rule..lastRule` on lines
+ * `line..lastLine`), or undefined for a step of one rule or none.
+ */
+export function stepRun(step: TraceStep): { first: number; last: number; firstLine: number | null; lastLine: number | null } | undefined {
+  if (step.rule === null || step.lastRule === undefined || step.lastRule <= step.rule) return undefined;
+  const firstLine = step.line ?? null;
+  const lastLine = firstLine === null ? null : step.lastLine ?? firstLine + (step.lastRule - step.rule);
+  return { first: step.rule, last: step.lastRule, firstLine, lastLine };
+}
+
+/** One sentence for the hover: where the step is and what happened (`rules 1–9815 did not match` for a run). */
 export function stepSentence(step: TraceStep, number: number): string {
+  const run = stepRun(step);
+  if (run) return `Step ${number} ${MARKERS[stepKind(step)]} ${step.hook} · ${step.table} ${step.chain}: rules ${run.first}–${run.last} did not match`;
   const where = `${step.hook} · ${step.table} ${step.chain}${step.rule !== null ? ` rule ${step.rule}` : ''}`;
   const note = stepNote(step);
   return `Step ${number} ${MARKERS[stepKind(step)]} ${where}: ${RESULT_WORDS[step.result] ?? step.result}${note ? ` — ${note}` : ''}`;
@@ -103,16 +116,26 @@ export function stepSentence(step: TraceStep, number: number): string {
 /**
  * The decorations of one branch, one per line, in line order. Steps without
  * a line (a chain never declared, a skipped table) appear only in the tree.
+ * A run of misses marks each of its lines with the run's step number.
  */
 export function lineDecorations(branch: TraceBranch): LineDecoration[] {
   const byLine = new Map<number, { step: TraceStep; number: number }[]>();
   branch.steps.forEach((step, i) => {
     if (step.line === null || step.line === undefined || step.line < 1) return;
-    const line = step.line - 1;
-    const list = byLine.get(line);
-    if (list) list.push({ step, number: i + 1 });
-    else byLine.set(line, [{ step, number: i + 1 }]);
+    const last = stepRun(step)?.lastLine ?? step.line;
+    for (let line = step.line - 1; line < last; line++) {
+      const list = byLine.get(line);
+      if (list) list.push({ step, number: i + 1 });
+      else byLine.set(line, [{ step, number: i + 1 }]);
+    }
   });
+  // The lines of a run share one sentence.
+  const sentences = new Map<number, string>();
+  const sentence = (e: { step: TraceStep; number: number }) => {
+    let text = sentences.get(e.number);
+    if (text === undefined) sentences.set(e.number, text = stepSentence(e.step, e.number));
+    return text;
+  };
   const out: LineDecoration[] = [];
   for (const [line, entries] of [...byLine].sort((a, b) => a[0] - b[0])) {
     let kind = stepKind(entries[0].step);
@@ -130,7 +153,7 @@ export function lineDecorations(branch: TraceBranch): LineDecoration[] {
       kind,
       before,
       after,
-      hover: entries.map((e) => stepSentence(e.step, e.number)).join('\n\n'),
+      hover: entries.map(sentence).join('\n\n'),
       steps: entries.map((e) => e.number),
     });
   }

@@ -6,7 +6,7 @@
  * and tests (and the `iptables._traceState` command) read them as they are.
  */
 import type { TraceBranch, TraceResult, TraceVerdict } from '../../../server/src/protocol';
-import { MARKERS, stepKind, stepNote, stepSentence } from './decorationText';
+import { MARKERS, stepKind, stepNote, stepRun, stepSentence } from './decorationText';
 
 export type TraceNodeKind = 'packet' | 'field' | 'branch' | 'final' | 'route' | 'assumption' | 'error' | 'hook' | 'table' | 'step' | 'omitted';
 
@@ -104,6 +104,8 @@ function stepsOf(branch: TraceBranch, b: number): TraceNode[] {
   const hooks: TraceNode[] = [];
   let hook: TraceNode | undefined;
   let table: TraceNode | undefined;
+  /** Rules each table evaluated, and whether some of them were collapsed into runs. */
+  const evaluated = new Map<TraceNode, { rules: number; runs: boolean }>();
   branch.steps.forEach((step, s) => {
     if (!hook || hook.label !== step.hook) {
       hook = { id: `b${b}/h${hooks.length}`, kind: 'hook', label: step.hook, branch: b, expanded: true, children: [] };
@@ -114,14 +116,24 @@ function stepsOf(branch: TraceBranch, b: number): TraceNode[] {
       table = { id: `${hook.id}/t${hook.children!.length}`, kind: 'table', label: step.table, branch: b, expanded: true, children: [] };
       hook.children!.push(table);
     }
-    const where = step.rule !== null ? `${step.chain} #${step.rule}` : step.result === 'policy' ? `${step.chain} policy` : step.chain;
+    // A run of misses is one item: selecting it reveals its first line.
+    const run = stepRun(step);
+    const where = run ? `${step.chain} #${run.first}–#${run.last}`
+      : step.rule !== null ? `${step.chain} #${step.rule}` : step.result === 'policy' ? `${step.chain} policy` : step.chain;
+    if (step.rule !== null) {
+      const e = evaluated.get(table) ?? { rules: 0, runs: false };
+      e.rules += run ? run.last - run.first + 1 : 1;
+      e.runs ||= !!run;
+      evaluated.set(table, e);
+    }
     const note = stepNote(step);
+    const lines = run && run.lastLine !== null ? ` (lines ${step.line}–${run.lastLine})` : step.line ? ` (line ${step.line})` : '';
     table.children!.push({
       id: `${table.id}/s${s}`,
       kind: 'step',
       label: `${s + 1}${MARKERS[stepKind(step)]} ${where}`,
-      description: note || (step.result === 'no-match' ? 'no match' : undefined),
-      tooltip: `${stepSentence(step, s + 1)}${step.line ? ` (line ${step.line})` : ''}`,
+      description: run ? `no match · ${run.last - run.first + 1} rules` : note || (step.result === 'no-match' ? 'no match' : undefined),
+      tooltip: `${stepSentence(step, s + 1)}${lines}`,
       branch: b,
       step: s,
       line: step.line ? step.line - 1 : undefined,
@@ -130,7 +142,12 @@ function stepsOf(branch: TraceBranch, b: number): TraceNode[] {
   for (const h of hooks) {
     const tables = h.children!.map((t) => t.label);
     h.description = tables.join(' → ');
-    for (const t of h.children!) t.description = `${t.children!.length} step${t.children!.length === 1 ? '' : 's'}`;
+    for (const t of h.children!) {
+      const n = t.children!.length;
+      // With runs of misses the items no longer count the rules: say both.
+      const e = evaluated.get(t);
+      t.description = `${n} step${n === 1 ? '' : 's'}${e?.runs ? ` · ${e.rules} rules evaluated` : ''}`;
+    }
   }
   return hooks;
 }

@@ -17,25 +17,48 @@ function byText(branch: TraceBranch): [string, string, string, string][] {
 
 test('the seed trace: every evaluated rule numbered and marked, notes after the path the packet took', () => {
   assert.deepEqual(byText(seedBranch), [
-    [':KUBE-MARK-MASQ - [0:0]', 'info', '10·', '↩ back to the caller'],
-    [':cali-POSTROUTING - [0:0]', 'info', '16·', '↩ back to the caller'],
+    [':KUBE-MARK-MASQ - [0:0]', 'info', '7·', '↩ back to the caller'],
+    [':cali-POSTROUTING - [0:0]', 'info', '13·', '↩ back to the caller'],
     [':cali-PREROUTING - [0:0]', 'info', '2·', '↩ back to the caller'],
     ['-A PREROUTING -m comment --comment "cali', 'match', '1✓', '→ cali-PREROUTING'],
     ['-A PREROUTING -m comment --comment "kube', 'match', '3✓', '→ KUBE-SERVICES'],
-    ['-A POSTROUTING -m comment --comment "cal', 'match', '15✓', '→ cali-POSTROUTING'],
-    ['-A POSTROUTING -m comment --comment "kub', 'match', '17✓', '→ KUBE-POSTROUTING'],
-    ['-A KUBE-MARK-MASQ -j MARK --set-xmark 0x', 'match', '9✓', 'mark |= 0x4000'],
-    ['-A KUBE-POSTROUTING -m comment --comment', 'match', '18✓', 'MASQUERADE'],
-    ['-A KUBE-SEP-IWORYNCAYHBSQHXU -s 10.254.2', 'noMatch', '13✗', ''],
-    ['-A KUBE-SEP-IWORYNCAYHBSQHXU -p tcp -m c', 'match', '14✓', 'DNAT → 10.254.20.8:8080'],
+    ['-A POSTROUTING -m comment --comment "cal', 'match', '12✓', '→ cali-POSTROUTING'],
+    ['-A POSTROUTING -m comment --comment "kub', 'match', '14✓', '→ KUBE-POSTROUTING'],
+    ['-A KUBE-MARK-MASQ -j MARK --set-xmark 0x', 'match', '6✓', 'mark |= 0x4000'],
+    ['-A KUBE-POSTROUTING -m comment --comment', 'match', '15✓', 'MASQUERADE'],
+    ['-A KUBE-SEP-IWORYNCAYHBSQHXU -s 10.254.2', 'noMatch', '10✗', ''],
+    ['-A KUBE-SEP-IWORYNCAYHBSQHXU -p tcp -m c', 'match', '11✓', 'DNAT → 10.254.20.8:8080'],
+    // Step 4 is the run of KUBE-SERVICES rules 1–4: each of its four lines is marked with it.
     ['-A KUBE-SERVICES ! -s 10.254.0.0/16 -d 1', 'noMatch', '4✗', ''],
-    ['-A KUBE-SERVICES -d 10.96.0.10/32 -p udp', 'noMatch', '5✗', ''],
-    ['-A KUBE-SERVICES ! -s 10.254.0.0/16 -d 1', 'noMatch', '6✗', ''],
-    ['-A KUBE-SERVICES -d 10.96.0.10/32 -p tcp', 'noMatch', '7✗', ''],
-    ['-A KUBE-SERVICES ! -s 10.254.0.0/16 -d 1', 'match', '8✓', '→ KUBE-MARK-MASQ'],
-    ['-A KUBE-SERVICES -d 10.96.125.27/32 -p t', 'match', '11✓', '→ KUBE-SVC-7RUAH544RSSBQYKK'],
-    ['-A KUBE-SVC-7RUAH544RSSBQYKK -m comment ', 'match', '12✓', '→ KUBE-SEP-IWORYNCAYHBSQHXU'],
+    ['-A KUBE-SERVICES -d 10.96.0.10/32 -p udp', 'noMatch', '4✗', ''],
+    ['-A KUBE-SERVICES ! -s 10.254.0.0/16 -d 1', 'noMatch', '4✗', ''],
+    ['-A KUBE-SERVICES -d 10.96.0.10/32 -p tcp', 'noMatch', '4✗', ''],
+    ['-A KUBE-SERVICES ! -s 10.254.0.0/16 -d 1', 'match', '5✓', '→ KUBE-MARK-MASQ'],
+    ['-A KUBE-SERVICES -d 10.96.125.27/32 -p t', 'match', '8✓', '→ KUBE-SVC-7RUAH544RSSBQYKK'],
+    ['-A KUBE-SVC-7RUAH544RSSBQYKK -m comment ', 'match', '9✓', '→ KUBE-SEP-IWORYNCAYHBSQHXU'],
   ]);
+});
+
+test('a run of misses: every line from its first to its last carries the run\'s step number, and the hover names the rules', () => {
+  const run = lineDecorations(seedBranch).filter((d) => d.steps.includes(4));
+  assert.deepEqual(run.map((d) => [d.line + 1, d.kind, d.before, d.steps]), [
+    [30, 'noMatch', '4✗', [4]], [31, 'noMatch', '4✗', [4]], [32, 'noMatch', '4✗', [4]], [33, 'noMatch', '4✗', [4]],
+  ]);
+  for (const d of run) assert.equal(d.hover, 'Step 4 ✗ PREROUTING · nat KUBE-SERVICES: rules 1–4 did not match');
+  // A run as long as a 10k-Service KUBE-SERVICES: 9815 lines, 30 to 9844, all of them marked.
+  const long: TraceBranch = {
+    ...seedBranch,
+    steps: [
+      { hook: 'PREROUTING', table: 'nat', chain: 'KUBE-SERVICES', rule: 1, line: 30, lastRule: 9815, lastLine: 9844, result: 'no-match', action: 'JUMP:KUBE-SVC-A' },
+      { hook: 'PREROUTING', table: 'nat', chain: 'KUBE-SERVICES', rule: 9816, line: 9845, result: 'match', action: 'JUMP:KUBE-SVC-B' },
+    ],
+  };
+  const all = lineDecorations(long);
+  assert.equal(all.length, 9816);
+  assert.deepEqual([all[0].line + 1, all[9814].line + 1, all[9815].line + 1], [30, 9844, 9845]);
+  assert.ok(all.slice(0, 9815).every((d, i) => d.line === 29 + i && d.kind === 'noMatch' && d.before === '1✗'));
+  assert.equal(all[9814].hover, 'Step 1 ✗ PREROUTING · nat KUBE-SERVICES: rules 1–9815 did not match');
+  assert.deepEqual([all[9815].kind, all[9815].before], ['match', '2✓']);
 });
 
 test('rules never reached stay plain: no decoration on the later Services, the OUTPUT rules or COMMIT', () => {
@@ -57,6 +80,20 @@ test('a line met twice (a chain entered twice) carries both step numbers and bot
     [26, 'match', '1✓ 3✓', '1: mark |= 0x4000 · 3: mark |= 0x4000', [1, 3]],
     // Not matched the first time, matched the second: the match colours the line, the markers tell both.
     [30, 'match', '2✗ 4✓', '4: ACCEPT', [2, 4]],
+  ]);
+  // A run met again on one of its lines: that line carries both, the others the run alone.
+  const again: TraceBranch = {
+    ...seedBranch,
+    steps: [
+      { hook: 'PREROUTING', table: 'nat', chain: 'KUBE-SERVICES', rule: 1, line: 30, lastRule: 3, lastLine: 32, result: 'no-match', action: 'JUMP:KUBE-MARK-MASQ' },
+      { hook: 'OUTPUT', table: 'nat', chain: 'KUBE-SERVICES', rule: 1, line: 30, result: 'no-match', action: 'JUMP:KUBE-MARK-MASQ' },
+      { hook: 'OUTPUT', table: 'nat', chain: 'KUBE-SERVICES', rule: 2, line: 31, result: 'match', action: 'JUMP:KUBE-SVC-TCOU7JCQXEZGVUNU' },
+    ],
+  };
+  assert.deepEqual(lineDecorations(again).map((d) => [d.line + 1, d.kind, d.before, d.steps]), [
+    [30, 'noMatch', '1✗ 2✗', [1, 2]],
+    [31, 'match', '1✗ 3✓', [1, 3]],
+    [32, 'noMatch', '1✗', [1]],
   ]);
 });
 

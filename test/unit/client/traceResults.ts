@@ -11,7 +11,11 @@ const step = (s: Partial<TraceStep> & Pick<TraceStep, 'chain' | 'result' | 'acti
 
 export const SEED_PACKET = 'tcp 192.0.2.10:40000 -> 10.96.125.27:8080 in eth0';
 
-/** nat PREROUTING → KUBE-SERVICES (mark for masquerade, then the heketi Service) → DNAT; POSTROUTING → MASQUERADE. */
+/**
+ * nat PREROUTING → KUBE-SERVICES (past the four kube-dns rules, one step for
+ * the run; mark for masquerade, then the heketi Service) → DNAT;
+ * POSTROUTING → MASQUERADE.
+ */
 export const seedBranch: TraceBranch = {
   probability: 1,
   assumptions: [],
@@ -21,10 +25,8 @@ export const seedBranch: TraceBranch = {
     step({ chain: 'PREROUTING', rule: 1, line: 20, result: 'match', action: 'JUMP:cali-PREROUTING' }),
     step({ chain: 'cali-PREROUTING', line: 19, result: 'return', action: 'RETURN' }),
     step({ chain: 'PREROUTING', rule: 2, line: 21, result: 'match', action: 'JUMP:KUBE-SERVICES' }),
-    step({ chain: 'KUBE-SERVICES', rule: 1, line: 30, result: 'no-match', action: 'JUMP:KUBE-MARK-MASQ' }),
-    step({ chain: 'KUBE-SERVICES', rule: 2, line: 31, result: 'no-match', action: 'JUMP:KUBE-SVC-TCOU7JCQXEZGVUNU' }),
-    step({ chain: 'KUBE-SERVICES', rule: 3, line: 32, result: 'no-match', action: 'JUMP:KUBE-MARK-MASQ' }),
-    step({ chain: 'KUBE-SERVICES', rule: 4, line: 33, result: 'no-match', action: 'JUMP:KUBE-SVC-ERIFXISQEP7F7OF4' }),
+    // The kube-dns rules 1–4 (lines 30–33) miss one after the other: the engine sends them as one step.
+    step({ chain: 'KUBE-SERVICES', rule: 1, line: 30, lastRule: 4, lastLine: 33, result: 'no-match', action: 'JUMP:KUBE-MARK-MASQ' }),
     step({ chain: 'KUBE-SERVICES', rule: 5, line: 34, result: 'match', action: 'JUMP:KUBE-MARK-MASQ' }),
     step({ chain: 'KUBE-MARK-MASQ', rule: 1, line: 26, result: 'match', action: 'CONTINUE', rewrite: { mark: '0x4000' }, note: 'mark |= 0x4000' }),
     step({ chain: 'KUBE-MARK-MASQ', line: 7, result: 'return', action: 'RETURN' }),

@@ -26,35 +26,37 @@ test('the seed trace: packet, one branch with its final packet, steps grouped by
     'Branch 1: ✓ ACCEPT — p = 1',
     '  tcp 192.0.2.10:40000 -> 10.254.20.8:8080 in eth0 mark 0x4000 — final packet',
     '  PREROUTING — nat',
-    '    nat — 14 steps',
+    // Eleven items for twelve rules: KUBE-SERVICES rules 1–4 are one; the two returns are not rules.
+    '    nat — 11 steps · 12 rules evaluated',
     '      1✓ PREROUTING #1 — → cali-PREROUTING',
     '      2· cali-PREROUTING — ↩ back to the caller',
     '      3✓ PREROUTING #2 — → KUBE-SERVICES',
-    '      4✗ KUBE-SERVICES #1 — no match',
-    '      5✗ KUBE-SERVICES #2 — no match',
-    '      6✗ KUBE-SERVICES #3 — no match',
-    '      7✗ KUBE-SERVICES #4 — no match',
-    '      8✓ KUBE-SERVICES #5 — → KUBE-MARK-MASQ',
-    '      9✓ KUBE-MARK-MASQ #1 — mark |= 0x4000',
-    '      10· KUBE-MARK-MASQ — ↩ back to the caller',
-    '      11✓ KUBE-SERVICES #6 — → KUBE-SVC-7RUAH544RSSBQYKK',
-    '      12✓ KUBE-SVC-7RUAH544RSSBQYKK #1 — → KUBE-SEP-IWORYNCAYHBSQHXU',
-    '      13✗ KUBE-SEP-IWORYNCAYHBSQHXU #1 — no match',
-    '      14✓ KUBE-SEP-IWORYNCAYHBSQHXU #2 — DNAT → 10.254.20.8:8080',
+    '      4✗ KUBE-SERVICES #1–#4 — no match · 4 rules',
+    '      5✓ KUBE-SERVICES #5 — → KUBE-MARK-MASQ',
+    '      6✓ KUBE-MARK-MASQ #1 — mark |= 0x4000',
+    '      7· KUBE-MARK-MASQ — ↩ back to the caller',
+    '      8✓ KUBE-SERVICES #6 — → KUBE-SVC-7RUAH544RSSBQYKK',
+    '      9✓ KUBE-SVC-7RUAH544RSSBQYKK #1 — → KUBE-SEP-IWORYNCAYHBSQHXU',
+    '      10✗ KUBE-SEP-IWORYNCAYHBSQHXU #1 — no match',
+    '      11✓ KUBE-SEP-IWORYNCAYHBSQHXU #2 — DNAT → 10.254.20.8:8080',
     '  POSTROUTING — nat',
     '    nat — 4 steps',
-    '      15✓ POSTROUTING #1 — → cali-POSTROUTING',
-    '      16· cali-POSTROUTING — ↩ back to the caller',
-    '      17✓ POSTROUTING #2 — → KUBE-POSTROUTING',
-    '      18✓ KUBE-POSTROUTING #1 — MASQUERADE',
+    '      12✓ POSTROUTING #1 — → cali-POSTROUTING',
+    '      13· cali-POSTROUTING — ↩ back to the caller',
+    '      14✓ POSTROUTING #2 — → KUBE-POSTROUTING',
+    '      15✓ KUBE-POSTROUTING #1 — MASQUERADE',
   ]);
 });
 
 test('steps point at 0-based lines and back to their branch and index', () => {
   const roots = traceTree(seedResult, SEED_PACKET, 0);
-  const dnat = findNode(roots, (n) => n.kind === 'step' && n.label.startsWith('14'))!;
-  assert.deepEqual([dnat.branch, dnat.step, dnat.line], [0, 13, 28]);
-  assert.match(dnat.tooltip!, /^Step 14 ✓ PREROUTING · nat KUBE-SEP-IWORYNCAYHBSQHXU rule 2: matched — DNAT → 10\.254\.20\.8:8080 \(line 29\)$/);
+  const dnat = findNode(roots, (n) => n.kind === 'step' && n.label.startsWith('11'))!;
+  assert.deepEqual([dnat.branch, dnat.step, dnat.line], [0, 10, 28]);
+  assert.match(dnat.tooltip!, /^Step 11 ✓ PREROUTING · nat KUBE-SEP-IWORYNCAYHBSQHXU rule 2: matched — DNAT → 10\.254\.20\.8:8080 \(line 29\)$/);
+  // The run is one item that reveals its first line (30, 0-based 29).
+  const run = findNode(roots, (n) => n.kind === 'step' && n.label.startsWith('4'))!;
+  assert.deepEqual([run.label, run.description, run.branch, run.step, run.line], ['4✗ KUBE-SERVICES #1–#4', 'no match · 4 rules', 0, 3, 29]);
+  assert.equal(run.tooltip, 'Step 4 ✗ PREROUTING · nat KUBE-SERVICES: rules 1–4 did not match (lines 30–33)');
 });
 
 test('ids are paths: every node\'s parent is found from its id, and ids are unique', () => {

@@ -10,8 +10,9 @@
  * 0x4000, line 26) and rule 6 (line 35) to KUBE-SVC-7RUAH544RSSBQYKK (line
  * 41) → KUBE-SEP-IWORYNCAYHBSQHXU, whose rule 2 (line 29) DNATs to
  * 10.254.20.8:8080; POSTROUTING → KUBE-POSTROUTING → MASQUERADE (line 27).
- * Counting every rule evaluated, the KUBE-SVC jump is step 11 and the DNAT
- * step 14.
+ * KUBE-SERVICES rules 1–4 (lines 30–33, kube-dns) miss one after the other
+ * and are one step, step 4; so the KUBE-MARK-MASQ jump is step 5, the
+ * KUBE-SVC jump step 8 and the DNAT step 11.
  */
 import * as assert from 'assert';
 import * as vscode from 'vscode';
@@ -109,11 +110,13 @@ export function traceTests(): void {
         assert.ok(d, `line ${line + 1} (${needles.join(' ')}) is decorated`);
         assert.deepStrictEqual([d.kind, d.before, d.after], [kind, before, after], `line ${line + 1}`);
       };
-      expect(['-A KUBE-SERVICES -d 10.96.125.27/32', '-j KUBE-SVC-7RUAH544RSSBQYKK'], 'match', '11✓', '→ KUBE-SVC-7RUAH544RSSBQYKK');
-      expect(['-A KUBE-SEP-IWORYNCAYHBSQHXU -p tcp', 'DNAT'], 'match', '14✓', 'DNAT → 10.254.20.8:8080');
-      expect(['-A KUBE-MARK-MASQ -j MARK'], 'match', '9✓', 'mark |= 0x4000');
+      expect(['-A KUBE-SERVICES -d 10.96.125.27/32', '-j KUBE-SVC-7RUAH544RSSBQYKK'], 'match', '8✓', '→ KUBE-SVC-7RUAH544RSSBQYKK');
+      expect(['-A KUBE-SEP-IWORYNCAYHBSQHXU -p tcp', 'DNAT'], 'match', '11✓', 'DNAT → 10.254.20.8:8080');
+      expect(['-A KUBE-MARK-MASQ -j MARK'], 'match', '6✓', 'mark |= 0x4000');
+      // The run of four misses marks each of its lines with its one step number.
       expect(['-A KUBE-SERVICES ! -s 10.254.0.0/16 -d 10.96.0.10/32 -p udp'], 'noMatch', '4✗', '');
-      expect(['-A KUBE-POSTROUTING', 'MASQUERADE'], 'match', '18✓', 'MASQUERADE → source becomes the address of the output interface');
+      expect(['-A KUBE-SERVICES -d 10.96.0.10/32 -p tcp'], 'noMatch', '4✗', '');
+      expect(['-A KUBE-POSTROUTING', 'MASQUERADE'], 'match', '15✓', 'MASQUERADE → source becomes the address of the output interface');
       // Rules never reached stay plain.
       for (const needles of [['-d 10.96.0.1/32'], ['-d 10.96.232.136/32'], ['--dst-type LOCAL'], ['-A OUTPUT'], ['COMMIT']]) {
         assert.strictEqual(decorationAt(s, lineWith(doc, ...needles)), undefined, `${needles.join(' ')} is not decorated`);
@@ -123,16 +126,23 @@ export function traceTests(): void {
     it('selecting a step in the view reveals and highlights its line', async () => {
       const doc = await open('heketi-nat.iptables-save');
       const s0 = await vscode.commands.executeCommand<TraceState>(TRACE, { packet: PACKET, uri: doc.uri.toString() });
-      const step = walk(s0.tree).find((n) => n.kind === 'step' && n.label.startsWith('14✓'))!;
+      const step = walk(s0.tree).find((n) => n.kind === 'step' && n.label.startsWith('11✓'))!;
       assert.ok(step, 'the DNAT step is in the tree');
       const s = await vscode.commands.executeCommand<TraceState>(REVEAL_STEP, step.branch, step.step);
       const dnat = lineWith(doc, '-A KUBE-SEP-IWORYNCAYHBSQHXU -p tcp');
-      assert.deepStrictEqual(s.current, { branch: 0, step: 13, line: dnat });
+      assert.deepStrictEqual(s.current, { branch: 0, step: 10, line: dnat });
       const editor = vscode.window.visibleTextEditors.find((e) => e.document === doc)!;
       assert.strictEqual(editor.selection.active.line, dnat);
       // The extension host learns the new scroll position by an event after revealRange.
       await waitFor('the DNAT line to be on screen', () => editor.visibleRanges.some((r) => r.start.line <= dnat && dnat <= r.end.line),
         [vscode.window.onDidChangeTextEditorVisibleRanges]);
+      // The run of KUBE-SERVICES rules 1–4 is one item, which reveals the run's first line.
+      const run = walk(s.tree).find((n) => n.kind === 'step' && n.label === '4✗ KUBE-SERVICES #1–#4')!;
+      assert.ok(run, 'the run is one item in the tree');
+      const r = await vscode.commands.executeCommand<TraceState>(REVEAL_STEP, run.branch, run.step);
+      const firstLine = lineWith(doc, '-A KUBE-SERVICES ! -s 10.254.0.0/16 -d 10.96.0.10/32 -p udp');
+      assert.deepStrictEqual(r.current, { branch: 0, step: 3, line: firstLine });
+      assert.strictEqual(editor.selection.active.line, firstLine);
     });
 
     it('typing in the dump re-runs the trace (debounced) and the decorations follow their rules', async () => {
@@ -149,7 +159,7 @@ export function traceTests(): void {
           return now.version === doc.version && !now.running ? now : undefined;
         }, [tick.event]);
         assert.strictEqual(decorationAt(s, svcBefore + 1)?.after, '→ KUBE-SVC-7RUAH544RSSBQYKK');
-        assert.strictEqual(decorationAt(s, svcBefore)?.before, '8✓', 'the line above is the KUBE-MARK-MASQ rule, step 8');
+        assert.strictEqual(decorationAt(s, svcBefore)?.before, '5✓', 'the line above is the KUBE-MARK-MASQ rule, step 5');
       } finally {
         await vscode.window.showTextDocument(doc);
         await vscode.commands.executeCommand('workbench.action.files.revert');

@@ -1,7 +1,8 @@
 /**
  * The trace in words for the command line: per branch its probability and
- * assumptions, one line per evaluated rule, the routing decision, the verdict
- * and the packet as it leaves.
+ * assumptions, one line per step (a run of rules that did not match, such as
+ * 9,815 Services tried before the right one, is one line), the routing
+ * decision, the verdict and the packet as it leaves.
  */
 import type { TraceBranch, TraceResult, TraceStep } from '../protocol';
 
@@ -22,12 +23,28 @@ function describeFinal(f: Record<string, unknown>): string {
   return parts.join(', ');
 }
 
-function stepLine(s: TraceStep): string {
-  const where = `${s.hook.padEnd(11)} ${s.table.padEnd(8)} ${s.chain}${s.rule !== null ? ` #${s.rule}` : ''}`;
-  const line = s.line !== null ? `line ${s.line}` : '';
+/** A run of misses (rules `rule..lastRule`), or undefined for a step of one rule or none. */
+function runOf(s: TraceStep): { last: number; lastLine: number | null } | undefined {
+  if (s.rule === null || s.lastRule === undefined || s.lastRule <= s.rule) return undefined;
+  return { last: s.lastRule, lastLine: s.line === null ? null : s.lastLine ?? s.line + s.lastRule - s.rule };
+}
+
+/** The line column: `line 35`, or `lines 30–9844` for a run. */
+function lineText(s: TraceStep): string {
+  if (s.line === null) return '';
+  const run = runOf(s);
+  return run ? `lines ${s.line}–${run.lastLine}` : `line ${s.line}`;
+}
+
+function stepLine(s: TraceStep, lineWidth: number): string {
+  const run = runOf(s);
+  const where = `${s.hook.padEnd(11)} ${s.table.padEnd(8)} ${s.chain}${s.rule === null ? '' : run ? ` #${s.rule}–#${run.last}` : ` #${s.rule}`}`;
+  const head = `  ${where.padEnd(52)} ${lineText(s).padEnd(lineWidth)} ${s.result.padEnd(11)}`;
+  // A run says how many rules it stands for, not its first rule's target (a run has no note, assumption or rewrite).
+  if (run) return `${head} (${run.last - s.rule! + 1} rules)`;
   const extra = [s.note, s.assumption, s.rewrite ? `rewrite ${Object.entries(s.rewrite).map(([k, v]) => `${k}=${v}`).join(' ')}` : '']
     .filter(Boolean).join('; ');
-  return `  ${where.padEnd(52)} ${line.padEnd(10)} ${s.result.padEnd(11)} ${s.action}${extra ? `  (${extra})` : ''}`;
+  return `${head} ${s.action}${extra ? `  (${extra})` : ''}`;
 }
 
 /**
@@ -43,12 +60,14 @@ export function formatTrace(result: TraceResult, matchedOnly = false): string {
     out.push(`branch ${i + 1}${n > 1 ? ` of ${n}` : ''}: ${b.verdict}, probability ${pct(b.probability)}`);
     for (const a of b.assumptions) out.push(`  ${a}`);
     let lastHook = '';
+    // The line column is as wide as a run's `lines 108239–118037` needs.
+    const lineWidth = b.steps.reduce((w, s) => Math.max(w, lineText(s).length), 10);
     for (const s of b.steps) {
       if (matchedOnly && s.result === 'no-match') continue;
       if (b.route && lastHook === 'PREROUTING' && s.hook !== 'PREROUTING') out.push(`  routing: ${b.route}`);
       if (b.route && lastHook === 'OUTPUT' && s.hook !== 'OUTPUT') out.push(`  routing: ${b.route}`);
       lastHook = s.hook;
-      out.push(stepLine(s));
+      out.push(stepLine(s, lineWidth));
     }
     if (b.error) out.push(`  error: ${b.error}`);
     out.push(`  verdict ${b.verdict}; leaves as ${describeFinal(b.final)}`);

@@ -184,10 +184,9 @@ export class SaveRule implements Rule {
   /** Parses the arguments once (until released). */
   args(): RuleArgs {
     if (this.parsed) return this.parsed;
-    const { tokens } = tokenizeLine(this.lineText);
-    let from = 0;
-    while (from < tokens.length && tokens[from].start < this.argOffset) from++;
-    this.parsed = parseRuleArgs(tokens, from, this.line, this.lineText);
+    // The words from the arguments on: `-A CHAIN` (and an -I position) are read already.
+    const { tokens } = tokenizeLine(this.lineText, this.argOffset);
+    this.parsed = parseRuleArgs(tokens, 0, this.line, this.lineText);
     return this.parsed;
   }
 

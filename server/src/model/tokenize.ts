@@ -37,16 +37,21 @@ function firstOddBlank(line: string): number {
 
 const ODD_BLANKS = ['\t', '\r', '\v', '\f'];
 
-export function tokenizeLine(line: string): TokenizedLine {
+/**
+ * The words of a line, from offset `from` on (0: the whole line). `from`
+ * must be where a word starts or a blank outside quotes, as a rule's
+ * arguments start after `-A CHAIN`.
+ */
+export function tokenizeLine(line: string, from = 0): TokenizedLine {
   const tokens: Token[] = [];
   let unterminatedQuote = -1;
   const n = line.length;
   // Before `plain` the only blank is the space, so words are found with indexOf (most lines; a CRLF line up to its \r).
   const plain = firstOddBlank(line);
-  let quote = line.indexOf('"');
+  let quote = line.indexOf('"', from);
   // The next backslash at or after a quote looked at (-2: not looked for yet, -1: none).
   let backslash = -2;
-  let i = 0;
+  let i = from;
   while (i < n) {
     while (i < n && isBlank(line.charCodeAt(i))) i++;
     if (i >= n) break;

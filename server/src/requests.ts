@@ -12,6 +12,7 @@ import {
 } from 'vscode-languageserver/node';
 import { noteIncoming } from './documents';
 import { PiecewiseMessageWriter } from './messageWriter';
+import { noteActivity } from './whenIdle';
 
 /** A queued request cancelled by `$/cancelRequest` is answered RequestCancelled without running. */
 function cancelUndispatched(message: Message): ResponseMessage {
@@ -87,6 +88,7 @@ export function guardProcess(connection: Connection): void {
  * data.
  */
 export function answer<T>(what: string, empty: T, run: () => T, token?: CancellationToken): T {
+  noteActivity();
   if (token?.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, `${what} was cancelled`);
   try {
     return run();
@@ -99,6 +101,7 @@ export function answer<T>(what: string, empty: T, run: () => T, token?: Cancella
 
 /** `answer` for handlers that await: the token is checked again once the work is done. */
 export async function answerAsync<T>(what: string, empty: T, run: () => Promise<T>, token?: CancellationToken): Promise<T> {
+  noteActivity();
   if (token?.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, `${what} was cancelled`);
   let result: T;
   try {

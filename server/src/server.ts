@@ -26,6 +26,7 @@ import {
   type ParsePacketParams, type ParsePacketResult, type TraceParams, type TraceResult,
 } from './protocol';
 import { answer, answerAsync, guardProcess, registerTestHooks, serverConnection } from './requests';
+import { cancelIdle, whenIdle } from './whenIdle';
 import { parsePacket, trace } from './trace';
 
 const connection = serverConnection();
@@ -69,8 +70,8 @@ function scheduleDiagnostics(uri: string, delay: number): void {
       return analysis ? diagnostics(analysis, checkSettings, keptCheckMemo(uri)) : null;
     });
     if (found) void connection.sendDiagnostics({ uri, version: synced?.version, diagnostics: found });
-    // Idle now: get the document ready to be edited, unless an edit is already waiting.
-    if (synced) setImmediate(() => !overtaken(uri, synced.version) && documents.get(uri) === synced && prepareForEdits(synced));
+    // Once idle: get the document ready to be edited, unless an edit came in the meantime.
+    if (synced) whenIdle(uri, () => !overtaken(uri, synced.version) && documents.get(uri) === synced && prepareForEdits(synced));
   }, delay));
 }
 
@@ -137,6 +138,7 @@ documents.onDidChangeContent((e) => {
 documents.onDidClose((e) => {
   clearTimeout(pending.get(e.document.uri));
   pending.delete(e.document.uri);
+  cancelIdle(e.document.uri);
   forget(e.document.uri);
   // A large file the editor still shows keeps its disk copy's diagnostics.
   if (largeFile(e.document.uri)) scheduleDiagnostics(e.document.uri, 0);

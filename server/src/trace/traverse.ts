@@ -35,6 +35,8 @@ interface Frame {
   chain: Chain;
   /** 0-based index of the next rule to evaluate. */
   next: number;
+  /** Chains this frame left by `-g` to reach `chain`: still on the call path, as a goto back to one of them loops. */
+  via?: readonly Chain[];
 }
 
 interface Walk {
@@ -621,11 +623,15 @@ export function traverse(ruleset: Ruleset, initial: Packet, options: TraverseOpt
   }
 
   function popFrame(w: Walk): void {
-    const cur = w.cur.chain;
-    const n = (w.active.get(cur) ?? 1) - 1;
-    if (n <= 0) w.active.delete(cur);
-    else w.active.set(cur, n);
+    leave(w, w.cur.chain);
+    for (const c of w.cur.via ?? []) leave(w, c);
     w.cur = w.stack.pop()!;
+  }
+
+  function leave(w: Walk, chain: Chain): void {
+    const n = (w.active.get(chain) ?? 1) - 1;
+    if (n <= 0) w.active.delete(chain);
+    else w.active.set(chain, n);
   }
 
   function applyPolicy(b: Branch, w: Walk): void {
@@ -796,11 +802,8 @@ export function traverse(ruleset: Ruleset, initial: Packet, options: TraverseOpt
           finish(b, 'ERROR', `loop: ${o.chain.name} is already being walked (goto from ${rule.chain} rule ${rule.index})`);
           return;
         }
-        const cur = w.cur.chain;
-        const n = (w.active.get(cur) ?? 1) - 1;
-        if (n <= 0) w.active.delete(cur);
-        else w.active.set(cur, n);
-        w.cur = { chain: o.chain, next: 0 };
+        // The chain left stays on the path until this frame returns: a goto chain that comes back to it never ends.
+        w.cur = { chain: o.chain, next: 0, via: [...(w.cur.via ?? []), w.cur.chain] };
         w.active.set(o.chain, 1);
         return;
       }

@@ -374,6 +374,21 @@ test('a jump to a missing chain ends that branch with an error; a loop is caught
   const gotoLoop = `*filter\n:INPUT ACCEPT [0:0]\n:A - [0:0]\n:B - [0:0]\n-A INPUT -j A\n-A A -g B\n-A B -g A\nCOMMIT\n`;
   const c = run(gotoLoop, 'tcp 10.0.0.1:5 -> 10.0.0.2:22').branches[0];
   assert.equal(c.verdict, 'ERROR');
+  // Caught when B goes back to A, not after a million rules: INPUT#1, A#1, B#1.
+  assert.match(c.error ?? '', /loop: A is already being walked \(goto from B rule 1\)/);
+  assert.equal(c.steps.length, 3);
+});
+
+test('a chain reached by goto twice from different calls is no loop', () => {
+  // INPUT calls X and Y in turn; each goes to A, which falls off and returns to INPUT.
+  const dump = `*filter\n:INPUT DROP [0:0]\n:A - [0:0]\n:X - [0:0]\n:Y - [0:0]\n-A INPUT -j X\n-A INPUT -j Y\n-A INPUT -j ACCEPT\n-A X -g A\n-A Y -g A\n-A A -p udp -j DROP\nCOMMIT\n`;
+  const b = only(dump, 'tcp 10.0.0.1:5 -> 10.0.0.2:22');
+  assert.equal(b.verdict, 'ACCEPT');
+  assert.deepEqual(b.steps.map((s) => `${s.chain}#${s.rule}:${s.result}`), [
+    'INPUT#1:match', 'X#1:match', 'A#1:no-match', 'A#null:return',
+    'INPUT#2:match', 'Y#1:match', 'A#1:no-match', 'A#null:return',
+    'INPUT#3:match',
+  ]);
 });
 
 test('ten thousand nested jumps trace without recursion limits', () => {

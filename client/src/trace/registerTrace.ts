@@ -52,8 +52,16 @@ export interface TraceState {
   result: TraceResult | null;
   tree: TraceNode[];
   decorations: LineDecoration[];
-  /** The step last revealed from the view, with its 0-based line. */
-  current: { branch: number; step: number; line: number | null } | null;
+  /** The step last revealed from the view, with its 0-based line (and the last line of a run of misses). */
+  current: CurrentStep | null;
+}
+
+/** The step revealed from the Trace view: its 0-based first and last lines (the same but for a run of misses). */
+export interface CurrentStep {
+  branch: number;
+  step: number;
+  line: number | null;
+  lastLine: number | null;
 }
 
 interface Active {
@@ -64,7 +72,7 @@ interface Active {
   error: string | null;
   version: number | null;
   branch: number;
-  current: { branch: number; step: number; line: number | null } | null;
+  current: CurrentStep | null;
 }
 
 function isDump(document: TextDocument): boolean {
@@ -101,7 +109,7 @@ export function registerTrace(context: ExtensionContext, client: BaseLanguageCli
 
   const paintEditors = () => {
     const lines = branchLines();
-    const current = active?.current && active.current.branch === active.branch ? active.current.line ?? undefined : undefined;
+    const current = active?.current && active.current.branch === active.branch ? active.current : undefined;
     for (const editor of editorsOfActive()) decorations.apply(editor, lines, current);
   };
 
@@ -210,7 +218,8 @@ export function registerTrace(context: ExtensionContext, client: BaseLanguageCli
     if (!s) return state();
     active.branch = branch;
     const line = s.line && s.line > 0 ? s.line - 1 : null;
-    active.current = { branch, step, line };
+    const lastLine = line !== null && s.lastLine && s.lastLine > s.line! ? s.lastLine - 1 : line;
+    active.current = { branch, step, line, lastLine };
     if (line !== null) {
       const editor = editorsOfActive()[0] ?? (await window.showTextDocument(active.document, { preserveFocus: true, preview: false }));
       const range = new Range(line, 0, line, 0);

@@ -48,8 +48,8 @@ export class TraceDecorations implements Disposable {
     borderWidth: '1px',
   });
 
-  /** Puts one branch's line decorations (and the highlighted step's line, if any) on an editor, replacing what was there. */
-  apply(editor: TextEditor, lines: readonly LineDecoration[], currentLine: number | undefined): void {
+  /** Puts one branch's line decorations (and the highlighted step's lines, if any) on an editor, replacing what was there. */
+  apply(editor: TextEditor, lines: readonly LineDecoration[], current: { line: number | null; lastLine: number | null } | undefined): void {
     const byKind: Record<StepKind, DecorationOptions[]> = { match: [], noMatch: [], maybe: [], policy: [], info: [] };
     const count = editor.document.lineCount;
     for (const d of lines) {
@@ -62,7 +62,9 @@ export class TraceDecorations implements Disposable {
       });
     }
     for (const kind of Object.keys(byKind) as StepKind[]) editor.setDecorations(this.types[kind], byKind[kind]);
-    editor.setDecorations(this.current, currentLine !== undefined && currentLine < count ? [new Range(currentLine, 0, currentLine, 0)] : []);
+    const first = current?.line ?? null;
+    const last = Math.min(current?.lastLine ?? first ?? 0, count - 1);
+    editor.setDecorations(this.current, first !== null && first < count ? [new Range(first, 0, last, 0)] : []);
   }
 
   clear(editor: TextEditor): void {

@@ -130,7 +130,7 @@ export function traceTests(): void {
       assert.ok(step, 'the DNAT step is in the tree');
       const s = await vscode.commands.executeCommand<TraceState>(REVEAL_STEP, step.branch, step.step);
       const dnat = lineWith(doc, '-A KUBE-SEP-IWORYNCAYHBSQHXU -p tcp');
-      assert.deepStrictEqual(s.current, { branch: 0, step: 10, line: dnat });
+      assert.deepStrictEqual(s.current, { branch: 0, step: 10, line: dnat, lastLine: dnat });
       const editor = vscode.window.visibleTextEditors.find((e) => e.document === doc)!;
       assert.strictEqual(editor.selection.active.line, dnat);
       // The extension host learns the new scroll position by an event after revealRange.
@@ -141,7 +141,8 @@ export function traceTests(): void {
       assert.ok(run, 'the run is one item in the tree');
       const r = await vscode.commands.executeCommand<TraceState>(REVEAL_STEP, run.branch, run.step);
       const firstLine = lineWith(doc, '-A KUBE-SERVICES ! -s 10.254.0.0/16 -d 10.96.0.10/32 -p udp');
-      assert.deepStrictEqual(r.current, { branch: 0, step: 3, line: firstLine });
+      // The highlight covers the whole run: rules 1–4 are four lines.
+      assert.deepStrictEqual(r.current, { branch: 0, step: 3, line: firstLine, lastLine: firstLine + 3 });
       assert.strictEqual(editor.selection.active.line, firstLine);
     });
 

@@ -343,8 +343,9 @@ export function analysisOf(doc: LineDocument | undefined): Analysis | undefined 
  * Gets a document ready for its first edit while the server is idle (after
  * its diagnostics went out): splits it into lines, lets the model build what
  * patching needs (an empty patch changes nothing), and checks the unchanged
- * model once more as a patched version is checked (from the document's lines),
- * this time keeping every rule's result in the document's check memo. The
+ * model once more as a patched version is checked (from the document's lines;
+ * a document whose edits are parsed afresh, from a fresh parse), this time
+ * keeping every rule's result in the document's check memo. The
  * first diagnostics are published without a memo (see keptCheckMemo): filling
  * it costs about a fifth of the first check of a 10k-Service dump, which the
  * user would otherwise wait for. The first keystroke then finds every other
@@ -354,10 +355,15 @@ export function prepareForEdits(doc: LineDocument): void {
   // Once per document: before its first edit, or after it when an edit came before the memo was filled.
   if (!doc.prepareForEdits() && memos.has(doc.uri)) return;
   const hit = cache.get(doc.uri);
-  if (!hit || hit.doc !== doc || hit.version !== doc.version || !doc.splitAtNewlines) return;
+  if (!hit || hit.doc !== doc || hit.version !== doc.version) return;
+  const memo = checkMemoOf(doc.uri);
   const replaced: [Rule, Rule][] = [];
-  if (!hit.analysis.ruleset.patchLines?.(new Map(), replaced)) return;
-  runChecks(Analysis.patched(hit.analysis, replaced, () => doc.getText(), doc.textLines()), undefined, checkMemoOf(doc.uri));
+  if (doc.splitAtNewlines && hit.analysis.ruleset.patchLines?.(new Map(), replaced)) {
+    runChecks(Analysis.patched(hit.analysis, replaced, () => doc.getText(), doc.textLines()), undefined, memo);
+  } else if (memo.size === 0) {
+    // Its edits will be parsed afresh (no header to fix the family, a lone CR): key the memo as such a parse does.
+    runChecks(Analysis.of(doc.getText(), doc.languageId || undefined), undefined, memo);
+  }
 }
 
 /** Beyond this many edited lines a full parse is about as quick and far simpler. */

@@ -18,7 +18,7 @@ import { spawnSync } from 'child_process';
 import { readFileSync } from 'fs';
 import { LspClient } from '../test/support/lspClient';
 import { generateKubeProxy } from '../test/support/kubeProxy';
-import type { TraceResult } from '../server/src/protocol';
+import { stepRun, type TraceResult } from '../server/src/protocol';
 
 function percentile(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -120,7 +120,7 @@ async function benchOne(services: number, kind: 'save' | 'listing'): Promise<voi
         best = Number.isNaN(best) ? ms : Math.min(best, ms);
         steps = result.branches.reduce((n, b) => Math.max(n, b.steps.length), 0);
         // What the steps stand for (a run of misses counts each of its rules), comparable with figures from before runs.
-        rules = result.branches.reduce((n, b) => Math.max(n, b.steps.reduce((k, s) => k + (s.lastRule !== undefined && s.rule !== null ? s.lastRule - s.rule + 1 : 1), 0)), 0);
+        rules = result.branches.reduce((n, b) => Math.max(n, b.steps.reduce((k, s) => k + (stepRun(s)?.count ?? 1), 0)), 0);
       }
     } catch {
       // The server has no trace request (yet).

@@ -36,6 +36,23 @@ export interface TraceStep {
   assumption?: string;
 }
 
+/** The run of rules a step stands for: first and last rule, how many, and their lines (null when the step has none). */
+export interface StepRun {
+  first: number;
+  last: number;
+  count: number;
+  firstLine: number | null;
+  lastLine: number | null;
+}
+
+/** The run a `no-match` step with `lastRule` stands for; undefined for a step of one rule or of none. */
+export function stepRun(step: TraceStep): StepRun | undefined {
+  if (step.rule === null || step.lastRule === undefined || step.lastRule <= step.rule) return undefined;
+  const firstLine = step.line ?? null;
+  const lastLine = firstLine === null ? null : step.lastLine ?? firstLine + (step.lastRule - step.rule);
+  return { first: step.rule, last: step.lastRule, count: step.lastRule - step.rule + 1, firstLine, lastLine };
+}
+
 export type TraceVerdict = 'ACCEPT' | 'DROP' | 'REJECT' | 'QUEUE' | 'NFQUEUE' | 'STOLEN' | 'ERROR';
 
 export interface TraceBranch {

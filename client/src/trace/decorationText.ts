@@ -4,7 +4,7 @@
  * from a TraceBranch, with no `vscode` import, so node tests can check it; the
  * decoration layer only turns these into ranges and theme colours.
  */
-import type { TraceBranch, TraceStep } from '../../../server/src/protocol';
+import { stepRun, type TraceBranch, type TraceStep } from '../../../server/src/protocol';
 
 /** How a line looks: each kind has its own theme colour and text marker. */
 export type StepKind = 'match' | 'noMatch' | 'maybe' | 'policy' | 'info';
@@ -92,17 +92,6 @@ const RESULT_WORDS: Record<TraceStep['result'], string> = {
   return: 'returned',
   skipped: 'skipped',
 };
-
-/**
- * The run of rules a no-match step stands for (`rule..lastRule` on lines
- * `line..lastLine`), or undefined for a step of one rule or none.
- */
-export function stepRun(step: TraceStep): { first: number; last: number; firstLine: number | null; lastLine: number | null } | undefined {
-  if (step.rule === null || step.lastRule === undefined || step.lastRule <= step.rule) return undefined;
-  const firstLine = step.line ?? null;
-  const lastLine = firstLine === null ? null : step.lastLine ?? firstLine + (step.lastRule - step.rule);
-  return { first: step.rule, last: step.lastRule, firstLine, lastLine };
-}
 
 /** One sentence for the hover: where the step is and what happened (`rules 1–9815 did not match` for a run). */
 export function stepSentence(step: TraceStep, number: number): string {

@@ -12,7 +12,7 @@ import {
 } from 'vscode';
 import type { BaseLanguageClient } from 'vscode-languageclient';
 import {
-  LANGUAGE_IDS, TRACE_REQUEST, type TraceParams, type TraceResult,
+  LANGUAGE_IDS, stepRun, TRACE_REQUEST, type TraceParams, type TraceResult,
 } from '../../../server/src/protocol';
 import { builtinChainLines } from './builtinChainLines';
 import { largeFileStandIn } from '../largeFiles';
@@ -218,7 +218,8 @@ export function registerTrace(context: ExtensionContext, client: BaseLanguageCli
     if (!s) return state();
     active.branch = branch;
     const line = s.line && s.line > 0 ? s.line - 1 : null;
-    const lastLine = line !== null && s.lastLine && s.lastLine > s.line! ? s.lastLine - 1 : line;
+    const runEnd = stepRun(s)?.lastLine;
+    const lastLine = line !== null && runEnd ? runEnd - 1 : line;
     active.current = { branch, step, line, lastLine };
     if (line !== null) {
       const editor = editorsOfActive()[0] ?? (await window.showTextDocument(active.document, { preserveFocus: true, preview: false }));

@@ -5,8 +5,8 @@
  * No `vscode` import: the view turns these nodes into TreeItems one for one,
  * and tests (and the `iptables._traceState` command) read them as they are.
  */
-import type { TraceBranch, TraceResult, TraceVerdict } from '../../../server/src/protocol';
-import { MARKERS, stepKind, stepNote, stepRun, stepSentence } from './decorationText';
+import { stepRun, type TraceBranch, type TraceResult, type TraceVerdict } from '../../../server/src/protocol';
+import { MARKERS, stepKind, stepNote, stepSentence } from './decorationText';
 
 export type TraceNodeKind = 'packet' | 'field' | 'branch' | 'final' | 'route' | 'assumption' | 'error' | 'hook' | 'table' | 'step' | 'omitted';
 
@@ -122,7 +122,7 @@ function stepsOf(branch: TraceBranch, b: number): TraceNode[] {
       : step.rule !== null ? `${step.chain} #${step.rule}` : step.result === 'policy' ? `${step.chain} policy` : step.chain;
     if (step.rule !== null) {
       const e = evaluated.get(table) ?? { rules: 0, runs: false };
-      e.rules += run ? run.last - run.first + 1 : 1;
+      e.rules += run ? run.count : 1;
       e.runs ||= !!run;
       evaluated.set(table, e);
     }
@@ -132,7 +132,7 @@ function stepsOf(branch: TraceBranch, b: number): TraceNode[] {
       id: `${table.id}/s${s}`,
       kind: 'step',
       label: `${s + 1}${MARKERS[stepKind(step)]} ${where}`,
-      description: run ? `no match · ${run.last - run.first + 1} rules` : note || (step.result === 'no-match' ? 'no match' : undefined),
+      description: run ? `no match · ${run.count} rules` : note || (step.result === 'no-match' ? 'no match' : undefined),
       tooltip: `${stepSentence(step, s + 1)}${lines}`,
       branch: b,
       step: s,

@@ -4,7 +4,7 @@
  * 9,815 Services tried before the right one, is one line), the routing
  * decision, the verdict and the packet as it leaves.
  */
-import type { TraceBranch, TraceResult, TraceStep } from '../protocol';
+import { stepRun, type TraceBranch, type TraceResult, type TraceStep } from '../protocol';
 
 function pct(p: number): string {
   return p === 1 ? '1' : (+p.toFixed(4)).toString();
@@ -23,25 +23,19 @@ function describeFinal(f: Record<string, unknown>): string {
   return parts.join(', ');
 }
 
-/** A run of misses (rules `rule..lastRule`), or undefined for a step of one rule or none. */
-function runOf(s: TraceStep): { last: number; lastLine: number | null } | undefined {
-  if (s.rule === null || s.lastRule === undefined || s.lastRule <= s.rule) return undefined;
-  return { last: s.lastRule, lastLine: s.line === null ? null : s.lastLine ?? s.line + s.lastRule - s.rule };
-}
-
 /** The line column: `line 35`, or `lines 30–9844` for a run. */
 function lineText(s: TraceStep): string {
   if (s.line === null) return '';
-  const run = runOf(s);
+  const run = stepRun(s);
   return run ? `lines ${s.line}–${run.lastLine}` : `line ${s.line}`;
 }
 
 function stepLine(s: TraceStep, lineWidth: number): string {
-  const run = runOf(s);
+  const run = stepRun(s);
   const where = `${s.hook.padEnd(11)} ${s.table.padEnd(8)} ${s.chain}${s.rule === null ? '' : run ? ` #${s.rule}–#${run.last}` : ` #${s.rule}`}`;
   const head = `  ${where.padEnd(52)} ${lineText(s).padEnd(lineWidth)} ${s.result.padEnd(11)}`;
   // A run says how many rules it stands for, not its first rule's target (a run has no note, assumption or rewrite).
-  if (run) return `${head} (${run.last - s.rule! + 1} rules)`;
+  if (run) return `${head} (${run.count} rules)`;
   const extra = [s.note, s.assumption, s.rewrite ? `rewrite ${Object.entries(s.rewrite).map(([k, v]) => `${k}=${v}`).join(' ')}` : '']
     .filter(Boolean).join('; ');
   return `${head} ${s.action}${extra ? `  (${extra})` : ''}`;

@@ -1,5 +1,5 @@
 import { finishTable, newChain, settleTarget } from './finishTable';
-import { SaveChain, SaveRule } from './saveRule';
+import { RuleStore, SaveChain, SaveRule } from './saveRule';
 import { lineSpan, trimmedEnd } from './span';
 import { isTargetName } from './targetNames';
 import { tokenizeLine, type Token } from './tokenize';
@@ -189,9 +189,9 @@ function scanAppend(raw: string, first: number): boolean {
 }
 
 /** The rule `scanAppend` just read, in `chain`. */
-function scannedRule(chain: Chain, raw: string, first: number, ln: number): SaveRule {
+function scannedRule(chain: Chain, store: RuleStore, raw: string, first: number, ln: number): SaveRule {
   const { nameStart, nameEnd, argOffset, end, targetStart, targetEnd } = scanned;
-  const rule = new SaveRule(chain, ln, first, end, nameStart, nameEnd, 'append', raw, argOffset, null);
+  const rule = new SaveRule(chain, store, ln, first, end, nameStart, nameEnd, 'append', raw, argOffset, null);
   if (targetStart >= 0) rule.setTarget(raw.slice(targetStart, targetEnd), targetWord.goto, targetStart, targetEnd, targetWord.at + 1);
   return rule;
 }
@@ -223,6 +223,7 @@ export function parseSave(text: string): Ruleset {
   const problems: Problem[] = [];
   const tables: Table[] = [];
   const lazyRules: SaveRule[] = [];
+  const store = new RuleStore();
   let family: Family | null = null;
   let table: Table | null = null;
   // `iptables -S` output has no `*table` lines: its rules go to one implicit table.
@@ -338,7 +339,7 @@ export function parseSave(text: string): Ruleset {
     lastRaw = raw;
     lastNameStart = nameStart;
     lastNameEnd = nameEnd;
-    const rule = scannedRule(chain, raw, first, ln);
+    const rule = scannedRule(chain, store, raw, first, ln);
     // Resolve a jump to a chain declared above now: the same few chains (KUBE-MARK-MASQ) come back often.
     const name = rule.targetName;
     if (name !== null) {
@@ -571,7 +572,7 @@ export function parseSave(text: string): Ruleset {
         const chain = ruleChain(t, nameTok.text, ln, nameTok.start, nameTok.end);
         const argOffset = argStart < tokens.length ? tokens[argStart].start : raw.length;
         const rule = new SaveRule(
-          chain, ln, first, contentEnd(raw), nameTok.start, nameTok.end,
+          chain, store, ln, first, contentEnd(raw), nameTok.start, nameTok.end,
           insert ? 'insert' : 'append', raw, argOffset, prefixCounters,
         );
         SaveRule.targetFrom(rule, tokens, argStart);
@@ -724,7 +725,7 @@ export function parseSave(text: string): Ruleset {
       while (first < raw.length && (raw.charCodeAt(first) === 32 || raw.charCodeAt(first) === 9 || raw.charCodeAt(first) === 13)) first++;
       if (!raw.startsWith('-A ', first) || !scanAppend(raw, first)) return false;
       if (scanned.nameEnd - scanned.nameStart !== chain.name.length || !raw.startsWith(chain.name, scanned.nameStart)) return false;
-      plan.push({ at, old, rule: scannedRule(chain, raw, first, ln), table, chain });
+      plan.push({ at, old, rule: scannedRule(chain, store, raw, first, ln), table, chain });
     }
     for (const { at, old, rule, table, chain } of plan) {
       rule.index = old.index;

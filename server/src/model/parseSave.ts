@@ -311,6 +311,17 @@ export function parseSave(text: string): Ruleset {
   // Whether -F or -X took rules out of every chain (see Ruleset.rulesDropped).
   let rulesDropped = false;
 
+  // The rules of the last `-A` lines read quickly, all of one chain, wait in lazyRules[runStart…] until the
+  // chain changes: a chain's rules array is then made at its size, not grown one rule at a time.
+  let runChain: Chain | null = null;
+  let runStart = 0;
+  const flushRun = () => {
+    if (!runChain) return;
+    if (runChain.rules.length === 0) runChain.rules = lazyRules.slice(runStart);
+    else for (let i = runStart; i < lazyRules.length; i++) runChain.rules.push(lazyRules[i]);
+    runChain = null;
+  };
+
   /**
    * `-A CHAIN … -j TARGET` read without tokenizing the whole line; false when
    * the line needs the full tokenizer (tabs, quotes in the way, odd shapes).
@@ -354,8 +365,12 @@ export function parseSave(text: string): Ruleset {
         lastTargetTable = t;
       }
     }
+    if (chain !== runChain) {
+      flushRun();
+      runChain = chain;
+      runStart = lazyRules.length;
+    }
     lazyRules.push(rule);
-    chain.rules.push(rule);
     return true;
   };
 
@@ -413,6 +428,7 @@ export function parseSave(text: string): Ruleset {
     }
 
     if (c0 === 42 /* * */) {
+      flushRun();
       if (table) {
         // iptables-restore names this line ("Bad argument `*nat'"), so the error sits here.
         problems.push({
@@ -436,7 +452,8 @@ export function parseSave(text: string): Ruleset {
 
     // The common case in large dumps: `-A CHAIN … -j TARGET` inside a table, no tabs.
     if (c0 === 45 && table && raw.charCodeAt(first + 1) === 65 && raw.charCodeAt(first + 2) === 32 && appendFast(table, raw, first, ln)) continue;
-    // Any other line may create, delete or flush chains: look the next chain name up again.
+    // Any other line may create, delete or flush chains (or read their rules): look the next chain name up again.
+    flushRun();
     lastChain = null;
     if (c0 === 58 && table && declareFast(table, raw, first, ln)) continue;
 
@@ -670,6 +687,7 @@ export function parseSave(text: string): Ruleset {
     }
   }
 
+  flushRun();
   if (table) {
     const last = lines.length - 1;
     // iptables-restore reports "COMMIT expected at line N" for the line after the last one.

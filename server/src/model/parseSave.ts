@@ -188,10 +188,10 @@ function scanAppend(raw: string, first: number): boolean {
   return true;
 }
 
-/** The rule `scanAppend` just read, in `chain`. */
-function scannedRule(chain: Chain, store: RuleStore, raw: string, first: number, ln: number): SaveRule {
+/** The rule `scanAppend` just read, in `chain`; the line's content starts at `first` (a counters prefix, or the -A). */
+function scannedRule(chain: Chain, store: RuleStore, raw: string, first: number, ln: number, counters: Counters | null = null): SaveRule {
   const { nameStart, nameEnd, argOffset, end, targetStart, targetEnd } = scanned;
-  const rule = new SaveRule(chain, store, ln, first, end, nameStart, nameEnd, 'append', raw, argOffset, null);
+  const rule = new SaveRule(chain, store, ln, first, end, nameStart, nameEnd, 'append', raw, argOffset, counters);
   if (targetStart >= 0) rule.setTarget(raw.slice(targetStart, targetEnd), targetWord.goto, targetStart, targetEnd, targetWord.at + 1);
   return rule;
 }
@@ -326,8 +326,8 @@ export function parseSave(text: string): Ruleset {
    * `-A CHAIN … -j TARGET` read without tokenizing the whole line; false when
    * the line needs the full tokenizer (tabs, quotes in the way, odd shapes).
    */
-  const appendFast = (t: Table, raw: string, first: number, ln: number): boolean => {
-    if (!scanAppend(raw, first)) return false;
+  const appendFast = (t: Table, raw: string, first: number, ln: number, append = first, counters: Counters | null = null): boolean => {
+    if (!scanAppend(raw, append)) return false;
     const { nameStart, nameEnd } = scanned;
     let chain = lastChain;
     // The previous -A line is still in the cache: compare the name with it rather than with the chain's own string.
@@ -350,7 +350,7 @@ export function parseSave(text: string): Ruleset {
     lastRaw = raw;
     lastNameStart = nameStart;
     lastNameEnd = nameEnd;
-    const rule = scannedRule(chain, store, raw, first, ln);
+    const rule = scannedRule(chain, store, raw, first, ln, counters);
     // Resolve a jump to a chain declared above now: the same few chains (KUBE-MARK-MASQ) come back often.
     const name = rule.targetName;
     if (name !== null) {
@@ -372,6 +372,18 @@ export function parseSave(text: string): Ruleset {
     }
     lazyRules.push(rule);
     return true;
+  };
+
+  /** `[packets:bytes] -A CHAIN … -j TARGET` read as appendFast reads it; false when the line needs the general path. */
+  const appendCounted = (t: Table, raw: string, first: number, ln: number): boolean => {
+    const space = raw.indexOf(' ', first);
+    if (space < 0) return false;
+    const counters = countersAt(raw, first, space);
+    if (!counters) return false;
+    let at = space;
+    while (raw.charCodeAt(at) === 32) at++;
+    if (raw.charCodeAt(at) !== 45 || raw.charCodeAt(at + 1) !== 65 || raw.charCodeAt(at + 2) !== 32) return false;
+    return appendFast(t, raw, first, ln, at, counters);
   };
 
   /**
@@ -452,6 +464,8 @@ export function parseSave(text: string): Ruleset {
 
     // The common case in large dumps: `-A CHAIN … -j TARGET` inside a table, no tabs.
     if (c0 === 45 && table && raw.charCodeAt(first + 1) === 65 && raw.charCodeAt(first + 2) === 32 && appendFast(table, raw, first, ln)) continue;
+    // The same after `[packets:bytes] ` (iptables-save -c).
+    if (c0 === 91 && table && appendCounted(table, raw, first, ln)) continue;
     // Any other line may create, delete or flush chains (or read their rules): look the next chain name up again.
     flushRun();
     lastChain = null;

@@ -37,6 +37,35 @@ test('-I inserts at its position; counters in both spellings', () => {
   assert.deepEqual(r.tables[0].chainsByName.get('INPUT')!.counters, { packets: 5, bytes: 300 });
 });
 
+test('a [packets:bytes] prefix: the rule spans it, its words keep their columns, a bad pair is still a warning', () => {
+  const lines = [
+    '[12:3456] -A KUBE-SVC-X -m comment --comment "a b" -m statistic --mode random --probability 0.5 -j KUBE-SEP-Y',
+    '[0:0]  -A KUBE-SVC-X -g KUBE-SEP-Y',
+    '[1:2]\t-A KUBE-SVC-X -j DROP',
+    '[x:2] -A KUBE-SVC-X -j ACCEPT',
+  ];
+  const r = parseSave(`*nat\n:KUBE-SVC-X - [0:0]\n:KUBE-SEP-Y - [0:0]\n${lines.join('\n')}\nCOMMIT\n`);
+  assert.deepEqual(r.problems.map((p) => [p.code, p.span.line, p.span.start, p.span.end]), [['counters-malformed', 6, 0, 5]]);
+  const rules = r.tables[0].chainsByName.get('KUBE-SVC-X')!.rules;
+  const cut = (i: number, s: { line: number; start: number; end: number }) => {
+    assert.equal(s.line, i + 3);
+    return lines[i].slice(s.start, s.end);
+  };
+  assert.deepEqual(rules.map((x, i) => [
+    x.index, cut(i, x.span), cut(i, x.chainNameSpan!), x.target!.name, x.target!.kind, cut(i, x.target!.nameSpan), x.counters,
+  ]), [
+    [1, lines[0], 'KUBE-SVC-X', 'KUBE-SEP-Y', 'jump', 'KUBE-SEP-Y', { packets: 12, bytes: 3456 }],
+    [2, lines[1], 'KUBE-SVC-X', 'KUBE-SEP-Y', 'goto', 'KUBE-SEP-Y', { packets: 0, bytes: 0 }],
+    [3, lines[2], 'KUBE-SVC-X', 'DROP', 'drop', 'DROP', { packets: 1, bytes: 2 }],
+    [4, lines[3], 'KUBE-SVC-X', 'ACCEPT', 'accept', 'ACCEPT', null],
+  ]);
+  assert.deepEqual(rules[0].matches.map((m) => [m.module, cut(0, m.span)]), [
+    ['comment', '-m comment --comment "a b"'],
+    ['statistic', '-m statistic --mode random --probability 0.5'],
+  ]);
+  assert.deepEqual(rules[0].comments, ['a b']);
+});
+
 test('iptables -S output without table lines names its table from the built-in chains', () => {
   const r = parseSave('-P PREROUTING ACCEPT\n-P INPUT ACCEPT\n-P OUTPUT ACCEPT\n-P POSTROUTING ACCEPT\n-N KUBE-X\n-A PREROUTING -j KUBE-X\n');
   assert.equal(r.tables.length, 1);

@@ -196,10 +196,18 @@ function scannedRule(chain: Chain, store: RuleStore, raw: string, first: number,
   return rule;
 }
 
+/**
+ * What the arguments of every rule that looksIpv6 answers yes for contain (a
+ * protocol or module name, a colon in an address): the others need not be
+ * parsed to know they say nothing.
+ */
+const IPV6_HINT = /icmp|58|:|\b(?:ipv6header|frag|mh|rt|hbh|dst|eui64)\b/gi;
+
 function looksIpv6(ruleset: { tables: Table[] }): boolean {
   for (const table of ruleset.tables) {
     for (const chain of table.chains) {
       for (const rule of chain.rules) {
+        if (rule instanceof SaveRule && !rule.argsMatch(IPV6_HINT)) continue;
         for (const m of rule.matches) {
           if (m.module === 'icmp6' || m.module === 'ipv6header' || m.module === 'frag' || m.module === 'mh' || m.module === 'rt' || m.module === 'hbh' || m.module === 'dst' || m.module === 'eui64') return true;
           if ((m.module === 'source' || m.module === 'destination') && m.options[0]?.value?.includes(':')) return true;

@@ -265,6 +265,12 @@ export class SaveRule implements Rule {
     return this.args().problems;
   }
 
+  /** Whether `re` (a global regular expression) finds something in the rule's arguments, which stay unparsed. */
+  argsMatch(re: RegExp): boolean {
+    re.lastIndex = this.num(ARG_OFFSET);
+    return re.test(this.lineText);
+  }
+
   release(): void {
     this.parsed = null;
     this.view = null;

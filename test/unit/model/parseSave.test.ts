@@ -121,3 +121,29 @@ test('a line of only a vertical tab or form feed is an error there, not a crash 
     assert.deepEqual(r.problems.filter((p) => p.severity === 'error').map((p) => [p.code, p.span.line]), [['syntax', line]], JSON.stringify(text));
   }
 });
+
+test('without a header the family comes from the rules, and rules that cannot say IPv6 stay unparsed', () => {
+  const v6 = [
+    '-A INPUT -p ipv6-icmp -m icmp6 --icmpv6-type 128 -j ACCEPT',
+    '-A INPUT -p ICMPV6 --icmpv6-type 1 -j DROP',
+    '-A INPUT -p 58 --icmpv6-type 1 -j DROP',
+    '-A INPUT -m mh --mh-type 1 -j ACCEPT',
+    '-A INPUT -m rt --rt-type 0 -j DROP',
+    '-A INPUT -m frag --fragid 5 -j DROP',
+    '-A INPUT -m eui64 -j ACCEPT',
+    '-A INPUT -s fe80::/10 -j ACCEPT',
+    '-A INPUT ! --dst 2001:db8::1/128 -j DROP',
+    '-A INPUT -p tcp -j REJECT --reject-with icmp6-adm-prohibited',
+  ];
+  const plain = ['-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT', '-A INPUT -i lo -j ACCEPT', '-A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT'];
+  const dump = (rule: string) => `*filter\n:INPUT ACCEPT [0:0]\n${plain.join('\n')}\n${rule}\nCOMMIT\n`;
+  for (const rule of v6) assert.equal(parseSave(dump(rule)).family, 'ipv6', rule);
+  // Look-alikes: a colon in a port range, 58 in an interface name, icmp for IPv4; a bare protocol number iptables takes too.
+  for (const rule of ['-A INPUT -p 58 -j ACCEPT', '-A INPUT -p tcp -m tcp --dport 1024:2048 -j ACCEPT', '-A INPUT -i wlp58s0 -j ACCEPT', '-A INPUT -p icmp -j ACCEPT', '-A INPUT -p icmp -j REJECT --reject-with icmp-host-prohibited']) {
+    assert.equal(parseSave(dump(rule)).family, 'ipv4', rule);
+  }
+  const r = parseSave(dump('-A INPUT -s 10.0.0.1/32 -j ACCEPT'));
+  assert.equal(r.family, 'ipv4');
+  const rules = r.tables[0].chainsByName.get('INPUT')!.rules as unknown as { isParsed: boolean }[];
+  assert.deepEqual(rules.map((x) => x.isParsed), [false, false, false, false]);
+});

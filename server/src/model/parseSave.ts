@@ -80,10 +80,11 @@ function isNameStart(c: number): boolean {
 }
 
 /**
- * Whether a double quote is left open at the end of the line, given the first
- * quote at `at`; a backslash inside quotes escapes the next character.
+ * Where the line's last double quote is, given the first at `at`; -1 when a
+ * quote is left open at the end of the line. A backslash inside quotes
+ * escapes the next character.
  */
-function hasOpenQuote(raw: string, at: number): boolean {
+function lastClosingQuote(raw: string, at: number): number {
   let open = at;
   for (;;) {
     let close = raw.indexOf('"', open + 1);
@@ -92,10 +93,18 @@ function hasOpenQuote(raw: string, at: number): boolean {
       close = raw.indexOf('"', escape + 2);
       escape = raw.indexOf('\\', escape + 2);
     }
-    if (close < 0) return true;
+    if (close < 0) return -1;
     open = raw.indexOf('"', close + 1);
-    if (open < 0) return false;
+    if (open < 0) return close;
   }
+}
+
+/** The last ` -j ` at or after `from`, or -1; looked for from the line's end, where the target usually is. */
+function lastJumpWord(raw: string, from: number): number {
+  for (let i = raw.length - 4; i >= from; i--) {
+    if (raw.charCodeAt(i + 2) === 106 && raw.charCodeAt(i + 1) === 45 && raw.charCodeAt(i) === 32 && raw.charCodeAt(i + 3) === 32) return i;
+  }
+  return -1;
 }
 
 /** Where `findTargetWord` found the target word: its offset, length and whether it is a goto; at < 0 when none. */
@@ -104,12 +113,11 @@ const targetWord = { at: -1, len: 0, goto: false };
 /**
  * Finds the last ` -j NAME` (or the first ` -g `/` --jump `/` --goto ` after
  * it) outside quotes into `targetWord`; false when there is none or a quote
- * follows it.
+ * follows it (the last quote of the line is at `lastQuote`, -1 for none).
  */
-function findTargetWord(raw: string, from: number): boolean {
+function findTargetWord(raw: string, from: number, lastQuote: number): boolean {
   // -j is by far the most common; the others are looked for only after it (or everywhere when it is absent).
-  const j = raw.lastIndexOf(' -j ');
-  let at = j >= from ? j : -1;
+  let at = lastJumpWord(raw, from);
   let len = 4;
   let goto = false;
   const after = at >= 0 ? at : from;
@@ -122,7 +130,7 @@ function findTargetWord(raw: string, from: number): boolean {
     k = raw.indexOf(' --goto ', after);
     if (k >= from && k > at) { at = k; len = 8; goto = true; }
   }
-  if (at < 0 || at < raw.lastIndexOf('"')) return false;
+  if (at < 0 || at < lastQuote) return false;
   targetWord.at = at;
   targetWord.len = len;
   targetWord.goto = goto;
@@ -155,7 +163,8 @@ function scanAppend(raw: string, first: number): boolean {
   if (raw.indexOf('\t') >= 0) return false;
   // An unclosed quote swallows the rest of the line, target included: leave it to the tokenizer.
   const quote = raw.indexOf('"');
-  if (quote >= 0 && hasOpenQuote(raw, quote)) return false;
+  const lastQuote = quote >= 0 ? lastClosingQuote(raw, quote) : -1;
+  if (quote >= 0 && lastQuote < 0) return false;
   let i = first + 3;
   while (raw.charCodeAt(i) === 32) i++;
   const nameStart = i;
@@ -170,7 +179,7 @@ function scanAppend(raw: string, first: number): boolean {
   const end = contentEnd(raw);
   let targetStart = -1;
   let targetEnd = -1;
-  if (findTargetWord(raw, nameEnd)) {
+  if (findTargetWord(raw, nameEnd, lastQuote)) {
     let s = targetWord.at + targetWord.len;
     while (raw.charCodeAt(s) === 32) s++;
     let e = raw.indexOf(' ', s);

@@ -1,7 +1,7 @@
 import { finishTable, newChain, settleTarget } from './finishTable';
 import { RuleStore, SaveChain, SaveRule } from './saveRule';
 import { lineSpan, trimmedEnd } from './span';
-import { isTargetName } from './targetNames';
+import { isTargetName, targetNameAt } from './targetNames';
 import { tokenizeLine, type Token } from './tokenize';
 import {
   isBuiltinChain, TABLE_NAMES,
@@ -197,11 +197,15 @@ function scanAppend(raw: string, first: number): boolean {
   return true;
 }
 
-/** The rule `scanAppend` just read, in `chain`; the line's content starts at `first` (a counters prefix, or the -A). */
-function scannedRule(chain: Chain, store: RuleStore, raw: string, first: number, ln: number, counters: Counters | null = null): SaveRule {
+/**
+ * The rule `scanAppend` just read, in `chain`; the line's content starts at
+ * `first` (a counters prefix, or the -A). `target` is the target's name when
+ * the caller has it as a string already.
+ */
+function scannedRule(chain: Chain, store: RuleStore, raw: string, first: number, ln: number, counters: Counters | null = null, target: string | null = null): SaveRule {
   const { nameStart, nameEnd, argOffset, end, targetStart, targetEnd } = scanned;
   const rule = new SaveRule(chain, store, ln, first, end, nameStart, nameEnd, 'append', raw, argOffset, counters);
-  if (targetStart >= 0) rule.setTarget(raw.slice(targetStart, targetEnd), targetWord.goto, targetStart, targetEnd, targetWord.at + 1);
+  if (targetStart >= 0) rule.setTarget(target ?? raw.slice(targetStart, targetEnd), targetWord.goto, targetStart, targetEnd, targetWord.at + 1);
   return rule;
 }
 
@@ -367,21 +371,26 @@ export function parseSave(text: string): Ruleset {
     lastRaw = raw;
     lastNameStart = nameStart;
     lastNameEnd = nameEnd;
-    const rule = scannedRule(chain, store, raw, first, ln, counters);
     // Resolve a jump to a chain declared above now: the same few chains (KUBE-MARK-MASQ) come back often.
-    const name = rule.targetName;
-    if (name !== null) {
-      let to: Chain | undefined;
-      if (lastTarget && lastTargetTable === t && name === lastTarget.name) to = lastTarget;
-      // No target extension or verdict has a dash in its name: KUBE-SEP-… needs no look at those lists.
-      else if (name.indexOf('-') >= 0 || !isTargetName(name)) to = t.chainsByName.get(name);
+    // The name is sliced from the line only when it is neither that chain nor a verdict or extension.
+    const { targetStart: ts, targetEnd: te } = scanned;
+    let name: string | null = null;
+    let to: Chain | undefined;
+    if (ts >= 0) {
+      if (lastTarget && lastTargetTable === t && namedAt(raw, ts, te, lastTarget.name)) to = lastTarget;
+      else {
+        name = targetNameAt(raw, ts, te);
+        // No target extension or verdict has a dash in its name: KUBE-SEP-… needs no look at those lists.
+        if (name === null) to = t.chainsByName.get((name = raw.slice(ts, te)));
+      }
       if (to) {
-        rule.targetChain = to;
-        rule.targetName = to.name;
+        name = to.name;
         lastTarget = to;
         lastTargetTable = t;
       }
     }
+    const rule = scannedRule(chain, store, raw, first, ln, counters, name);
+    if (to) rule.targetChain = to;
     if (chain !== runChain) {
       flushRun();
       runChain = chain;

@@ -19,3 +19,23 @@ export const STANDARD_TARGETS: ReadonlySet<string> = new Set(['ACCEPT', 'DROP', 
 export function isTargetName(name: string): boolean {
   return STANDARD_TARGETS.has(name) || TARGET_EXTENSION_NAMES.has(name);
 }
+
+/** The verdicts and target extensions by the length of their names. */
+const BY_LENGTH: string[][] = [];
+for (const name of [...STANDARD_TARGETS, ...TARGET_EXTENSION_NAMES]) (BY_LENGTH[name.length] ??= []).push(name);
+
+/**
+ * The verdict or target extension written at text[start, end), as the one
+ * string the model keeps for that name; null when it is none. Spares a new
+ * string (and hashing it) for each of the tens of thousands of `-j DNAT`.
+ */
+export function targetNameAt(text: string, start: number, end: number): string | null {
+  const names = BY_LENGTH[end - start];
+  if (!names) return null;
+  for (const name of names) {
+    let i = name.length - 1;
+    while (i >= 0 && text.charCodeAt(start + i) === name.charCodeAt(i)) i--;
+    if (i < 0) return name;
+  }
+  return null;
+}

@@ -27,11 +27,26 @@ const TARGET_NAME_START = 6;
 const TARGET_NAME_END = 7;
 const TARGET_HEAD_START = 8;
 const FLAGS = 9;
-const WIDTH = 10;
+const INDEX = 10;
+/** The target's kind, as its position in KINDS. */
+const KIND = 11;
+const WIDTH = 12;
+
+const KINDS: readonly TargetKind[] = ['jump', 'goto', 'accept', 'drop', 'reject', 'return', 'queue', 'extension', 'none'];
+const KIND_CODE = new Map(KINDS.map((k, i) => [k, i]));
+
+/** What few save rules have or need: a rule keeps these in one object made when the first is set. */
+class RuleExtras {
+  parsed: RuleArgs | null = null;
+  /** The target view kept while the arguments are parsed (checks ask for it over and over). */
+  view: SaveTarget | null = null;
+  span: Span | null = null;
+  constructor(readonly prefixCounters: Counters | null) {}
+}
 
 /**
- * The line number, offsets and flags of every rule of one parse, ten numbers
- * a rule, in one typed array. Kept out of the rule objects they make a
+ * The line number, offsets, flags, position and target kind of every rule of
+ * one parse, twelve numbers a rule, in one typed array. Kept out of the rule objects they make a
  * 100k-rule dump's rules about half as big, and the garbage collector never
  * has to copy or scan them.
  */
@@ -113,16 +128,11 @@ export class SaveTarget implements Target {
  * in the parse's RuleStore.
  */
 export class SaveRule implements Rule {
-  index = 0;
   /** The target as written (null: none); the chain's own name string once it names a chain. */
   targetName: string | null = null;
-  targetKind: TargetKind = 'jump';
   /** The chain of its table the target names, once settled (see Target.chain). */
   targetChain: Chain | null | undefined = undefined;
-  private parsed: RuleArgs | null = null;
-  /** The target view kept while the arguments are parsed (checks ask for it over and over). */
-  private view: SaveTarget | null = null;
-  private spanCache: Span | null = null;
+  private extras: RuleExtras | null;
   private readonly slot: number;
 
   constructor(
@@ -138,8 +148,9 @@ export class SaveRule implements Rule {
     private readonly lineText: string,
     /** Character offset where the rule's arguments start (after the chain name and -I position). */
     argOffset: number,
-    private readonly prefixCounters: Counters | null,
+    prefixCounters: Counters | null,
   ) {
+    this.extras = prefixCounters ? new RuleExtras(prefixCounters) : null;
     const slot = store.add();
     this.slot = slot;
     const ints = store.ints;
@@ -157,8 +168,29 @@ export class SaveRule implements Rule {
     return this.store.ints[this.slot * WIDTH + field];
   }
 
+  private more(): RuleExtras {
+    return (this.extras ??= new RuleExtras(null));
+  }
+
   get line(): number {
     return this.num(LINE);
+  }
+
+  /** 1-based position in its chain (0 until the table is finished). */
+  get index(): number {
+    return this.num(INDEX);
+  }
+
+  set index(value: number) {
+    this.store.ints[this.slot * WIDTH + INDEX] = value;
+  }
+
+  get targetKind(): TargetKind {
+    return KINDS[this.num(KIND)];
+  }
+
+  set targetKind(value: TargetKind) {
+    this.store.ints[this.slot * WIDTH + KIND] = KIND_CODE.get(value)!;
   }
 
   /** Where the target's name starts and ends on the line. */
@@ -194,15 +226,17 @@ export class SaveRule implements Rule {
 
   get target(): Target | null {
     if (this.targetName === null) return null;
-    return this.view ?? (this.parsed ? (this.view = new SaveTarget(this)) : new SaveTarget(this));
+    const extras = this.extras;
+    if (!extras?.parsed) return new SaveTarget(this);
+    return (extras.view ??= new SaveTarget(this));
   }
 
   /** Gives the rule its target: the name at [nameStart, nameEnd) on the line, after the jump word at headStart. */
   setTarget(name: string, goto: boolean, nameStart: number, nameEnd: number, headStart: number): void {
     this.targetName = name;
-    this.targetKind = goto ? 'goto' : 'jump';
     const ints = this.store.ints;
     const at = this.slot * WIDTH;
+    ints[at + KIND] = goto ? 1 : 0;
     if (goto) ints[at + FLAGS] |= GOTO;
     ints[at + TARGET_NAME_START] = nameStart;
     ints[at + TARGET_NAME_END] = nameEnd;
@@ -211,7 +245,7 @@ export class SaveRule implements Rule {
 
   /** Built on first use and kept: checks and features ask for a rule's line over and over. */
   get span(): Span {
-    return (this.spanCache ??= lineSpan(this.line, this.num(START), this.num(END)));
+    return (this.more().span ??= lineSpan(this.line, this.num(START), this.num(END)));
   }
 
   get chainNameSpan(): Span {
@@ -240,25 +274,25 @@ export class SaveRule implements Rule {
   }
 
   get counters(): Counters | null {
-    if (this.prefixCounters) return this.prefixCounters;
+    const extras = this.extras;
+    if (extras?.prefixCounters) return extras.prefixCounters;
     // Most rules carry no `-c`: answer without parsing them (a hover sums the counters of every jump to a chain).
-    if (!this.parsed && !COUNTERS_WORD.test(this.lineText)) return null;
+    if (!extras?.parsed && !COUNTERS_WORD.test(this.lineText)) return null;
     return this.args().counters;
   }
 
   /** Whether the arguments have been parsed yet. */
   get isParsed(): boolean {
-    return this.parsed !== null;
+    return !!this.extras?.parsed;
   }
 
   /** Parses the arguments once (until released). */
   args(): RuleArgs {
-    if (this.parsed) return this.parsed;
+    const extras = this.more();
+    if (extras.parsed) return extras.parsed;
     // The words from the arguments on: `-A CHAIN` (and an -I position) are read already.
-    const line = this.line;
     const { tokens } = tokenizeLine(this.lineText, this.num(ARG_OFFSET));
-    this.parsed = parseRuleArgs(tokens, 0, line, this.lineText);
-    return this.parsed;
+    return (extras.parsed = parseRuleArgs(tokens, 0, this.line, this.lineText));
   }
 
   ownProblems(): Problem[] {
@@ -272,8 +306,10 @@ export class SaveRule implements Rule {
   }
 
   release(): void {
-    this.parsed = null;
-    this.view = null;
+    const extras = this.extras;
+    if (!extras) return;
+    extras.parsed = null;
+    extras.view = null;
   }
 }
 

@@ -1,6 +1,7 @@
 import { PROTOCOL_ALIASES, PROTOCOL_NAMES } from './listingNames';
 import { parseListingText, type ListingText } from './listingText';
 import { lineSpan, trimmedEnd } from './span';
+import { TARGET_KINDS, targetKindCode } from './targetNames';
 import type { Chain, Counters, Match, Option, Problem, Rule, Span, Target, TargetKind } from './types';
 
 /**
@@ -205,13 +206,41 @@ function columnMatch(module: string, text: string, s: number, e: number, line: n
   return { module, implicit: true, negated, options: [opt], span, moduleSpan: null, text: word };
 }
 
-/** The target column of a row; its options come from the row's text, read on first use. */
+/**
+ * The target column of a row as the Target interface shows it: a view whose
+ * every field lives on its row (see ListingRule), so a 100k-row listing makes
+ * one object per row, not two. Its options come from the row's text, read on
+ * first use.
+ */
 export class ListingTarget implements Target {
-  kind: TargetKind;
-  /** Declared here so that setting it when the table is finished keeps every target the same shape. */
-  chain: Chain | null | undefined = undefined;
-  constructor(private readonly rule: ListingRule, public name: string, public goto: boolean) {
-    this.kind = goto ? 'goto' : 'jump';
+  constructor(private readonly rule: ListingRule) {}
+
+  get name(): string {
+    return this.rule.targetName!;
+  }
+
+  set name(value: string) {
+    this.rule.targetName = value;
+  }
+
+  get kind(): TargetKind {
+    return this.rule.targetKind;
+  }
+
+  set kind(value: TargetKind) {
+    this.rule.targetKind = value;
+  }
+
+  get goto(): boolean {
+    return this.rule.targetGoto;
+  }
+
+  get chain(): Chain | null | undefined {
+    return this.rule.targetChain;
+  }
+
+  set chain(value: Chain | null | undefined) {
+    this.rule.targetChain = value;
   }
 
   get nameSpan(): Span {
@@ -238,6 +267,8 @@ interface RowCache {
   text: ListingText | null;
   matches: Match[] | null;
   counters: Counters | null | undefined;
+  /** The target view, kept while the row is read (checks ask for it over and over). */
+  view: ListingTarget | null;
 }
 
 /**
@@ -248,11 +279,18 @@ interface RowCache {
  */
 export class ListingRule implements Rule {
   index = 0;
-  target: Target | null = null;
+  /** The target column's name (null: none), as ListingTarget shows it. */
+  targetName: string | null = null;
+  /** The chain of its table the target names, once settled (see Target.chain). */
+  targetChain: Chain | null | undefined = undefined;
   private spanCache: Span | null = null;
   private cache: RowCache | null = null;
-  /** Where the row's content starts in its line, times 8, plus its layout (LAYOUT_… bits): one number fewer per row. */
-  private readonly startAndLayout: number;
+  /**
+   * Where the row's content starts in its line, times 256, plus 128 for a
+   * goto, 8 times the target's kind (its place in TARGET_KINDS) and the layout
+   * (LAYOUT_… bits): one number for all four.
+   */
+  private packed: number;
 
   constructor(
     /** The chain the row is listed under: the rule's table and chain names, and the listing's text, are its. */
@@ -266,8 +304,34 @@ export class ListingRule implements Rule {
     /** The columns the row was read with (LAYOUT_… bits). */
     layout: number,
   ) {
-    // Arithmetic, not bit operations: a start past 2^28 (a line of hundreds of MB) stays exact.
-    this.startAndLayout = start * 8 + layout;
+    // Arithmetic, not bit operations: a start past 2^23 (a line of tens of MB) stays exact.
+    this.packed = start * 256 + layout;
+  }
+
+  get target(): Target | null {
+    if (this.targetName === null) return null;
+    const cache = this.cache;
+    if (!cache) return new ListingTarget(this);
+    return (cache.view ??= new ListingTarget(this));
+  }
+
+  /** Gives the row its target: `name` from the target column, a goto when the text starts with `[goto]`. */
+  setTarget(name: string, goto: boolean): void {
+    this.targetName = name;
+    this.targetChain = undefined;
+    this.packed = this.start * 256 + (goto ? 128 + 8 * targetKindCode('goto') : 0) + this.layout;
+  }
+
+  get targetGoto(): boolean {
+    return Math.floor(this.packed / 128) % 2 === 1;
+  }
+
+  get targetKind(): TargetKind {
+    return TARGET_KINDS[Math.floor(this.packed / 8) % 16];
+  }
+
+  set targetKind(value: TargetKind) {
+    this.packed += 8 * (targetKindCode(value) - (Math.floor(this.packed / 8) % 16));
   }
 
   /** The whole listing; this row is the line starting at `lineStart`. */
@@ -285,12 +349,12 @@ export class ListingRule implements Rule {
 
   /** Where the row's content starts in its line. */
   get start(): number {
-    return Math.floor(this.startAndLayout / 8);
+    return Math.floor(this.packed / 256);
   }
 
   /** The columns the row was read with (LAYOUT_… bits). */
   get layout(): number {
-    return this.startAndLayout % 8;
+    return this.packed % 8;
   }
 
   /** The `num` column of `--line-numbers` listings, read from the row's first word. */
@@ -335,7 +399,7 @@ export class ListingRule implements Rule {
     const n = scanWords(this.source, this.lineStart + this.start, this.lineStart + this.end, wordsOf(this.layout));
     // The same words in the same layout split as they did when the row was read.
     splitRow(this.source, n, this.layout, cols, this.lineStart);
-    return (this.cache = { cols, text: null, matches: null, counters: undefined });
+    return (this.cache = { cols, text: null, matches: null, counters: undefined, view: null });
   }
 
   ownProblems(): Problem[] {
@@ -465,7 +529,7 @@ export function setRowTarget(
       asListed = false;
     }
   }
-  rule.target = new ListingTarget(rule, name, goto);
+  rule.setTarget(name, goto);
   return asListed;
 }
 

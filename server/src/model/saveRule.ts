@@ -1,5 +1,6 @@
 import { parseRuleArgs, type RuleArgs } from './parseRuleArgs';
 import { lineSpan } from './span';
+import { TARGET_KINDS, targetKindCode } from './targetNames';
 import { tokenizeLine, type Token } from './tokenize';
 import type { Chain, Counters, Match, Option, Problem, Rule, Span, Target, TargetKind } from './types';
 
@@ -28,12 +29,9 @@ const TARGET_NAME_END = 7;
 const TARGET_HEAD_START = 8;
 const FLAGS = 9;
 const INDEX = 10;
-/** The target's kind, as its position in KINDS. */
+/** The target's kind, as its place in TARGET_KINDS. */
 const KIND = 11;
 const WIDTH = 12;
-
-const KINDS: readonly TargetKind[] = ['jump', 'goto', 'accept', 'drop', 'reject', 'return', 'queue', 'extension', 'none'];
-const KIND_CODE = new Map(KINDS.map((k, i) => [k, i]));
 
 /** What few save rules have or need: a rule keeps these in one object made when the first is set. */
 class RuleExtras {
@@ -186,11 +184,11 @@ export class SaveRule implements Rule {
   }
 
   get targetKind(): TargetKind {
-    return KINDS[this.num(KIND)];
+    return TARGET_KINDS[this.num(KIND)];
   }
 
   set targetKind(value: TargetKind) {
-    this.store.ints[this.slot * WIDTH + KIND] = KIND_CODE.get(value)!;
+    this.store.ints[this.slot * WIDTH + KIND] = targetKindCode(value);
   }
 
   /** Where the target's name starts and ends on the line. */

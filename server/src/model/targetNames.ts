@@ -1,3 +1,5 @@
+import type { TargetKind } from './types';
+
 /**
  * Names of the target extensions iptables knows (upper case, as written after
  * `-j`). The model needs them to tell `-j DNAT` (an extension) from `-j X`
@@ -38,4 +40,22 @@ export function targetNameAt(text: string, start: number, end: number): string |
     if (i < 0) return name;
   }
   return null;
+}
+
+/** Every target kind, in a fixed order: rules that pack their target's kind into a number store its place here. */
+export const TARGET_KINDS: readonly TargetKind[] = ['jump', 'goto', 'accept', 'drop', 'reject', 'return', 'queue', 'extension', 'none'];
+
+/** The place of a kind in TARGET_KINDS. */
+export function targetKindCode(kind: TargetKind): number {
+  switch (kind) {
+    case 'jump': return 0;
+    case 'goto': return 1;
+    case 'accept': return 2;
+    case 'drop': return 3;
+    case 'reject': return 4;
+    case 'return': return 5;
+    case 'queue': return 6;
+    case 'extension': return 7;
+    case 'none': return 8;
+  }
 }

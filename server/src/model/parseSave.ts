@@ -210,11 +210,24 @@ function scannedRule(chain: Chain, store: RuleStore, raw: string, first: number,
 }
 
 /**
- * What the arguments of every rule that looksIpv6 answers yes for contain (a
- * protocol or module name, a colon in an address): the others need not be
- * parsed to know they say nothing.
+ * What the arguments of every rule that looksIpv6 answers yes for contain:
+ * "icmp" (an icmp6 match, an icmp6-… reject), `-m` with an IPv6 extension
+ * header match, or an address with a colon after -s/-d. A rule without any
+ * cannot say IPv6 and need not be parsed to know it.
  */
-const IPV6_HINT = /icmp|58|:|\b(?:ipv6header|frag|mh|rt|hbh|dst|eui64)\b/gi;
+const IPV6_HINT = /icmp|\s(?:-m|--match)\s+(?:ipv6header|frag|mh|rt|hbh|dst|eui64)(?!\S)|\s(?:-s|-d|--source|--destination|--src|--dst)\s+(?:!\s+)?[^\s:]*:/gi;
+
+/** Whether some line is `*NAME` (blanks before the star allowed): found by its star, which dumps hardly use elsewhere. */
+function hasTableLine(text: string): boolean {
+  for (let star = text.indexOf('*'); star >= 0; star = text.indexOf('*', star + 1)) {
+    const c = text.charCodeAt(star + 1);
+    if (!((c >= 65 && c <= 90) || (c >= 97 && c <= 122))) continue;
+    let i = star - 1;
+    while (i >= 0 && /\s/.test(text[i]) && text[i] !== '\n') i--;
+    if (i < 0 || text[i] === '\n') return true;
+  }
+  return false;
+}
 
 function looksIpv6(ruleset: { tables: Table[] }): boolean {
   for (const table of ruleset.tables) {
@@ -250,7 +263,7 @@ export function parseSave(text: string): Ruleset {
   // `iptables -S` output has no `*table` lines: its rules go to one implicit table.
   let implicitTable: Table | null = null;
   let hintedTable: string | null = null;
-  const hasTableLines = /(^|\n)\s*\*[A-Za-z]/.test(text);
+  const hasTableLines = hasTableLine(text);
 
   const openTable = (name: string, nameSpan: Span | null, line: number): Table => {
     const t: Table = {
@@ -266,13 +279,14 @@ export function parseSave(text: string): Ruleset {
     finishTable(t, true, deletedIn.has(t));
   };
 
-  const tableForCommand = (line: number, lineText: string, tok: Token): Table | null => {
+  /** The table a command line belongs in; `tok` is its first word (only read when the line is outside every table). */
+  const tableForCommand = (line: number, lineText: string, tok: Token | null): Table | null => {
     if (table) return table;
     if (hasTableLines) {
       // iptables-restore refuses a `:CHAIN` line outside a table but accepts a file with -A/-N/-P lines there.
-      const chainLine = tok.text.startsWith(':');
+      const chainLine = tok!.text.startsWith(':');
       problems.push({
-        span: lineSpan(line, tok.start, lineText.replace(/\s+$/, '').length), severity: chainLine ? 'error' : 'warning', code: 'rule-outside-table',
+        span: lineSpan(line, tok!.start, lineText.replace(/\s+$/, '').length), severity: chainLine ? 'error' : 'warning', code: 'rule-outside-table',
         message: chainLine
           ? 'This line is outside any table: put it between a `*table` line and COMMIT.'
           : 'This line is outside any table: iptables-restore accepts the file but this line does not belong to any table; move it between a `*table` line and COMMIT.',
@@ -488,8 +502,10 @@ export function parseSave(text: string): Ruleset {
       continue;
     }
 
-    // The common case in large dumps: `-A CHAIN … -j TARGET` inside a table, no tabs.
-    if (c0 === 45 && table && raw.charCodeAt(first + 1) === 65 && raw.charCodeAt(first + 2) === 32 && appendFast(table, raw, first, ln)) continue;
+    // The common case in large dumps: `-A CHAIN … -j TARGET` inside a table (or in `iptables -S` output, which has none), no tabs.
+    if (c0 === 45 && raw.charCodeAt(first + 1) === 65 && raw.charCodeAt(first + 2) === 32 && (table || !hasTableLines)) {
+      if (appendFast(table ?? tableForCommand(ln, raw, null)!, raw, first, ln)) continue;
+    }
     // The same after `[packets:bytes] ` (iptables-save -c).
     if (c0 === 91 && table && appendCounted(table, raw, first, ln)) continue;
     // Any other line may create, delete or flush chains (or read their rules): look the next chain name up again.

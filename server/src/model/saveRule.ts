@@ -297,9 +297,13 @@ export class SaveRule implements Rule {
     return this.args().problems;
   }
 
-  /** Whether `re` (a global regular expression) finds something in the rule's arguments, which stay unparsed. */
+  /**
+   * Whether `re` (a global regular expression) finds something in the rule's
+   * arguments, which stay unparsed. The search starts at the blank before
+   * them, so a pattern may begin with `\s` to find a word's start.
+   */
   argsMatch(re: RegExp): boolean {
-    re.lastIndex = this.num(ARG_OFFSET);
+    re.lastIndex = Math.max(0, this.num(ARG_OFFSET) - 1);
     return re.test(this.lineText);
   }
 

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseSave } from '../../../server/src/model/parseSave';
 import { tokenizeLine } from '../../../server/src/model/tokenize';
+import { generateKubeProxy } from '../../support/kubeProxy';
 
 test('tokenizer: double quotes group, backslash escapes inside quotes only, single quotes are ordinary', () => {
   const words = tokenizeLine(`-A X -m comment --comment "it\\'s \\"a\\" b" -j 'q' a\\b`).tokens.map((t) => t.text);
@@ -132,6 +133,7 @@ test('without a header the family comes from the rules, and rules that cannot sa
     '-A INPUT -m frag --fragid 5 -j DROP',
     '-A INPUT -m eui64 -j ACCEPT',
     '-A INPUT -s fe80::/10 -j ACCEPT',
+    '-A INPUT -s ! fe80::1 -j DROP',
     '-A INPUT ! --dst 2001:db8::1/128 -j DROP',
     '-A INPUT -p tcp -j REJECT --reject-with icmp6-adm-prohibited',
   ];
@@ -142,8 +144,30 @@ test('without a header the family comes from the rules, and rules that cannot sa
   for (const rule of ['-A INPUT -p 58 -j ACCEPT', '-A INPUT -p tcp -m tcp --dport 1024:2048 -j ACCEPT', '-A INPUT -i wlp58s0 -j ACCEPT', '-A INPUT -p icmp -j ACCEPT', '-A INPUT -p icmp -j REJECT --reject-with icmp-host-prohibited']) {
     assert.equal(parseSave(dump(rule)).family, 'ipv4', rule);
   }
-  const r = parseSave(dump('-A INPUT -s 10.0.0.1/32 -j ACCEPT'));
+  // kube-proxy's comments hold colons and its addresses digits like 58: neither makes a rule worth parsing.
+  const r = parseSave(dump('-A INPUT -s 10.58.0.1/32 -m comment --comment "default/web:http" -j ACCEPT'));
   assert.equal(r.family, 'ipv4');
   const rules = r.tables[0].chainsByName.get('INPUT')!.rules as unknown as { isParsed: boolean }[];
   assert.deepEqual(rules.map((x) => x.isParsed), [false, false, false, false]);
+});
+
+test('iptables -S output reads into the same chains, rules and targets as the iptables-save dump it lists', () => {
+  const { save } = generateKubeProxy({ services: 40, endpointsPerService: 3, nodePortEvery: 4, noEndpointsEvery: 7 });
+  // One table of the dump as `iptables -t nat -S` prints it: -P for built-in chains, -N for the others, the same -A lines.
+  const nat = save.slice(save.indexOf('*nat'), save.indexOf('COMMIT', save.indexOf('*nat')));
+  const S = nat.split('\n').filter((l) => l && !l.startsWith('*')).map((l) => {
+    const m = /^:(\S+) (\S+)/.exec(l);
+    return m ? (m[2] === '-' ? `-N ${m[1]}` : `-P ${m[1]} ${m[2]}`) : l;
+  });
+  const fromSave = parseSave(`${nat}COMMIT\n`);
+  const fromS = parseSave(`# iptables -t nat -S\n${S.join('\n')}\n`);
+  assert.deepEqual(fromS.problems, []);
+  assert.equal(fromS.tables.length, 1);
+  assert.equal(fromS.tables[0].name, 'nat');
+  const shape = (r: ReturnType<typeof parseSave>) => r.tables[0].chains.map((c) => [
+    c.name, c.builtin, c.rules.map((x) => [x.index, x.target?.name ?? null, x.target?.kind ?? null, x.target?.chain?.name ?? null, x.chainNameSpan!.start, x.chainNameSpan!.end, x.matches.length]),
+  ]);
+  const a = shape(fromSave);
+  assert.ok(a.reduce((n, c) => n + (c[2] as unknown[]).length, 0) > 200);
+  assert.deepEqual(shape(fromS), a);
 });

@@ -452,7 +452,26 @@ export function parseSave(text: string): Ruleset {
     const builtin = isBuiltinChain(t.name, name);
     const policy = policyEnd - p === 1 && raw.charCodeAt(p) === 45 ? null : raw.slice(p, policyEnd);
     if (builtin ? policy !== null && policy !== 'ACCEPT' && policy !== 'DROP' : policy !== null) return false;
-    const chain = new SaveChain(name, t.name, builtin, policy, counters, ln, first, nameEnd, p, policyEnd, end);
+    const chain = new SaveChain(name, t.name, builtin, policy, counters, ln, first, first + 1, nameEnd, p, policyEnd, end);
+    chain.index = t.chains.length;
+    t.chains.push(chain);
+    t.chainsByName.set(name, chain);
+    return true;
+  };
+
+  /** `-N NAME` (iptables -S output) read without the tokenizer; false when the line needs the general path. */
+  const newChainFast = (t: Table, raw: string, first: number, ln: number): boolean => {
+    const end = contentEnd(raw);
+    let nameStart = first + 3;
+    while (raw.charCodeAt(nameStart) === 32) nameStart++;
+    if (nameStart >= end) return false;
+    for (let k = nameStart; k < end; k++) {
+      const c = raw.charCodeAt(k);
+      if (c === 32 || c === 9 || c === 11 || c === 12 || c === 13 || c === 34) return false;
+    }
+    const name = raw.slice(nameStart, end);
+    if (t.chainsByName.has(name)) return false;
+    const chain = new SaveChain(name, t.name, isBuiltinChain(t.name, name), null, null, ln, first, nameStart, end, -1, -1, end);
     chain.index = t.chains.length;
     t.chains.push(chain);
     t.chainsByName.set(name, chain);
@@ -512,6 +531,9 @@ export function parseSave(text: string): Ruleset {
     flushRun();
     lastChain = null;
     if (c0 === 58 && table && declareFast(table, raw, first, ln)) continue;
+    if (c0 === 45 && raw.charCodeAt(first + 1) === 78 && raw.charCodeAt(first + 2) === 32 && (table || !hasTableLines)) {
+      if (newChainFast(table ?? tableForCommand(ln, raw, null)!, raw, first, ln)) continue;
+    }
 
     const { tokens, unterminatedQuote } = tokenizeLine(raw);
     if (unterminatedQuote >= 0) {

@@ -316,10 +316,11 @@ export class SaveRule implements Rule {
 }
 
 /**
- * A chain read from a `:NAME POLICY [p:b]` line. Its spans are built from the
- * line's offsets the first time they are read: a 40k-chain dump would
- * otherwise make three span objects per chain that hardly anyone looks at.
- * Assigning a span (a later -P or -N line) replaces it.
+ * A chain read from a `:NAME POLICY [p:b]` line or an `-N NAME` line. Its
+ * spans are built from the line's offsets the first time they are read: a
+ * 40k-chain dump would otherwise make three span objects per chain that
+ * hardly anyone looks at. Assigning a span (a later -P or -N line) replaces
+ * it.
  */
 export class SaveChain implements Chain {
   rules: Rule[] = [];
@@ -337,8 +338,9 @@ export class SaveChain implements Chain {
     public policy: string | null,
     public counters: Counters | null,
     private readonly line: number,
-    /** Offsets on the line: its first character, the name's end, the policy word, the content's end. */
+    /** Offsets on the line: its first character, the name, the policy word (-1 for none), the content's end. */
     private readonly first: number,
+    private readonly nameStart: number,
     private readonly nameEnd: number,
     private readonly policyStart: number,
     private readonly policyEnd: number,
@@ -354,7 +356,7 @@ export class SaveChain implements Chain {
   }
 
   get nameSpan(): Span | null {
-    return (this.nameSpanValue ??= lineSpan(this.line, this.first + 1, this.nameEnd));
+    return (this.nameSpanValue ??= lineSpan(this.line, this.nameStart, this.nameEnd));
   }
 
   set nameSpan(value: Span | null) {
@@ -362,6 +364,7 @@ export class SaveChain implements Chain {
   }
 
   get policySpan(): Span | null {
+    if (this.policyStart < 0 && this.policySpanValue === null) return null;
     return (this.policySpanValue ??= lineSpan(this.line, this.policyStart, this.policyEnd));
   }
 

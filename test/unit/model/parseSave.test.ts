@@ -170,4 +170,14 @@ test('iptables -S output reads into the same chains, rules and targets as the ip
   const a = shape(fromSave);
   assert.ok(a.reduce((n, c) => n + (c[2] as unknown[]).length, 0) > 200);
   assert.deepEqual(shape(fromS), a);
+  // Each chain's spans on its -P or -N line (the header is line 0).
+  for (const c of fromS.tables[0].chains) {
+    const line = S.findIndex((l) => l.startsWith(`-${c.builtin ? 'P' : 'N'} ${c.name}`)) + 1;
+    assert.ok(line > 0, c.name);
+    const text = S[line - 1];
+    assert.deepEqual(c.declSpan, { line, start: 0, endLine: line, end: text.length }, c.name);
+    assert.deepEqual(c.nameSpan, { line, start: 3, endLine: line, end: 3 + c.name.length }, c.name);
+    assert.deepEqual(c.policySpan, c.builtin ? { line, start: 4 + c.name.length, endLine: line, end: text.length } : null, c.name);
+    assert.equal(c.counters, null);
+  }
 });

@@ -229,5 +229,11 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 if (require.main === module) {
+  // A reader that stops early (`| head`) closes the pipe: the output ends there, quietly, as with any Unix
+  // tool, and the command still ends with its own status (check: 1 when it found errors).
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    process.stdout.write = (() => true) as typeof process.stdout.write;
+  });
   main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
 }

@@ -53,3 +53,19 @@ test('an unreadable file is a clear message and exit 2', () => {
   assert.match(r.stderr, /cannot read \/nonexistent\/rules\.v4: no such file/);
   assert.equal(run([]).status, 2);
 });
+
+test('output into a pipe closed early (| head -c 100) ends quietly: no stack trace, no error status', () => {
+  // Enough output that the reader is gone before the CLI has written it all.
+  const big = readFileSync(SEED, 'utf8').replace(/^COMMIT\n/m, Array.from({ length: 3000 }, (_, i) => `-A KUBE-SERVICES -d 10.0.${i >> 8}.${i & 255}/32 -j RETURN\n`).join('') + 'COMMIT\n');
+  const r = spawnSync('bash', ['-c', `set -o pipefail; "${process.execPath}" --import tsx "${CLI}" parse - --json | head -c 100 > /dev/null; echo "status $?"`], { encoding: 'utf8', input: big, cwd: join(__dirname, '..', '..', '..') });
+  assert.equal(r.stderr, '');
+  assert.match(r.stdout, /status 0/);
+});
+
+test('check into a pipe closed early still ends with its own status', () => {
+  // Every one of these rules jumps to a chain that does not exist: an error each, and status 1.
+  const bad = `*filter\n:INPUT ACCEPT [0:0]\n${Array.from({ length: 20000 }, (_, i) => `-A INPUT -s 10.1.${i >> 8}.${i & 255}/32 -j NOWHERE${i}\n`).join('')}COMMIT\n`;
+  const r = spawnSync('bash', ['-c', `set -o pipefail; "${process.execPath}" --import tsx "${CLI}" check - | head -c 100 > /dev/null; echo "status $?"`], { encoding: 'utf8', input: bad });
+  assert.equal(r.stderr, '');
+  assert.match(r.stdout, /status 1/);
+});

@@ -9,9 +9,11 @@ export function random(seed: number): () => number {
 /** Edits of one line of a save dump that keep the line count: some keep the model's shape, some do not. */
 export function editSaveLine(line: string, chains: string[], r: () => number): string {
   const pick = <T>(xs: T[]) => xs[Math.floor(r() * xs.length)];
-  switch (Math.floor(r() * 12)) {
+  switch (Math.floor(r() * 13)) {
     case 0: return line + ' ';
     case 1: return line.replace(/ -j \S+/, ` -j ${pick([...chains, 'ACCEPT', 'DROP', 'RETURN', 'NO-SUCH-CHAIN', 'DNAT', 'MASQUERADE'])}`);
+    // An IPv6 address: in a dump without a header, the family the rules suggest changes.
+    case 12: return line.replace(/^(-A \S+)/, '$1 -s 2001:db8::1/128');
     case 2: return line.replace(/\d/, String(Math.floor(r() * 10)));
     case 3: return line.replace(/^-A \S+/, `-A ${pick(chains)}`);
     case 4: return `# ${line}`;

@@ -800,8 +800,14 @@ export function parseSave(text: string): Ruleset {
   // Line → position in lazyRules, built on the first patch.
   let ruleOnLine: Map<number, number> | null = null;
   const patchLines = (changed: ReadonlyMap<number, string>, replaced?: [Rule, Rule][]): boolean => {
-    // Without a header the family was guessed from the rules, which an edit may change.
-    if (!family) return false;
+    // Without a header the family was guessed from the rules: it stays IPv4 while no line says otherwise.
+    if (!family) {
+      if (result.family !== 'ipv4') return false;
+      for (const raw of changed.values()) {
+        IPV6_HINT.lastIndex = 0;
+        if (IPV6_HINT.test(raw)) return false;
+      }
+    }
     if (!ruleOnLine) {
       ruleOnLine = new Map();
       for (let i = 0; i < lazyRules.length; i++) ruleOnLine.set(lazyRules[i].line, i);
@@ -812,7 +818,8 @@ export function parseSave(text: string): Ruleset {
       if (at === undefined) return false;
       const old = lazyRules[at];
       if (old.command !== 'append' || old.index < 1) return false;
-      const table = tables.find((t) => t.name === old.table && t.nameSpan !== null && t.span.line <= ln && ln <= t.span.endLine);
+      // A `*table` block, or the one table of `iptables -S` output; the rule must still be where it was in it.
+      const table = tables.find((t) => t.name === old.table && t.span.line <= ln && ln <= t.span.endLine);
       const chain = table?.chainsByName.get(old.chain);
       // Declared above the line, so reading the line raises nothing; still holding the old rule (no -F/-X since).
       if (!table || !chain || chain.rules[old.index - 1] !== old || !chain.declSpan || chain.declSpan.line >= ln) return false;

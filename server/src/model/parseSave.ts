@@ -197,6 +197,25 @@ function scanAppend(raw: string, first: number): boolean {
   return true;
 }
 
+/** The counters `countedAppend` read last. */
+let countedPrefix: Counters | null = null;
+
+/**
+ * Where `-A ` starts after a `[packets:bytes] ` prefix at `first` (the
+ * counters go to `countedPrefix`); -1 when the line is not shaped so.
+ */
+function countedAppend(raw: string, first: number): number {
+  const space = raw.indexOf(' ', first);
+  if (space < 0) return -1;
+  const counters = countersAt(raw, first, space);
+  if (!counters) return -1;
+  let at = space;
+  while (raw.charCodeAt(at) === 32) at++;
+  if (raw.charCodeAt(at) !== 45 || raw.charCodeAt(at + 1) !== 65 || raw.charCodeAt(at + 2) !== 32) return -1;
+  countedPrefix = counters;
+  return at;
+}
+
 /**
  * The rule `scanAppend` just read, in `chain`; the line's content starts at
  * `first` (a counters prefix, or the -A). `target` is the target's name when
@@ -416,14 +435,8 @@ export function parseSave(text: string): Ruleset {
 
   /** `[packets:bytes] -A CHAIN … -j TARGET` read as appendFast reads it; false when the line needs the general path. */
   const appendCounted = (t: Table, raw: string, first: number, ln: number): boolean => {
-    const space = raw.indexOf(' ', first);
-    if (space < 0) return false;
-    const counters = countersAt(raw, first, space);
-    if (!counters) return false;
-    let at = space;
-    while (raw.charCodeAt(at) === 32) at++;
-    if (raw.charCodeAt(at) !== 45 || raw.charCodeAt(at + 1) !== 65 || raw.charCodeAt(at + 2) !== 32) return false;
-    return appendFast(t, raw, first, ln, at, counters);
+    const at = countedAppend(raw, first);
+    return at >= 0 && appendFast(t, raw, first, ln, at, countedPrefix);
   };
 
   /**
@@ -826,9 +839,11 @@ export function parseSave(text: string): Ruleset {
       for (const p of problems) if (p.span.line <= ln && ln <= p.span.endLine) return false;
       let first = 0;
       while (first < raw.length && (raw.charCodeAt(first) === 32 || raw.charCodeAt(first) === 9 || raw.charCodeAt(first) === 13)) first++;
-      if (!raw.startsWith('-A ', first) || !scanAppend(raw, first)) return false;
+      // `-A …`, or `[packets:bytes] -A …` as iptables-save -c writes it.
+      const append = raw.startsWith('-A ', first) ? first : raw.charCodeAt(first) === 91 ? countedAppend(raw, first) : -1;
+      if (append < 0 || !scanAppend(raw, append)) return false;
       if (scanned.nameEnd - scanned.nameStart !== chain.name.length || !raw.startsWith(chain.name, scanned.nameStart)) return false;
-      plan.push({ at, old, rule: scannedRule(chain, store, raw, first, ln), table, chain });
+      plan.push({ at, old, rule: scannedRule(chain, store, raw, first, ln, append === first ? null : countedPrefix), table, chain });
     }
     for (const { at, old, rule, table, chain } of plan) {
       rule.index = old.index;

@@ -14,8 +14,15 @@ const dumps: [string, string][] = [
   ['netfilter wireless', readFileSync(join(FIXTURES, 'corpus/netfilter-iptables-tests/wireless.save'), 'utf8')],
   ['generated 40 Services, CRLF', generateKubeProxy({ services: 40, endpointsPerService: 3, nodePortEvery: 4, noEndpointsEvery: 7 }).save.replace(/\n/g, '\r\n')],
   ['generated 40 Services', generateKubeProxy({ services: 40, endpointsPerService: 3, nodePortEvery: 4, noEndpointsEvery: 7 }).save],
+  ['generated 40 Services saved with counters (-c)', withCounters(generateKubeProxy({ services: 40, endpointsPerService: 3, nodePortEvery: 4, noEndpointsEvery: 7 }).save)],
   ['generated 40 Services as iptables -t nat -S', asListRules(generateKubeProxy({ services: 40, endpointsPerService: 3, nodePortEvery: 4, noEndpointsEvery: 7 }).save, 'nat')],
 ];
+
+/** A save dump as `iptables-save -c` writes it: `[packets:bytes]` before every rule. */
+function withCounters(save: string): string {
+  let n = 0;
+  return save.replace(/^-A /gm, () => `[${n++}:${n * 60}] -A `);
+}
 
 /** One table of a save dump as `iptables -t TABLE -S` prints it: no header or table lines, -P and -N for the chain lines. */
 function asListRules(save: string, table: string): string {

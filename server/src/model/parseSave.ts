@@ -68,12 +68,6 @@ export function contentEnd(line: string): number {
   return trimmedEnd(line, 0, line.length);
 }
 
-/** Splits text into lines, keeping a trailing \r out of each line's content. */
-export function splitLines(text: string): string[] {
-  return text.split('\n');
-}
-
-
 /** Whether a word may be a target or chain name (not an option, not a negation). */
 function isNameStart(c: number): boolean {
   return c !== 45 && c !== 33 && c !== 34;
@@ -221,9 +215,9 @@ function countedAppend(raw: string, first: number): number {
  * `first` (a counters prefix, or the -A). `target` is the target's name when
  * the caller has it as a string already.
  */
-function scannedRule(chain: Chain, store: RuleStore, raw: string, first: number, ln: number, counters: Counters | null = null, target: string | null = null): SaveRule {
+function scannedRule(chain: Chain, store: RuleStore, lineAt: number, raw: string, first: number, ln: number, counters: Counters | null = null, target: string | null = null): SaveRule {
   const { nameStart, nameEnd, argOffset, end, targetStart, targetEnd } = scanned;
-  const rule = new SaveRule(chain, store, ln, first, end, nameStart, nameEnd, 'append', raw, argOffset, counters);
+  const rule = new SaveRule(chain, store, ln, lineAt, first, end, nameStart, nameEnd, 'append', argOffset, counters);
   if (targetStart >= 0) rule.setTarget(target ?? raw.slice(targetStart, targetEnd), targetWord.goto, targetStart, targetEnd, targetWord.at + 1);
   return rule;
 }
@@ -272,11 +266,14 @@ function looksIpv6(ruleset: { tables: Table[] }): boolean {
  * makes a model.
  */
 export function parseSave(text: string): Ruleset {
-  const lines = splitLines(text);
+  // The line being read, where it starts in the text, and the line before it.
+  let current = '';
+  let currentAt = 0;
+  let previous = '';
   const problems: Problem[] = [];
   const tables: Table[] = [];
   const lazyRules: SaveRule[] = [];
-  const store = new RuleStore();
+  const store = new RuleStore(text);
   let family: Family | null = null;
   let table: Table | null = null;
   // `iptables -S` output has no `*table` lines: its rules go to one implicit table.
@@ -284,17 +281,19 @@ export function parseSave(text: string): Ruleset {
   let hintedTable: string | null = null;
   const hasTableLines = hasTableLine(text);
 
+  /** A table whose first line is the one being read, `line`. */
   const openTable = (name: string, nameSpan: Span | null, line: number): Table => {
     const t: Table = {
-      name, nameSpan, span: lineSpan(line, 0, lines[line]?.length ?? 0),
+      name, nameSpan, span: lineSpan(line, 0, current.length),
       chains: [], chainsByName: new Map(), commitSpan: null,
     };
     tables.push(t);
     return t;
   };
 
-  const closeTable = (t: Table, endLine: number) => {
-    t.span = { line: t.span.line, start: t.span.start, endLine, end: (lines[endLine] ?? '').replace(/\r$/, '').length };
+  /** Ends a table at line `endLine`, whose text is `endText`. */
+  const closeTable = (t: Table, endLine: number, endText: string) => {
+    t.span = { line: t.span.line, start: t.span.start, endLine, end: endText.replace(/\r$/, '').length };
     finishTable(t, true, deletedIn.has(t));
   };
 
@@ -422,7 +421,7 @@ export function parseSave(text: string): Ruleset {
         lastTargetTable = t;
       }
     }
-    const rule = scannedRule(chain, store, raw, first, ln, counters, name);
+    const rule = scannedRule(chain, store, currentAt, raw, first, ln, counters, name);
     if (to) rule.targetChain = to;
     if (chain !== runChain) {
       flushRun();
@@ -491,8 +490,17 @@ export function parseSave(text: string): Ruleset {
     return true;
   };
 
-  for (let ln = 0; ln < lines.length; ln++) {
-    const raw = lines[ln];
+  // Line by line, each line cut from the text as it comes: none is kept for longer than its reading.
+  let lineCount = 0;
+  for (let ln = 0, lineStart = 0; lineStart <= text.length; ln++) {
+    let eol = text.indexOf('\n', lineStart);
+    if (eol < 0) eol = text.length;
+    const raw = text.slice(lineStart, eol);
+    previous = current;
+    current = raw;
+    currentAt = lineStart;
+    lineStart = eol + 1;
+    lineCount = ln + 1;
     // Skip blank lines quickly.
     let first = 0;
     while (first < raw.length && (raw.charCodeAt(first) === 32 || raw.charCodeAt(first) === 9 || raw.charCodeAt(first) === 13)) first++;
@@ -520,7 +528,7 @@ export function parseSave(text: string): Ruleset {
           message: `Table ${table.name} (line ${table.span.line + 1}) has no COMMIT before this table starts: iptables-restore refuses the file here.`,
           data: { table: table.name, insertLine: ln },
         });
-        closeTable(table, ln - 1);
+        closeTable(table, ln - 1, previous);
       }
       const name = raw.slice(first + 1).trim();
       const nameSpan = lineSpan(ln, first + 1, first + 1 + name.length);
@@ -629,7 +637,7 @@ export function parseSave(text: string): Ruleset {
         continue;
       }
       table.commitSpan = lineSpan(ln, tok0.start, tok0.end);
-      closeTable(table, ln);
+      closeTable(table, ln, raw);
       table = null;
       continue;
     }
@@ -680,8 +688,8 @@ export function parseSave(text: string): Ruleset {
         const chain = ruleChain(t, nameTok.text, ln, nameTok.start, nameTok.end);
         const argOffset = argStart < tokens.length ? tokens[argStart].start : raw.length;
         const rule = new SaveRule(
-          chain, store, ln, first, contentEnd(raw), nameTok.start, nameTok.end,
-          insert ? 'insert' : 'append', raw, argOffset, prefixCounters,
+          chain, store, ln, currentAt, first, contentEnd(raw), nameTok.start, nameTok.end,
+          insert ? 'insert' : 'append', argOffset, prefixCounters,
         );
         SaveRule.targetFrom(rule, tokens, argStart);
         lazyRules.push(rule);
@@ -780,14 +788,14 @@ export function parseSave(text: string): Ruleset {
 
   flushRun();
   if (table) {
-    const last = lines.length - 1;
+    const last = lineCount - 1;
     // iptables-restore reports "COMMIT expected at line N" for the line after the last one.
     problems.push({
-      span: lineSpan(last, 0, (lines[last] ?? '').replace(/\s+$/, '').length), severity: 'error', code: 'missing-commit',
+      span: lineSpan(last, 0, current.replace(/\s+$/, '').length), severity: 'error', code: 'missing-commit',
       message: `Table ${table.name} (line ${table.span.line + 1}) is never committed: add COMMIT at its end, or iptables-restore refuses the file.`,
-      data: { table: table.name, insertLine: lines.length },
+      data: { table: table.name, insertLine: lineCount },
     });
-    closeTable(table, last);
+    closeTable(table, last, current);
   }
   for (const t of tables) {
     if (t.nameSpan) continue;
@@ -804,7 +812,7 @@ export function parseSave(text: string): Ruleset {
       c.table = t.name;
       c.builtin = isBuiltinChain(t.name, c.name);
     }
-    t.span = { line: t.span.line, start: 0, endLine: lines.length - 1, end: 0 };
+    t.span = { line: t.span.line, start: 0, endLine: lineCount - 1, end: 0 };
     finishTable(t, false, deletedIn.has(t));
   }
   problems.sort((a, b) => a.span.line - b.span.line || a.span.start - b.span.start);
@@ -843,7 +851,8 @@ export function parseSave(text: string): Ruleset {
       const append = raw.startsWith('-A ', first) ? first : raw.charCodeAt(first) === 91 ? countedAppend(raw, first) : -1;
       if (append < 0 || !scanAppend(raw, append)) return false;
       if (scanned.nameEnd - scanned.nameStart !== chain.name.length || !raw.startsWith(chain.name, scanned.nameStart)) return false;
-      plan.push({ at, old, rule: scannedRule(chain, store, raw, first, ln, append === first ? null : countedPrefix), table, chain });
+      // The new line is not in the text the model was read from: its rule reads it from a store of its own.
+      plan.push({ at, old, rule: scannedRule(chain, new RuleStore(raw, 1), 0, raw, first, ln, append === first ? null : countedPrefix), table, chain });
     }
     for (const { at, old, rule, table, chain } of plan) {
       rule.index = old.index;
@@ -857,7 +866,7 @@ export function parseSave(text: string): Ruleset {
   };
 
   const result: Ruleset = {
-    family: family ?? 'ipv4', format: 'save', tables, lineCount: lines.length, lineProblems: problems, rulesDropped, patchLines,
+    family: family ?? 'ipv4', format: 'save', tables, lineCount, lineProblems: problems, rulesDropped, patchLines,
     /** Reading the problems parses every rule's arguments first, so the list is complete. */
     get problems(): Problem[] {
       if (!all) {
@@ -870,7 +879,7 @@ export function parseSave(text: string): Ruleset {
     },
   };
   if (!family && looksIpv6(result)) result.family = 'ipv6';
-  // The closures above keep this scope alive with the model: let go of the line array (rules keep their own lines).
-  lines.length = 0;
+  // The closures above keep this scope alive with the model: let go of the last lines read.
+  current = previous = '';
   return result;
 }

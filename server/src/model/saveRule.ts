@@ -31,7 +31,9 @@ const FLAGS = 9;
 const INDEX = 10;
 /** The target's kind, as its place in TARGET_KINDS. */
 const KIND = 11;
-const WIDTH = 12;
+/** Where the rule's line starts in the store's text. */
+const LINE_AT = 12;
+const WIDTH = 13;
 
 /** What few save rules have or need: a rule keeps these in one object made when the first is set. */
 class RuleExtras {
@@ -43,14 +45,20 @@ class RuleExtras {
 }
 
 /**
- * The line number, offsets, flags, position and target kind of every rule of
- * one parse, twelve numbers a rule, in one typed array. Kept out of the rule objects they make a
- * 100k-rule dump's rules about half as big, and the garbage collector never
- * has to copy or scan them.
+ * The text one parse read, and the line number, offsets, flags, position and
+ * target kind of each of its rules, thirteen numbers a rule, in one typed
+ * array. Kept out of the rule objects they make a 100k-rule dump's rules
+ * about half as big, and the garbage collector never has to copy or scan
+ * them; a rule cuts its line from the text when it needs the words.
  */
 export class RuleStore {
-  ints = new Int32Array(WIDTH * 256);
+  ints: Int32Array;
   private count = 0;
+
+  /** `rules`: how many rules to make room for at first. */
+  constructor(readonly text: string, rules = 256) {
+    this.ints = new Int32Array(WIDTH * rules);
+  }
 
   /** A slot for a new rule, its numbers all zero. */
   add(): number {
@@ -138,12 +146,13 @@ export class SaveRule implements Rule {
     private readonly owner: Chain,
     private readonly store: RuleStore,
     line: number,
+    /** Where the line starts in the store's text. */
+    lineAt: number,
     start: number,
     end: number,
     chainStart: number,
     chainEnd: number,
     command: 'append' | 'insert',
-    private readonly lineText: string,
     /** Character offset where the rule's arguments start (after the chain name and -I position). */
     argOffset: number,
     prefixCounters: Counters | null,
@@ -160,6 +169,15 @@ export class SaveRule implements Rule {
     ints[at + CHAIN_END] = chainEnd;
     ints[at + ARG_OFFSET] = argOffset;
     ints[at + FLAGS] = command === 'insert' ? INSERT : 0;
+    ints[at + LINE_AT] = lineAt;
+  }
+
+  /** The rule's whole line, cut from the text again each time. */
+  private get lineText(): string {
+    const text = this.store.text;
+    const at = this.num(LINE_AT);
+    const end = text.indexOf('\n', at);
+    return text.slice(at, end < 0 ? text.length : end);
   }
 
   private num(field: number): number {
@@ -289,8 +307,9 @@ export class SaveRule implements Rule {
     const extras = this.more();
     if (extras.parsed) return extras.parsed;
     // The words from the arguments on: `-A CHAIN` (and an -I position) are read already.
-    const { tokens } = tokenizeLine(this.lineText, this.num(ARG_OFFSET));
-    return (extras.parsed = parseRuleArgs(tokens, 0, this.line, this.lineText));
+    const text = this.lineText;
+    const { tokens } = tokenizeLine(text, this.num(ARG_OFFSET));
+    return (extras.parsed = parseRuleArgs(tokens, 0, this.line, text));
   }
 
   ownProblems(): Problem[] {

@@ -2,7 +2,7 @@ import { finishTable, newChain, settleTarget } from './finishTable';
 import { RuleStore, SaveChain, SaveRule } from './saveRule';
 import { lineSpan, trimmedEnd } from './span';
 import { isTargetName, targetNameAt } from './targetNames';
-import { tokenizeLine, type Token } from './tokenize';
+import { firstOddBlank, tokenizeLine, type Token } from './tokenize';
 import {
   isBuiltinChain, TABLE_NAMES,
   type Chain, type Counters, type Family, type Problem, type Rule, type Ruleset, type Span, type Table,
@@ -154,7 +154,9 @@ const scanned = { nameStart: 0, nameEnd: 0, argOffset: 0, end: 0, targetStart: -
  * quotes in the way, odd shapes).
  */
 function scanAppend(raw: string, first: number): boolean {
-  if (raw.indexOf('\t') >= 0) return false;
+  const end = contentEnd(raw);
+  // The tokenizer also parts words at a tab, a CR inside the line, VT and FF: leave such lines to it.
+  if (firstOddBlank(raw) < end) return false;
   // An unclosed quote swallows the rest of the line, target included: leave it to the tokenizer.
   const quote = raw.indexOf('"');
   const lastQuote = quote >= 0 ? lastClosingQuote(raw, quote) : -1;
@@ -163,14 +165,11 @@ function scanAppend(raw: string, first: number): boolean {
   while (raw.charCodeAt(i) === 32) i++;
   const nameStart = i;
   let nameEnd = raw.indexOf(' ', i);
-  if (nameEnd < 0) nameEnd = raw.length;
-  const cr = raw.indexOf('\r', nameStart);
-  if (cr >= 0 && cr < nameEnd) nameEnd = cr;
+  if (nameEnd < 0 || nameEnd > end) nameEnd = end;
   if (nameEnd === nameStart || (quote >= nameStart && quote < nameEnd)) return false;
   i = nameEnd;
   while (raw.charCodeAt(i) === 32) i++;
   const argOffset = i;
-  const end = contentEnd(raw);
   let targetStart = -1;
   let targetEnd = -1;
   if (findTargetWord(raw, nameEnd, lastQuote)) {

@@ -26,7 +26,7 @@ function isBlank(c: number): boolean {
 }
 
 /** Where the first blank other than the space (tab, CR, VT, FF) is, or the line's length. */
-function firstOddBlank(line: string): number {
+export function firstOddBlank(line: string): number {
   let at = line.length;
   for (const c of ODD_BLANKS) {
     const k = line.indexOf(c);

@@ -181,3 +181,13 @@ test('iptables -S output reads into the same chains, rules and targets as the ip
     assert.equal(c.counters, null);
   }
 });
+
+test('a CR, VT or FF inside a rule line parts words as the tokenizer parts them, on the quick path too', () => {
+  for (const blank of ['\r', '\v', '\f', '\t']) {
+    const r = parseSave(`*filter\n:X - [0:0]\n:L_ - [0:0]\n-A X -j L_${blank}ROP\n-A X${blank}-j ACCEPT\nCOMMIT\n`);
+    const rules = r.tables[0].chainsByName.get('X')!.rules;
+    const words = tokenizeLine(`-A X -j L_${blank}ROP`).tokens.map((t) => t.text);
+    assert.deepEqual(words, ['-A', 'X', '-j', 'L_', 'ROP'], JSON.stringify(blank));
+    assert.deepEqual(rules.map((x) => [x.target!.name, x.target!.kind, x.target!.chain?.name ?? null]), [['L_', 'jump', 'L_'], ['ACCEPT', 'accept', null]], JSON.stringify(blank));
+  }
+});

@@ -352,9 +352,7 @@ export function parseSave(text: string): Ruleset {
   let lastChain: Chain | null = null;
   let lastChainTable: Table | null = null;
   // Where that line wrote the chain name.
-  let lastRaw = '';
-  let lastNameStart = 0;
-  let lastNameEnd = 0;
+  let lastName = '';
   // The chain the last resolved jump went to.
   let lastTarget: Chain | null = null;
   let lastTargetTable: Table | null = null;
@@ -382,8 +380,10 @@ export function parseSave(text: string): Ruleset {
     if (!scanAppend(raw, append)) return false;
     const { nameStart, nameEnd } = scanned;
     let chain = lastChain;
-    // The previous -A line is still in the cache: compare the name with it rather than with the chain's own string.
-    if (!chain || lastChainTable !== t || !sameWord(raw, nameStart, nameEnd, lastRaw, lastNameStart, lastNameEnd)) {
+    // Compared with the name cut from the previous -A line, which is still in the cache, rather than with the
+    // chain's own string; a slice and one string comparison beat comparing character by character in a loop.
+    const chainName = raw.slice(nameStart, nameEnd);
+    if (!chain || lastChainTable !== t || chainName !== lastName) {
       // iptables-save lists rules chain by chain in the order it declared them: try the chains declared next.
       chain = null;
       if (lastChain && lastChainTable === t && t.chains[lastChain.index] === lastChain) {
@@ -395,13 +395,11 @@ export function parseSave(text: string): Ruleset {
           }
         }
       }
-      chain ??= ruleChain(t, raw.slice(nameStart, nameEnd), ln, nameStart, nameEnd);
+      chain ??= ruleChain(t, chainName, ln, nameStart, nameEnd);
       lastChain = chain;
       lastChainTable = t;
     }
-    lastRaw = raw;
-    lastNameStart = nameStart;
-    lastNameEnd = nameEnd;
+    lastName = chainName;
     // Resolve a jump to a chain declared above now: the same few chains (KUBE-MARK-MASQ) come back often.
     // The name is sliced from the line only when it is neither that chain nor a verdict or extension.
     const { targetStart: ts, targetEnd: te } = scanned;

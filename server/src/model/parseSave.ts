@@ -457,14 +457,21 @@ export function parseSave(text: string): Ruleset {
     const counters = countersAt(raw, c, end);
     if (!counters) return false;
     const name = raw.slice(first + 1, nameEnd);
-    if (t.chainsByName.has(name)) return false;
     const builtin = isBuiltinChain(t.name, name);
     const policy = policyEnd - p === 1 && raw.charCodeAt(p) === 45 ? null : raw.slice(p, policyEnd);
     if (builtin ? policy !== null && policy !== 'ACCEPT' && policy !== 'DROP' : policy !== null) return false;
     const chain = new SaveChain(name, t.name, builtin, policy, counters, ln, first, first + 1, nameEnd, p, policyEnd, end);
+    // One look into the map, not two: a chain seen before shows as a map that did not grow, and gets its entry back.
+    const known = t.chainsByName.size;
+    t.chainsByName.set(name, chain);
+    if (t.chainsByName.size === known) {
+      const before = t.chains.find((c) => c.name === name);
+      if (before) t.chainsByName.set(name, before);
+      else t.chainsByName.delete(name);
+      return false;
+    }
     chain.index = t.chains.length;
     t.chains.push(chain);
-    t.chainsByName.set(name, chain);
     return true;
   };
 

@@ -191,3 +191,15 @@ test('a CR, VT or FF inside a rule line parts words as the tokenizer parts them,
     assert.deepEqual(rules.map((x) => [x.target!.name, x.target!.kind, x.target!.chain?.name ?? null]), [['L_', 'jump', 'L_'], ['ACCEPT', 'accept', null]], JSON.stringify(blank));
   }
 });
+
+test('a chain declared twice keeps its first declaration, its rules and its place; the second line is a warning', () => {
+  const r = parseSave('*filter\n:INPUT ACCEPT [0:0]\n:X - [0:0]\n:Y - [0:0]\n:X - [0:0]\n-A INPUT -j X\n-A X -j Y\nCOMMIT\n');
+  const t = r.tables[0];
+  assert.deepEqual(t.chains.map((c) => c.name), ['INPUT', 'X', 'Y', 'FORWARD', 'OUTPUT']);
+  const x = t.chainsByName.get('X')!;
+  assert.equal(x, t.chains[1]);
+  assert.equal(x.declSpan!.line, 2);
+  assert.deepEqual(x.rules.map((rule) => rule.target!.name), ['Y']);
+  assert.equal(t.chainsByName.get('INPUT')!.rules[0].target!.chain, x);
+  assert.deepEqual(r.problems.map((p) => [p.code, p.span.line]), [['duplicate-chain', 4]]);
+});

@@ -460,7 +460,7 @@ export function parseSave(text: string): Ruleset {
     const builtin = isBuiltinChain(t.name, name);
     const policy = policyEnd - p === 1 && raw.charCodeAt(p) === 45 ? null : raw.slice(p, policyEnd);
     if (builtin ? policy !== null && policy !== 'ACCEPT' && policy !== 'DROP' : policy !== null) return false;
-    const chain = new SaveChain(name, t.name, builtin, policy, counters, ln, first, first + 1, nameEnd, p, policyEnd, end);
+    const chain = new SaveChain(name, t.name, builtin, policy, counters, store, ln, first, first + 1, nameEnd, p, policyEnd, end);
     // One look into the map, not two: a chain seen before shows as a map that did not grow, and gets its entry back.
     const known = t.chainsByName.size;
     t.chainsByName.set(name, chain);
@@ -487,7 +487,7 @@ export function parseSave(text: string): Ruleset {
     }
     const name = raw.slice(nameStart, end);
     if (t.chainsByName.has(name)) return false;
-    const chain = new SaveChain(name, t.name, isBuiltinChain(t.name, name), null, null, ln, first, nameStart, end, -1, -1, end);
+    const chain = new SaveChain(name, t.name, isBuiltinChain(t.name, name), null, null, store, ln, first, nameStart, end, -1, -1, end);
     chain.index = t.chains.length;
     t.chains.push(chain);
     t.chainsByName.set(name, chain);

@@ -35,6 +35,9 @@ const KIND = 11;
 const LINE_AT = 12;
 const WIDTH = 13;
 
+/** The numbers kept for each chain line: its number, first character, name start and end, policy start and end, content end. */
+const CHAIN_WIDTH = 7;
+
 /** What few save rules have or need: a rule keeps these in one object made when the first is set. */
 class RuleExtras {
   parsed: RuleArgs | null = null;
@@ -68,6 +71,29 @@ export class RuleStore {
       this.ints = grown;
     }
     return this.count++;
+  }
+
+  /** The chain lines' numbers, CHAIN_WIDTH a chain. */
+  chainInts = new Int32Array(0);
+  private chainCount = 0;
+
+  /** A slot holding a new chain line's numbers (see CHAIN_WIDTH). */
+  addChain(line: number, first: number, nameStart: number, nameEnd: number, policyStart: number, policyEnd: number, end: number): number {
+    const at = this.chainCount * CHAIN_WIDTH;
+    if (at + CHAIN_WIDTH > this.chainInts.length) {
+      const grown = new Int32Array(Math.max(CHAIN_WIDTH * 64, this.chainInts.length * 2));
+      grown.set(this.chainInts);
+      this.chainInts = grown;
+    }
+    const ints = this.chainInts;
+    ints[at] = line;
+    ints[at + 1] = first;
+    ints[at + 2] = nameStart;
+    ints[at + 3] = nameEnd;
+    ints[at + 4] = policyStart;
+    ints[at + 5] = policyEnd;
+    ints[at + 6] = end;
+    return this.chainCount++;
   }
 }
 
@@ -334,21 +360,26 @@ export class SaveRule implements Rule {
   }
 }
 
+/** The spans a chain was given or has been asked for, in one object made when the first is. */
+class ChainSpans {
+  decl: Span | null = null;
+  name: Span | null = null;
+  policy: Span | null = null;
+  span: Span | null = null;
+}
+
 /**
  * A chain read from a `:NAME POLICY [p:b]` line or an `-N NAME` line. Its
- * spans are built from the line's offsets the first time they are read: a
- * 40k-chain dump would otherwise make three span objects per chain that
- * hardly anyone looks at. Assigning a span (a later -P or -N line) replaces
- * it.
+ * spans are built from the line's offsets (kept in the parse's RuleStore)
+ * the first time they are read: a 40k-chain dump would otherwise make three
+ * span objects per chain that hardly anyone looks at. Assigning a span (a
+ * later -P or -N line) replaces it.
  */
 export class SaveChain implements Chain {
   rules: Rule[] = [];
   index = -1;
-  listedReferences?: number = undefined;
-  private declSpanValue: Span | null = null;
-  private nameSpanValue: Span | null = null;
-  private policySpanValue: Span | null = null;
-  private spanValue: Span | null = null;
+  private spans: ChainSpans | null = null;
+  private readonly slot: number;
 
   constructor(
     public name: string,
@@ -356,47 +387,60 @@ export class SaveChain implements Chain {
     public builtin: boolean,
     public policy: string | null,
     public counters: Counters | null,
-    private readonly line: number,
+    private readonly store: RuleStore,
+    line: number,
     /** Offsets on the line: its first character, the name, the policy word (-1 for none), the content's end. */
-    private readonly first: number,
-    private readonly nameStart: number,
-    private readonly nameEnd: number,
-    private readonly policyStart: number,
-    private readonly policyEnd: number,
-    private readonly end: number,
-  ) {}
+    first: number,
+    nameStart: number,
+    nameEnd: number,
+    policyStart: number,
+    policyEnd: number,
+    end: number,
+  ) {
+    this.slot = store.addChain(line, first, nameStart, nameEnd, policyStart, policyEnd, end);
+  }
+
+  /** The line's number and offsets, in the order addChain took them. */
+  private num(field: number): number {
+    return this.store.chainInts[this.slot * CHAIN_WIDTH + field];
+  }
+
+  private get kept(): ChainSpans {
+    return (this.spans ??= new ChainSpans());
+  }
 
   get declSpan(): Span | null {
-    return (this.declSpanValue ??= lineSpan(this.line, this.first, this.end));
+    return (this.kept.decl ??= lineSpan(this.num(0), this.num(1), this.num(6)));
   }
 
   set declSpan(value: Span | null) {
-    this.declSpanValue = value;
+    this.kept.decl = value;
   }
 
   get nameSpan(): Span | null {
-    return (this.nameSpanValue ??= lineSpan(this.line, this.nameStart, this.nameEnd));
+    return (this.kept.name ??= lineSpan(this.num(0), this.num(2), this.num(3)));
   }
 
   set nameSpan(value: Span | null) {
-    this.nameSpanValue = value;
+    this.kept.name = value;
   }
 
   get policySpan(): Span | null {
-    if (this.policyStart < 0 && this.policySpanValue === null) return null;
-    return (this.policySpanValue ??= lineSpan(this.line, this.policyStart, this.policyEnd));
+    const kept = this.kept;
+    if (this.num(4) < 0 && kept.policy === null) return null;
+    return (kept.policy ??= lineSpan(this.num(0), this.num(4), this.num(5)));
   }
 
   set policySpan(value: Span | null) {
-    this.policySpanValue = value;
+    this.kept.policy = value;
   }
 
   /** The declaration line, as for every chain of a save dump. */
   get span(): Span {
-    return (this.spanValue ??= this.declSpan!);
+    return (this.kept.span ??= this.declSpan!);
   }
 
   set span(value: Span) {
-    this.spanValue = value;
+    this.kept.span = value;
   }
 }

@@ -166,7 +166,7 @@ function scanAppend(raw: string, first: number): boolean {
   const nameStart = i;
   let nameEnd = raw.indexOf(' ', i);
   if (nameEnd < 0 || nameEnd > end) nameEnd = end;
-  if (nameEnd === nameStart || (quote >= nameStart && quote < nameEnd)) return false;
+  if (nameEnd <= nameStart || (quote >= nameStart && quote < nameEnd)) return false;
   i = nameEnd;
   while (raw.charCodeAt(i) === 32) i++;
   const argOffset = i;

@@ -203,3 +203,11 @@ test('a chain declared twice keeps its first declaration, its rules and its plac
   assert.equal(t.chainsByName.get('INPUT')!.rules[0].target!.chain, x);
   assert.deepEqual(r.problems.map((p) => [p.code, p.span.line]), [['duplicate-chain', 4]]);
 });
+
+test('an -A line cut short after -A (as while typing) names no chain', () => {
+  for (const line of ['-A ', '-A  ', '-A \r', '[1:2] -A ']) {
+    const r = parseSave(`*filter\n:INPUT ACCEPT [0:0]\n${line}\nCOMMIT\n`);
+    assert.deepEqual(r.tables[0].chains.map((c) => c.name), ['INPUT', 'FORWARD', 'OUTPUT'], JSON.stringify(line));
+    assert.deepEqual(r.problems.map((p) => [p.code, p.span.line]), [['missing-value', 2]], JSON.stringify(line));
+  }
+});

@@ -109,7 +109,7 @@ const KNOWN_PROTOCOLS = new Set([...Object.values(PROTOCOL_NAMES), 'all', 'icmpv
  * `cols` (COL_SIZE entries), relative to `lineStart`, anchored on the opt
  * column; false when the line is not a row in this layout.
  */
-export function splitRow(line: string, n: number, layout: number, cols: Int32Array, lineStart: number): boolean {
+export function splitRow(line: string, n: number, layout: number, cols: Int32Array | number[], lineStart: number): boolean {
   let i = 0;
   cols[COL_NUM] = cols[COL_NUM + 1] = -1;
   cols[COL_PKTS] = cols[COL_PKTS + 1] = cols[COL_BYTES] = cols[COL_BYTES + 1] = -1;
@@ -263,7 +263,12 @@ export interface RowOwner extends Chain {
 
 /** What a row has read of itself so far; dropped by `release`. */
 interface RowCache {
-  cols: Int32Array;
+  /**
+   * A plain array, not an Int32Array: twenty numbers are 80 bytes, past the
+   * 64 V8 keeps inside its heap, so each row read would malloc its own
+   * buffer (115k of them when the checks read a 10k-Service listing).
+   */
+  cols: number[];
   text: ListingText | null;
   matches: Match[] | null;
   counters: Counters | null | undefined;
@@ -395,7 +400,7 @@ export class ListingRule implements Rule {
 
   private read(): RowCache {
     if (this.cache) return this.cache;
-    const cols = new Int32Array(COL_SIZE);
+    const cols: number[] = new Array(COL_SIZE);
     const n = scanWords(this.source, this.lineStart + this.start, this.lineStart + this.end, wordsOf(this.layout));
     // The same words in the same layout split as they did when the row was read.
     splitRow(this.source, n, this.layout, cols, this.lineStart);

@@ -12,6 +12,7 @@ import { explainCommand } from './features/hover';
 import { trace } from './trace';
 import { formatTrace } from './trace/format';
 import type { Chain, TableGraph } from './model/types';
+import { keyed } from './model/keyed';
 
 const USAGE = `usage: iptables-lens <command> [options] FILE...
 
@@ -198,13 +199,13 @@ function cmdTrace(args: string[]): number {
   return 0;
 }
 
-const COMMANDS: Record<string, (args: string[]) => number | Promise<number>> = {
+const COMMANDS: Record<string, (args: string[]) => number | Promise<number>> = keyed({
   trace: cmdTrace,
   parse: cmdParse,
   check: cmdCheck,
   graph: cmdGraph,
   explain: cmdExplain,
-};
+});
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;

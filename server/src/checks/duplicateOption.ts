@@ -3,6 +3,7 @@ import type { Match, Option, Problem } from '../model/types';
 import type { ResolvedOption } from './extensions';
 import { runRuleCheck } from './rules';
 import type { RuleCheck } from './types';
+import { keyed } from '../model/keyed';
 
 export const DUPLICATE_OPTION = 'duplicate-option';
 
@@ -16,9 +17,9 @@ export function duplicateOption(option: Option, first: Option): Problem {
 }
 
 /** Generic options and the flag iptables names when one is given twice ("multiple -s flags not allowed"). */
-const GENERIC_FLAGS: Record<string, string> = {
+const GENERIC_FLAGS: Record<string, string> = keyed({
   source: '-s', destination: '-d', 'in-interface': '-i', 'out-interface': '-o', protocol: '-p', fragment: '-f',
-};
+});
 
 /** `-s a -s b`: a generic option given twice. */
 export function duplicateGeneric(match: Match): Problem {

@@ -129,6 +129,14 @@ export function runChecks(analysis: Analysis, settings?: CheckSettings, memo?: C
 
 const checked = new WeakMap<Analysis, Problem[]>();
 
+/** The checks that threw on a document version (their findings left out), by name; kept for tests and the fuzz. */
+const failures = new WeakMap<Analysis, string[]>();
+
+/** Names of the checks whose findings runChecks left out for this analysis because they threw. */
+export function checkFailures(analysis: Analysis): readonly string[] {
+  return failures.get(analysis) ?? [];
+}
+
 function checkAll(analysis: Analysis, memo: CheckMemo | undefined): Problem[] {
   const ruleset = analysis.ruleset;
   const found = new Found();
@@ -155,6 +163,8 @@ function checkAll(analysis: Analysis, memo: CheckMemo | undefined): Problem[] {
   } catch {
     found.failed.add(rank(checkParameterTooLong));
   }
+  const failed = CHECKS.filter((c, i) => found.failed.has(i)).map((c) => c.name);
+  if (failed.length) failures.set(analysis, failed);
   return ordered(found);
 }
 

@@ -4,6 +4,7 @@ import { ruleProtocol } from './extensions';
 import type { KernelPhase } from './types';
 import { runRuleCheck } from './rules';
 import type { RuleCheck } from './types';
+import { keyed } from '../model/keyed';
 
 export const MISSING_PROTOCOL = 'missing-protocol';
 
@@ -25,14 +26,14 @@ export function missingProtocol(span: Span, what: string, needs: string, phase: 
 }
 
 /** Protocol numbers by name, so `-p 6` counts as `-p tcp`. */
-const NUMBERS: Record<string, string> = { '6': 'tcp', '17': 'udp', '136': 'udplite', '1': 'icmp', '58': 'ipv6-icmp', '132': 'sctp', '33': 'dccp', '50': 'esp', '51': 'ah', '135': 'mh' };
+const NUMBERS: Record<string, string> = keyed({ '6': 'tcp', '17': 'udp', '136': 'udplite', '1': 'icmp', '58': 'ipv6-icmp', '132': 'sctp', '33': 'dccp', '50': 'esp', '51': 'ah', '135': 'mh' });
 
 /**
  * Matches that refuse a rule without their protocol, and when: iptables itself
  * says "TCP match requires '-p tcp'" while reading the line; for the others the
  * kernel refuses the rule.
  */
-const MATCH_PROTOCOLS: Record<string, { protocols: string[]; phase: KernelPhase }> = {
+const MATCH_PROTOCOLS: Record<string, { protocols: string[]; phase: KernelPhase }> = keyed({
   tcp: { protocols: ['tcp'], phase: 'parse' },
   udp: { protocols: ['udp'], phase: 'parse' },
   udplite: { protocols: ['udplite'], phase: 'parse' },
@@ -44,7 +45,7 @@ const MATCH_PROTOCOLS: Record<string, { protocols: string[]; phase: KernelPhase 
   tcpmss: { protocols: ['tcp'], phase: 'kernel' },
   esp: { protocols: ['esp'], phase: 'kernel' },
   ah: { protocols: ['ah'], phase: 'kernel' },
-};
+});
 
 /** Whether the rule's -p comes before a column. */
 function protocolBefore(rule: Rule, column: number): boolean {

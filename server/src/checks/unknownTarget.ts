@@ -3,6 +3,7 @@ import type { Analysis } from '../model/analysis';
 import type { Problem, Rule, Span } from '../model/types';
 import { runRuleCheck } from './rules';
 import type { KernelPhase, RuleCheck } from './types';
+import { keyed } from '../model/keyed';
 
 export const UNKNOWN_TARGET = 'unknown-target';
 export const EXTENSION_UNAVAILABLE = 'extension-unavailable';
@@ -53,8 +54,8 @@ export function extensionUnavailable(span: Span, what: string, phase: KernelPhas
 }
 
 /** Where each often-missing extension is noticed: a missing iptables library while reading, a missing kernel module when the kernel gets the rule. */
-const UNAVAILABLE_MATCHES: Record<string, KernelPhase> = { l2tp: 'parse', ipvs: 'kernel' };
-const UNAVAILABLE_TARGETS: Record<string, KernelPhase> = { ULOG: 'kernel', CLUSTERIP: 'kernel', LED: 'kernel' };
+const UNAVAILABLE_MATCHES: Record<string, KernelPhase> = keyed({ l2tp: 'parse', ipvs: 'kernel' });
+const UNAVAILABLE_TARGETS: Record<string, KernelPhase> = keyed({ ULOG: 'kernel', CLUSTERIP: 'kernel', LED: 'kernel' });
 
 export const ruleUnknownTarget: RuleCheck = (rule, _options, scope, out) => {
   for (const m of rule.matches) {

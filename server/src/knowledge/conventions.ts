@@ -6,6 +6,7 @@
  * ports. Everything is read from the dump itself.
  */
 import type { Chain, Option, Rule, Table, TableGraph } from '../model/types';
+import { keyed } from '../model/keyed';
 
 /** A chain family: who writes chains of this name and what they are for. */
 export interface ChainConvention {
@@ -15,7 +16,7 @@ export interface ChainConvention {
 }
 
 /** Exact chain names first, then prefixes (longest first), each with its tool and purpose. */
-const EXACT: Record<string, ChainConvention> = {
+const EXACT: Record<string, ChainConvention> = keyed({
   'KUBE-SERVICES': { owner: 'kube-proxy', purpose: 'Entry point for Service traffic: one rule per Service port sends packets for a cluster IP, external IP or load-balancer IP to that Service\'s chain; the last rule sends traffic for local addresses to KUBE-NODEPORTS.' },
   'KUBE-NODEPORTS': { owner: 'kube-proxy', purpose: 'NodePort Services: traffic for a node port on one of this node\'s addresses goes to the Service\'s chain.' },
   'KUBE-POSTROUTING': { owner: 'kube-proxy', purpose: 'Masquerades (source-NATs) packets that KUBE-MARK-MASQ marked, so replies from the endpoint come back through this node.' },
@@ -40,7 +41,7 @@ const EXACT: Record<string, ChainConvention> = {
   'DOCKER-INGRESS': { owner: 'Docker swarm', purpose: 'Swarm routing mesh: published service ports on every node go to the ingress network.' },
   'FLANNEL-FWD': { owner: 'flannel', purpose: 'Accepts forwarded traffic from and to the pod network.' },
   'FLANNEL-POSTRTG': { owner: 'flannel', purpose: 'Masquerades pod traffic leaving the pod network; returns for traffic inside it.' },
-};
+});
 
 const PREFIXES: [string, ChainConvention][] = [
   ['KUBE-SVC-', { owner: 'kube-proxy', purpose: 'One Service port: spreads new connections over the Service\'s endpoints (KUBE-SEP chains), at random with the statistic match.' }],
@@ -83,16 +84,16 @@ const PREFIXES: [string, ChainConvention][] = [
 ].sort((a, b) => (b[0] as string).length - (a[0] as string).length) as [string, ChainConvention][];
 
 /** Chains whose job differs by table (kube-proxy uses the same names in nat and filter). */
-const BY_TABLE: Record<string, Record<string, ChainConvention>> = {
-  filter: {
+const BY_TABLE: Record<string, Record<string, ChainConvention>> = keyed<Record<string, ChainConvention>>({
+  filter: keyed({
     'KUBE-SERVICES': { owner: 'kube-proxy', purpose: 'Filter side of Services: rejects connections to Services that have no endpoints.' },
     'KUBE-NODEPORTS': { owner: 'kube-proxy', purpose: 'Filter side of node ports: accepts traffic to health-check node ports.' },
     DOCKER: { owner: 'Docker', purpose: 'Accepts forwarded traffic to published container ports; drops other traffic into the bridge from outside.' },
-  },
-  nat: {
+  }),
+  nat: keyed({
     DOCKER: { owner: 'Docker', purpose: 'Published container ports: each DNAT rule sends a host port to a container\'s address and port.' },
-  },
-};
+  }),
+});
 
 /** The tool that names chains this way and what the chain is for, if a convention says; `table` refines it where the job differs by table. */
 export function chainConvention(name: string, table?: string): ChainConvention | undefined {

@@ -8,6 +8,7 @@ import type { Match, Option, Rule, Target } from '../model/types';
 import { chainConvention } from './conventions';
 import { findMatch, findOption, findTarget } from './index';
 import { ICMP6_TYPES, ICMP_TYPES, icmpName, LOG_LEVELS } from './values';
+import { keyed } from '../model/keyed';
 
 /** Formats a count with thousands separators. */
 export function formatCount(n: number): string {
@@ -212,7 +213,7 @@ export function describeRate(text: string): string {
   const m = /^(\d+)([kmg]?b)?\/(s|sec|second|m|min|minute|h|hour|d|day)$/i.exec(text.trim());
   if (!m) return text;
   const unit = { s: 'second', sec: 'second', second: 'second', m: 'minute', min: 'minute', minute: 'minute', h: 'hour', hour: 'hour', d: 'day', day: 'day' }[m[3].toLowerCase()]!;
-  const bytes: Record<string, string> = { b: 'bytes', kb: 'kB', mb: 'MB', gb: 'GB' };
+  const bytes: Record<string, string> = keyed({ b: 'bytes', kb: 'kB', mb: 'MB', gb: 'GB' });
   const what = m[2] ? `${m[1]} ${bytes[m[2].toLowerCase()]}` : `${m[1]} packet${m[1] === '1' ? '' : 's'}`;
   return `on average ${what} per ${unit}`;
 }
@@ -235,12 +236,12 @@ export function describeNatRange(text: string): string {
 }
 
 /** Protocol names and numbers (as `-p` and the listings print them) in words. */
-const PROTOCOL_WORD: Record<string, string> = {
+const PROTOCOL_WORD: Record<string, string> = keyed({
   tcp: 'TCP', udp: 'UDP', icmp: 'ICMP', 'ipv6-icmp': 'ICMPv6', icmpv6: 'ICMPv6', sctp: 'SCTP', esp: 'ESP', ah: 'AH', gre: 'GRE',
   dccp: 'DCCP', udplite: 'UDP-Lite', ipcomp: 'IPComp', vrrp: 'VRRP', igmp: 'IGMP', 'mobility-header': 'Mobility Header', mh: 'Mobility Header',
   '6': 'TCP', '17': 'UDP', '1': 'ICMP', '58': 'ICMPv6', '132': 'SCTP', '50': 'ESP', '51': 'AH', '47': 'GRE', '33': 'DCCP',
   '136': 'UDP-Lite', '108': 'IPComp', '112': 'VRRP', '2': 'IGMP', '135': 'Mobility Header', all: 'any protocol', '0': 'any protocol',
-};
+});
 
 /** A protocol name or number in words: `6` → "TCP (protocol 6)". */
 export function describeProtocol(value: string): string {
@@ -430,11 +431,11 @@ export function targetPhrase(target: Target | null, chainExists = true, labelOf?
 
 /** A few words for the chains whose purpose fits in a parenthesis. */
 export function shortPurpose(chain: string): string | undefined {
-  const SHORT: Record<string, string> = {
+  const SHORT: Record<string, string> = keyed({
     'KUBE-MARK-MASQ': 'mark for masquerading', 'KUBE-MARK-DROP': 'mark for dropping', 'KUBE-SERVICES': 'Kubernetes Services',
     'KUBE-NODEPORTS': 'Kubernetes node ports', 'KUBE-POSTROUTING': 'masquerade marked traffic', 'KUBE-FORWARD': 'Kubernetes forwarding',
     'DOCKER-USER': 'your rules before Docker\'s', DOCKER: 'Docker published ports',
-  };
+  });
   if (SHORT[chain]) return SHORT[chain];
   if (chain.startsWith('KUBE-SVC-') || chain.startsWith('KUBE-SVL-')) return 'a Kubernetes Service';
   if (chain.startsWith('KUBE-SEP-')) return 'a Service endpoint';

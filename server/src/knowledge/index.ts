@@ -6,6 +6,7 @@ import { MATCH_LIST } from './matches';
 import { HOOK_LIST, POLICY_LIST, POLICY_SUMMARY, TABLE_LIST } from './tables';
 import { TARGET_LIST } from './targets';
 import type { ExtensionInfo, HookInfo, MatchInfo, OptionInfo, TableInfo, TargetInfo } from './types';
+import { keyed } from '../model/keyed';
 
 export type { ExtensionInfo, HookInfo, MatchInfo, OptionInfo, TableInfo, TargetInfo } from './types';
 
@@ -23,7 +24,7 @@ const tablesByName = new Map(TABLE_LIST.map((t) => [t.name, t]));
 const hooksByName = new Map(HOOK_LIST.map((h) => [h.name, h]));
 
 /** Match modules iptables accepts under another name. */
-const MATCH_ALIASES: Record<string, string> = { icmpv6: 'icmp6', 'ipv6-icmp': 'icmp6', NFLOG: 'nflog' };
+const MATCH_ALIASES: Record<string, string> = keyed({ icmpv6: 'icmp6', 'ipv6-icmp': 'icmp6', NFLOG: 'nflog' });
 
 /** The match extension of this name (`-m NAME`, or a generic module such as `source`), case-sensitive as iptables is. */
 export function findMatch(name: string): MatchInfo | undefined {

@@ -5,6 +5,7 @@
  * for SNAT comes last on the way out).
  */
 import type { HookInfo, TableInfo } from './types';
+import { keyed } from '../model/keyed';
 
 export const TABLE_LIST: TableInfo[] = [
   {
@@ -66,7 +67,7 @@ export const HOOK_LIST: HookInfo[] = [
 export const POLICY_LIST: readonly string[] = ['ACCEPT', 'DROP'];
 
 /** What a policy means, for hover. */
-export const POLICY_SUMMARY: Record<string, string> = {
+export const POLICY_SUMMARY: Record<string, string> = keyed({
   ACCEPT: 'Packets that reach the end of the chain without a verdict are accepted.',
   DROP: 'Packets that reach the end of the chain without a verdict are dropped silently.',
-};
+});

@@ -5,9 +5,10 @@
  * names (listings without `-n`) to port numbers, ICMP type names to numbers,
  * and TCP flag bits to their names.
  */
+import { keyed } from './keyed';
 
 /** Protocol numbers to the names iptables-save prints (Debian's /etc/protocols). */
-export const PROTOCOL_NAMES: Record<string, string> = {
+export const PROTOCOL_NAMES: Record<string, string> = keyed({
   '1': 'icmp', '2': 'igmp', '3': 'ggp', '4': 'ipencap', '5': 'st', '6': 'tcp', '8': 'egp', '9': 'igp',
   '12': 'pup', '17': 'udp', '20': 'hmp', '22': 'xns-idp', '27': 'rdp', '29': 'iso-tp4', '33': 'dccp',
   '36': 'xtp', '37': 'ddp', '38': 'idpr-cmtp', '41': 'ipv6', '43': 'ipv6-route', '44': 'ipv6-frag',
@@ -17,15 +18,15 @@ export const PROTOCOL_NAMES: Record<string, string> = {
   '112': 'vrrp', '115': 'l2tp', '124': 'isis', '132': 'sctp', '133': 'fc', '135': 'mobility-header',
   '136': 'udplite', '137': 'mpls-in-ip', '138': 'manet', '139': 'hip', '140': 'shim6', '141': 'wesp',
   '142': 'rohc', '143': 'ethernet',
-};
+});
 
 /** Protocol spellings that iptables-save rewrites to another name. */
-export const PROTOCOL_ALIASES: Record<string, string> = {
+export const PROTOCOL_ALIASES: Record<string, string> = keyed({
   icmpv6: 'ipv6-icmp', icmp6: 'ipv6-icmp', mh: 'mobility-header', ipv6_icmp: 'ipv6-icmp',
-};
+});
 
 /** Common /etc/services names iptables prints without `-n`, to their numbers. */
-export const SERVICE_PORTS: Record<string, string> = {
+export const SERVICE_PORTS: Record<string, string> = keyed({
   tcpmux: '1', echo: '7', discard: '9', systat: '11', daytime: '13', netstat: '15', qotd: '17',
   chargen: '19', 'ftp-data': '20', ftp: '21', ssh: '22', telnet: '23', smtp: '25', time: '37',
   whois: '43', tacacs: '49', domain: '53', bootps: '67', bootpc: '68', tftp: '69', gopher: '70',
@@ -38,10 +39,10 @@ export const SERVICE_PORTS: Record<string, string> = {
   l2f: '1701', pptp: '1723', radius: '1812', 'radius-acct': '1813', nfs: '2049', 'cisco-sccp': '2000',
   mysql: '3306', 'ms-wbt-server': '3389', sip: '5060', 'sip-tls': '5061', postgresql: '5432',
   x11: '6000', 'http-alt': '8080', webcache: '8080',
-};
+});
 
 /** ICMP type names (libxt_icmp) to the `type[/code]` iptables-save prints. */
-export const ICMP_TYPES: Record<string, string> = {
+export const ICMP_TYPES: Record<string, string> = keyed({
   any: 'any', 'echo-reply': '0', pong: '0', 'destination-unreachable': '3', 'network-unreachable': '3/0',
   'host-unreachable': '3/1', 'protocol-unreachable': '3/2', 'port-unreachable': '3/3',
   'fragmentation-needed': '3/4', 'source-route-failed': '3/5', 'network-unknown': '3/6',
@@ -54,10 +55,10 @@ export const ICMP_TYPES: Record<string, string> = {
   'ttl-zero-during-reassembly': '11/1', 'parameter-problem': '12', 'ip-header-bad': '12/0',
   'required-option-missing': '12/1', 'timestamp-request': '13', 'timestamp-reply': '14',
   'address-mask-request': '17', 'address-mask-reply': '18',
-};
+});
 
 /** ICMPv6 type names (libip6t_icmp6) to the `type[/code]` ip6tables-save prints. */
-export const ICMP6_TYPES: Record<string, string> = {
+export const ICMP6_TYPES: Record<string, string> = keyed({
   'destination-unreachable': '1', 'no-route': '1/0', 'communication-prohibited': '1/1',
   'beyond-scope': '1/2', 'address-unreachable': '1/3', 'port-unreachable': '1/4', 'failed-policy': '1/5',
   'reject-route': '1/6', 'packet-too-big': '2', 'time-exceeded': '3', 'ttl-exceeded': '3',
@@ -66,7 +67,7 @@ export const ICMP6_TYPES: Record<string, string> = {
   ping: '128', 'echo-reply': '129', pong: '129', 'router-solicitation': '133', 'router-advertisement': '134',
   'neighbour-solicitation': '135', 'neighbor-solicitation': '135', 'neighbour-advertisement': '136',
   'neighbor-advertisement': '136', redirect: '137',
-};
+});
 
 /** TCP flag bits in the order iptables-save lists them. */
 export const TCP_FLAGS: readonly [string, number][] = [

@@ -2,6 +2,7 @@ import { ICMP6_TYPES, ICMP_TYPES, numericPorts, tcpFlagNames } from './listingNa
 import { lineSpan } from './span';
 import { TARGET_EXTENSION_NAMES } from './targetNames';
 import type { Match, Option, Span } from './types';
+import { keyed } from './keyed';
 
 /**
  * Reads the free text after the destination column of an `iptables -L` row
@@ -39,13 +40,13 @@ const STARTERS = new Set([
   'ADDRTYPE', 'statistic', 'limit:', 'match-set', 'PHYSDEV', 'owner', 'incl.', '[goto]',
 ]);
 /** Words that start a match print only when the next word agrees. */
-const PAIR_STARTERS: Record<string, string> = {
+const PAIR_STARTERS: Record<string, string> = keyed({
   mark: 'match', connmark: 'match', MARK: 'match', CONNMARK: 'match', source: 'IP', destination: 'IP',
   TTL: 'match', HL: 'match', STRING: 'match', DSCP: 'match', helper: 'match', policy: 'match', ECN: 'match',
   tcpmss: 'match', OS: 'fingerprint', rateest: 'match', match: 'bpf',
-};
+});
 /** Matches recognised by their first word but kept as text: word → module. */
-const GUESSED: Record<string, string> = {
+const GUESSED: Record<string, string> = keyed({
   length: 'length', TTL: 'ttl', HL: 'hl', PKTTYPE: 'pkttype', STRING: 'string', u32: 'u32', DSCP: 'dscp',
   tos: 'tos', helper: 'helper', policy: 'policy', 'recent:': 'recent', TIME: 'time', '#conn': 'connlimit',
   connbytes: 'connbytes', esp: 'esp', ah: 'ah', comp: 'ipcomp', frag: 'frag', rt: 'rt', dst: 'dst', hbh: 'hbh',
@@ -53,7 +54,7 @@ const GUESSED: Record<string, string> = {
   match: 'bpf', cluster: 'cluster', connlabel: 'connlabel', OS: 'osf', socket: 'socket', rpfilter: 'rpfilter',
   'src-group': 'devgroup', 'dst-group': 'devgroup', realm: 'realm', rateest: 'rateest', eui64: 'eui64',
   cgroup: 'cgroup', 'nfacct-name': 'nfacct', ipvs: 'ipvs',
-};
+});
 /** Guessed modules whose text is free enough that only a sure starter ends it. */
 const GREEDY = new Set(['policy', 'time', 'recent', 'string', 'u32', 'bpf', 'connbytes', 'helper']);
 /** Short words that start a match but also occur inside other matches' text. */
@@ -62,9 +63,9 @@ const WEAK = new Set(['esp', 'ah', 'comp', 'dst', 'rt', 'frag', 'hbh', 'mh', 'le
 const NEGATABLE = new Set([
   ...CT_OPTIONS, 'state', 'match-set', 'owner', 'recent:', 'connbytes', 'src-group', 'dst-group', 'realm',
 ]);
-const LOG_LEVELS: Record<string, string> = {
+const LOG_LEVELS: Record<string, string> = keyed({
   emerg: '0', alert: '1', crit: '2', err: '3', error: '3', warn: '4', warning: '4', notice: '5', info: '6', debug: '7',
-};
+});
 const LOG_FLAGS: [number, string][] = [[1, 'log-tcp-sequence'], [2, 'log-tcp-options'], [4, 'log-ip-options'], [8, 'log-uid'], [32, 'log-macdecode']];
 
 function splitWords(line: string, from: number, to: number): Word[] {
@@ -438,12 +439,12 @@ export function parseListingText(line: string, from: number, lineNo: number, tar
     return j;
   };
 
-  const HASHLIMIT_KEYS: Record<string, string> = {
+  const HASHLIMIT_KEYS: Record<string, string> = keyed({
     burst: 'hashlimit-burst', mode: 'hashlimit-mode', 'htable-size': 'hashlimit-htable-size',
     'htable-max': 'hashlimit-htable-max', 'htable-expire': 'hashlimit-htable-expire',
     'htable-gcinterval': 'hashlimit-htable-gcinterval', srcmask: 'hashlimit-srcmask', dstmask: 'hashlimit-dstmask',
     'rate-interval': 'hashlimit-rate-interval',
-  };
+  });
 
   const parseLimit = (i: number): number => {
     const kw = words[i];

@@ -9,6 +9,7 @@ import {
   ALL_BUILTIN_CHAIN_NAMES, isBuiltinChain,
   type Chain, type Counters, type Family, type Problem, type Rule, type Ruleset, type Span, type Table,
 } from './types';
+import { keyed } from './keyed';
 
 /**
  * A shell prompt (or none) and the iptables command that printed what follows:
@@ -18,7 +19,7 @@ import {
 export const PROMPT = /^\s*(?:\[[^\]]*\]\s*[#$%>]+|[\w.@:~/-]*[#$%>]+)?\s*(?:sudo\s+(?:-\S+\s+)*)?(?:timeout\s+\S+\s+)?(?:\S*\/)?(ip6?tables(?:-legacy|-nft)?(?:-save)?)(?=\s|$)(.*)$/;
 const CHAIN_HEADER = /^Chain (\S+) \((?:policy (\S+)(?: (\S+) packets, (\S+) bytes)?|(\d+) references?)\)/;
 const COLUMN_HEADER = /^\s*(num\s+)?(pkts\s+bytes\s+)?target\s+prot\s+opt\s+(in\s+out\s+)?source\s+destination\s*$/;
-const HOOK_ORDER: Record<string, number> = { PREROUTING: 0, INPUT: 1, FORWARD: 2, OUTPUT: 3, POSTROUTING: 4 };
+const HOOK_ORDER: Record<string, number> = keyed({ PREROUTING: 0, INPUT: 1, FORWARD: 2, OUTPUT: 3, POSTROUTING: 4 });
 /** Layouts (LAYOUT_… bits) to try, in order, on rows without a column header above them. */
 const GUESSES = [
   LAYOUT_COUNTERS | LAYOUT_IFACES,

@@ -1,6 +1,7 @@
 import { lineSpan } from './span';
 import type { Token } from './tokenize';
 import type { Counters, Match, Option, Problem, Span, Target, TargetKind } from './types';
+import { keyed } from './keyed';
 
 /** Generic options of a rule and the match module each becomes. */
 const GENERIC = new Map<string, string>([
@@ -13,11 +14,11 @@ const GENERIC = new Map<string, string>([
 ]);
 
 /** The match module a `-p` value implies for options written without `-m` (iptables loads it on demand). */
-export const PROTOCOL_MODULE: Record<string, string> = {
+export const PROTOCOL_MODULE: Record<string, string> = keyed({
   tcp: 'tcp', '6': 'tcp', udp: 'udp', '17': 'udp', icmp: 'icmp', '1': 'icmp',
   icmpv6: 'icmp6', 'ipv6-icmp': 'icmp6', icmp6: 'icmp6', '58': 'icmp6',
   sctp: 'sctp', '132': 'sctp', dccp: 'dccp', '33': 'dccp', udplite: 'udplite', '136': 'udplite',
-};
+});
 
 export interface RuleArgs {
   matches: Match[];

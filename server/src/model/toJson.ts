@@ -27,7 +27,8 @@ export interface RulesetJson {
 
 function matchOptions(m: Match): Record<string, string | boolean> {
   const out: Record<string, string | boolean> = {};
-  for (const o of m.options) out[(o.negated ? '!' : '') + o.name] = o.value ?? true;
+  // Defined, not assigned: an option named __proto__ becomes a key like any other.
+  for (const o of m.options) Object.defineProperty(out, (o.negated ? '!' : '') + o.name, { value: o.value ?? true, enumerable: true, writable: true, configurable: true });
   return out;
 }
 

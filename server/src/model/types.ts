@@ -4,6 +4,7 @@
  * editor types, no I/O. Lines and characters are 0-based here; the CLI and the
  * JSON output add one.
  */
+import { keyed } from './keyed';
 
 /** A source range. `line`/`start` is the first character, `endLine`/`end` is one past the last. */
 export interface Span {
@@ -218,13 +219,13 @@ export const BUILTIN_TARGETS = ['ACCEPT', 'DROP', 'RETURN', 'QUEUE'] as const;
 export const TABLE_NAMES = ['raw', 'mangle', 'nat', 'filter', 'security'] as const;
 
 /** Built-in chains of each table, in hook order. */
-export const BUILTIN_CHAINS: Record<string, readonly string[]> = {
+export const BUILTIN_CHAINS: Record<string, readonly string[]> = keyed({
   raw: ['PREROUTING', 'OUTPUT'],
   mangle: ['PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING'],
   nat: ['PREROUTING', 'INPUT', 'OUTPUT', 'POSTROUTING'],
   filter: ['INPUT', 'FORWARD', 'OUTPUT'],
   security: ['INPUT', 'FORWARD', 'OUTPUT'],
-};
+});
 
 /** Every built-in chain name in any table. */
 export const ALL_BUILTIN_CHAIN_NAMES = new Set(['PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING']);

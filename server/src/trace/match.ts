@@ -13,6 +13,7 @@ import type { ConnState, Packet } from './packet';
 import {
   DSCP_CLASSES, parseIcmpType, parseNumber, parseTcpFlags, parseValueMask, portNumber, protocolNumber, TOS_NAMES,
 } from './names';
+import { keyed } from '../model/keyed';
 
 /** What the packet looks like to the matches of one rule, at one hook and table. */
 export interface MatchEnv {
@@ -53,7 +54,7 @@ const tri = (b: boolean | null, why: string): MatchValue => (b === null ? maybe(
 const neg = (v: boolean | null, negated: boolean): boolean | null => (v === null ? null : v !== negated);
 
 /** Matches whose answer depends on state or payload the trace cannot see. */
-const UNKNOWABLE: Record<string, string> = {
+const UNKNOWABLE: Record<string, string> = keyed({
   limit: 'the rate limit still has tokens',
   hashlimit: 'the rate limit still has tokens',
   recent: 'the recent list holds this address as the rule asks',
@@ -90,7 +91,7 @@ const UNKNOWABLE: Record<string, string> = {
   dccp: 'the DCCP header is as asked',
   eui64: 'the source address is derived from the MAC address',
   addrtype_limit: 'the address type on that interface is as asked',
-};
+});
 
 function canonicalOption(module: string, name: string): string {
   const info = findMatch(module);

@@ -2,13 +2,14 @@
  * The numbers behind the names iptables accepts: protocols, ICMP types,
  * well-known ports, TCP flags, TOS and DSCP names. The trace compares numbers.
  */
+import { keyed } from '../model/keyed';
 
 /** Protocol names as iptables and /etc/protocols spell them. */
-export const PROTOCOLS: Record<string, number> = {
+export const PROTOCOLS: Record<string, number> = keyed({
   all: 0, icmp: 1, igmp: 2, ipip: 4, tcp: 6, egp: 8, udp: 17, ipv6: 41, gre: 47, esp: 50, ah: 51,
   icmpv6: 58, 'ipv6-icmp': 58, icmp6: 58, ospf: 89, pim: 103, vrrp: 112, l2tp: 115, sctp: 132, dccp: 33,
   udplite: 136, mh: 135, 'ipv6-mh': 135,
-};
+});
 
 /** The number of a protocol given by name or number; undefined when unknown. */
 export function protocolNumber(text: string): number | undefined {
@@ -48,7 +49,7 @@ const any = (type: number): IcmpType => ({ type, codeMin: 0, codeMax: 255 });
 const one = (type: number, code: number): IcmpType => ({ type, codeMin: code, codeMax: code });
 
 /** ICMP (IPv4) type names, as `iptables -p icmp -h` lists them. */
-export const ICMP4_TYPES: Record<string, IcmpType> = {
+export const ICMP4_TYPES: Record<string, IcmpType> = keyed({
   'echo-reply': any(0), pong: any(0),
   'destination-unreachable': any(3),
   'network-unreachable': one(3, 0), 'host-unreachable': one(3, 1), 'protocol-unreachable': one(3, 2),
@@ -65,10 +66,10 @@ export const ICMP4_TYPES: Record<string, IcmpType> = {
   'parameter-problem': any(12), 'ip-header-bad': one(12, 0), 'required-option-missing': one(12, 1),
   'timestamp-request': any(13), 'timestamp-reply': any(14),
   'address-mask-request': any(17), 'address-mask-reply': any(18),
-};
+});
 
 /** ICMPv6 type names, as `ip6tables -p icmpv6 -h` lists them. */
-export const ICMP6_TYPES: Record<string, IcmpType> = {
+export const ICMP6_TYPES: Record<string, IcmpType> = keyed({
   'destination-unreachable': any(1), 'no-route': one(1, 0), 'communication-prohibited': one(1, 1),
   'beyond-scope': one(1, 2), 'address-unreachable': one(1, 3), 'port-unreachable': one(1, 4),
   'failed-policy': one(1, 5), 'reject-route': one(1, 6),
@@ -81,7 +82,7 @@ export const ICMP6_TYPES: Record<string, IcmpType> = {
   'neighbour-solicitation': any(135), 'neighbor-solicitation': any(135),
   'neighbour-advertisement': any(136), 'neighbor-advertisement': any(136),
   redirect: any(137),
-};
+});
 
 /**
  * Reads an ICMP type as `--icmp-type` takes it: a name, `TYPE` or
@@ -97,14 +98,14 @@ export function parseIcmpType(text: string, v6: boolean): IcmpType | undefined {
 }
 
 /** Well-known service names iptables resolves through /etc/services. */
-export const SERVICES: Record<string, number> = {
+export const SERVICES: Record<string, number> = keyed({
   ftp: 21, 'ftp-data': 20, ssh: 22, telnet: 23, smtp: 25, domain: 53, dns: 53, bootps: 67, bootpc: 68, tftp: 69,
   http: 80, www: 80, kerberos: 88, pop3: 110, sunrpc: 111, auth: 113, ntp: 123, 'netbios-ns': 137,
   'netbios-dgm': 138, 'netbios-ssn': 139, imap: 143, imap2: 143, snmp: 161, 'snmp-trap': 162, ldap: 389,
   https: 443, 'microsoft-ds': 445, isakmp: 500, syslog: 514, submission: 587, ldaps: 636, rsync: 873,
   imaps: 993, pop3s: 995, openvpn: 1194, 'ms-sql-s': 1433, mysql: 3306, 'ipsec-nat-t': 4500,
   postgresql: 5432, 'x11': 6000, 'http-alt': 8080, 'webcache': 8080, smtps: 465, 'nfs': 2049, 'sip': 5060,
-};
+});
 
 /** A port number or service name; undefined when unknown. */
 export function portNumber(text: string): number | undefined {
@@ -116,10 +117,10 @@ export function portNumber(text: string): number | undefined {
 }
 
 /** TCP flag bits. */
-export const TCP_FLAG_BITS: Record<string, number> = {
+export const TCP_FLAG_BITS: Record<string, number> = keyed({
   FIN: 0x01, SYN: 0x02, RST: 0x04, PSH: 0x08, ACK: 0x10, URG: 0x20, ECE: 0x40, CWR: 0x80,
   ALL: 0x3f, NONE: 0,
-};
+});
 
 /** Reads a comma list of flag names into bits; undefined on an unknown name. */
 export function parseTcpFlags(text: string): number | undefined {
@@ -139,17 +140,17 @@ export function formatTcpFlags(bits: number): string {
 }
 
 /** TOS names of the `tos` match and TOS target. */
-export const TOS_NAMES: Record<string, number> = {
+export const TOS_NAMES: Record<string, number> = keyed({
   'minimize-delay': 0x10, 'maximize-throughput': 0x08, 'maximize-reliability': 0x04,
   'minimize-cost': 0x02, 'normal-service': 0x00,
-};
+});
 
 /** DSCP class names of `--dscp-class`. */
-export const DSCP_CLASSES: Record<string, number> = {
+export const DSCP_CLASSES: Record<string, number> = keyed({
   CS0: 0, CS1: 8, CS2: 16, CS3: 24, CS4: 32, CS5: 40, CS6: 48, CS7: 56, BE: 0, EF: 46,
   AF11: 10, AF12: 12, AF13: 14, AF21: 18, AF22: 20, AF23: 22, AF31: 26, AF32: 28, AF33: 30,
   AF41: 34, AF42: 36, AF43: 38,
-};
+});
 
 /** Reads a number the way iptables does (decimal, 0x hex, 0 octal); undefined when not one. */
 export function parseNumber(text: string): number | undefined {

@@ -14,15 +14,16 @@ import { ruleLine } from '../model/span';
 import { evalMatch, type MatchEnv, type MatchValue } from './match';
 import { hex, parseNumber, parseValueMask, portNumber, TOS_NAMES, DSCP_CLASSES } from './names';
 import { formatEndpoint, packetToJson, type ConnState, type Packet } from './packet';
+import { keyed } from '../model/keyed';
 
 /** Tables of each hook in the kernel's priority order. */
-export const HOOK_TABLES: Record<string, readonly string[]> = {
+export const HOOK_TABLES: Record<string, readonly string[]> = keyed({
   PREROUTING: ['raw', 'mangle', 'nat'],
   INPUT: ['mangle', 'filter', 'security', 'nat'],
   FORWARD: ['mangle', 'filter', 'security'],
   OUTPUT: ['raw', 'mangle', 'nat', 'filter', 'security'],
   POSTROUTING: ['mangle', 'nat'],
-};
+});
 
 export interface TraverseOptions {
   /** Most branches to follow to the end; the rest are counted as omitted. Default 64. */

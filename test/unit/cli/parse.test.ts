@@ -69,3 +69,11 @@ test('check into a pipe closed early still ends with its own status', () => {
   assert.equal(r.stderr, '');
   assert.match(r.stdout, /status 1/);
 });
+
+test('a command named like a member of every JavaScript object is an unknown command', () => {
+  for (const command of ['constructor', 'toString', '__proto__']) {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', CLI, command], { encoding: 'utf8' });
+    assert.equal(r.status, 2, command);
+    assert.match(r.stderr, new RegExp(`unknown command "${command}"`));
+  }
+});

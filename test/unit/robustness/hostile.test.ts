@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Analysis } from '../../../server/src/model/analysis';
 import { toJson } from '../../../server/src/model/toJson';
-import { runChecks } from '../../../server/src/checks';
+import { checkFailures, runChecks } from '../../../server/src/checks';
 import { exercise } from '../../support/fuzz';
 import '../../support/fuzzExtras';
 
@@ -104,4 +104,42 @@ test('a listing whose every column overflows still gives the right targets and c
   assert.equal(input.rules[0].target?.kind, 'jump');
   assert.deepEqual(input.rules[0].counters && [input.rules[0].counters.packets, input.rules[0].counters.bytes], [123456789012, 98765432109876]);
   exercise(text, undefined, everywhere);
+});
+
+test('names every JavaScript object has (constructor, __proto__, toString…) are ordinary words everywhere', () => {
+  const names = ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf', 'isPrototypeOf'];
+  const save = (n: string) => [
+    `*filter`, `:INPUT ACCEPT [0:0]`, `:${n} - [0:0]`,
+    `-A INPUT -m ${n} --${n} ${n} -j ${n}`,
+    `-A INPUT -p ${n} --dport 22 -j ACCEPT`,
+    `-A INPUT -m conntrack --ctstate ${n} -m addrtype --src-type ${n} -j LOG --log-level ${n}`,
+    `-A INPUT -p icmp --icmp-type ${n} -j REJECT --reject-with ${n}`,
+    `-A INPUT -p tcp -m tcp --tcp-flags ${n} ${n} -m comment --comment ${n} -j ${n}`,
+    `-A ${n} -m tcp --dport 22 -j ACCEPT`,
+    `COMMIT`, `*${n}`, `COMMIT`, '',
+  ].join('\n');
+  const listing = (n: string) => [
+    `Chain INPUT (policy ACCEPT 0 packets, 0 bytes)`,
+    ` pkts bytes target     prot opt in     out     source               destination`,
+    `    0     0 ${n}  ${n} --  *      *       0.0.0.0/0            0.0.0.0/0            ${n} dpt:${n} state ${n}`,
+    `    0     0 ACCEPT     tcp  --  *      *       0.0.0.0/0            0.0.0.0/0            tcp dpt:${n}`,
+    '', `Chain ${n} (1 references)`, ` pkts bytes target     prot opt in     out     source               destination`, '',
+  ].join('\n');
+  for (const n of names) {
+    for (const [text, language] of [[save(n), 'iptables-save'], [listing(n), 'iptables-listing']] as const) {
+      const a = Analysis.of(text, language);
+      const problems = runChecks(a);
+      assert.deepEqual(checkFailures(a), [], `${n} in ${language}`);
+      if (language === 'iptables-save') {
+        // The tcp match without -p is still reported, on the last rule line, and no "often missing" note comes with the unknown match.
+        assert.ok(problems.some((p) => p.code === 'missing-protocol' && p.span.line === 8), `${n}: missing-protocol`);
+        assert.ok(!problems.some((p) => p.code === 'extension-unavailable'), `${n}: ${problems.filter((p) => p.code === 'extension-unavailable').map((p) => p.message).join(' ')}`);
+        const json = JSON.stringify(toJson(a.ruleset));
+        assert.equal(json.includes('function'), false);
+        // The option is in the JSON under its own name, __proto__ included.
+        assert.ok(json.includes(`"options":{"${n}":"${n}"}`), `${n}: its option in --json`);
+      }
+      exercise(text, language, [0, 0.2, 0.4, 0.6, 0.8].flatMap((l) => [0.1, 0.3, 0.5, 0.7, 0.9].map((c) => ({ line: l, character: c }))));
+    }
+  }
 });

@@ -2,6 +2,7 @@ import { PROTOCOL_ALIASES, PROTOCOL_NAMES } from './listingNames';
 import { parseListingText, type ListingText } from './listingText';
 import { lineSpan, trimmedEnd } from './span';
 import { TARGET_KINDS, targetKindCode } from './targetNames';
+import { TargetView } from './targetView';
 import type { Chain, Counters, Match, Option, Problem, Rule, Span, Target, TargetKind } from './types';
 
 /**
@@ -206,43 +207,8 @@ function columnMatch(module: string, text: string, s: number, e: number, line: n
   return { module, implicit: true, negated, options: [opt], span, moduleSpan: null, text: word };
 }
 
-/**
- * The target column of a row as the Target interface shows it: a view whose
- * every field lives on its row (see ListingRule), so a 100k-row listing makes
- * one object per row, not two. Its options come from the row's text, read on
- * first use.
- */
-export class ListingTarget implements Target {
-  constructor(private readonly rule: ListingRule) {}
-
-  get name(): string {
-    return this.rule.targetName!;
-  }
-
-  set name(value: string) {
-    this.rule.targetName = value;
-  }
-
-  get kind(): TargetKind {
-    return this.rule.targetKind;
-  }
-
-  set kind(value: TargetKind) {
-    this.rule.targetKind = value;
-  }
-
-  get goto(): boolean {
-    return this.rule.targetGoto;
-  }
-
-  get chain(): Chain | null | undefined {
-    return this.rule.targetChain;
-  }
-
-  set chain(value: Chain | null | undefined) {
-    this.rule.targetChain = value;
-  }
-
+/** The target column of a row: a view (see TargetView); its options come from the row's text, read on first use. */
+export class ListingTarget extends TargetView<ListingRule> {
   get nameSpan(): Span {
     return this.rule.columnSpan(COL_TARGET);
   }

@@ -1,6 +1,7 @@
 import { parseRuleArgs, type RuleArgs } from './parseRuleArgs';
 import { lineSpan } from './span';
 import { TARGET_KINDS, targetKindCode } from './targetNames';
+import { TargetView } from './targetView';
 import { tokenizeLine, type Token } from './tokenize';
 import type { Chain, Counters, Match, Option, Problem, Rule, Span, Target, TargetKind } from './types';
 
@@ -98,42 +99,11 @@ export class RuleStore {
 }
 
 /**
- * The target of a save-format rule as the Target interface shows it: a view
- * whose every field lives on its rule. A 100k-rule dump then costs one object
- * per rule, not two; the view is made when asked for (and kept while the
- * rule's arguments are parsed), so views are short-lived garbage.
+ * The target of a save-format rule: a view (see TargetView), made when asked
+ * for and kept while the rule's arguments are parsed, so views are
+ * short-lived garbage.
  */
-export class SaveTarget implements Target {
-  constructor(private readonly rule: SaveRule) {}
-
-  get name(): string {
-    return this.rule.targetName!;
-  }
-
-  set name(value: string) {
-    this.rule.targetName = value;
-  }
-
-  get kind(): TargetKind {
-    return this.rule.targetKind;
-  }
-
-  set kind(value: TargetKind) {
-    this.rule.targetKind = value;
-  }
-
-  get goto(): boolean {
-    return (this.rule.flags & GOTO) !== 0;
-  }
-
-  get chain(): Chain | null | undefined {
-    return this.rule.targetChain;
-  }
-
-  set chain(value: Chain | null | undefined) {
-    this.rule.targetChain = value;
-  }
-
+export class SaveTarget extends TargetView<SaveRule> {
   get options(): Option[] {
     return this.rule.args().target?.options ?? [];
   }
@@ -252,6 +222,10 @@ export class SaveRule implements Rule {
   /** GOTO and INSERT bits. */
   get flags(): number {
     return this.num(FLAGS);
+  }
+
+  get targetGoto(): boolean {
+    return (this.flags & GOTO) !== 0;
   }
 
   get table(): string {

@@ -36,7 +36,14 @@ const KIND = 11;
 const LINE_AT = 12;
 const WIDTH = 13;
 
-/** The numbers kept for each chain line: its number, first character, name start and end, policy start and end, content end. */
+/** The numbers kept for each chain line, in this order: its number, first character, name, policy word (-1: none), content end. */
+const C_LINE = 0;
+const C_FIRST = 1;
+const C_NAME_START = 2;
+const C_NAME_END = 3;
+const C_POLICY_START = 4;
+const C_POLICY_END = 5;
+const C_END = 6;
 const CHAIN_WIDTH = 7;
 
 /** What few save rules have or need: a rule keeps these in one object made when the first is set. */
@@ -58,6 +65,9 @@ class RuleExtras {
 export class RuleStore {
   ints: Int32Array;
   private count = 0;
+  /** The chain lines' numbers, CHAIN_WIDTH a chain. */
+  chainInts = new Int32Array(0);
+  private chainCount = 0;
 
   /** `rules`: how many rules to make room for at first. */
   constructor(readonly text: string, rules = 256) {
@@ -74,10 +84,6 @@ export class RuleStore {
     return this.count++;
   }
 
-  /** The chain lines' numbers, CHAIN_WIDTH a chain. */
-  chainInts = new Int32Array(0);
-  private chainCount = 0;
-
   /** A slot holding a new chain line's numbers (see CHAIN_WIDTH). */
   addChain(line: number, first: number, nameStart: number, nameEnd: number, policyStart: number, policyEnd: number, end: number): number {
     const at = this.chainCount * CHAIN_WIDTH;
@@ -87,13 +93,13 @@ export class RuleStore {
       this.chainInts = grown;
     }
     const ints = this.chainInts;
-    ints[at] = line;
-    ints[at + 1] = first;
-    ints[at + 2] = nameStart;
-    ints[at + 3] = nameEnd;
-    ints[at + 4] = policyStart;
-    ints[at + 5] = policyEnd;
-    ints[at + 6] = end;
+    ints[at + C_LINE] = line;
+    ints[at + C_FIRST] = first;
+    ints[at + C_NAME_START] = nameStart;
+    ints[at + C_NAME_END] = nameEnd;
+    ints[at + C_POLICY_START] = policyStart;
+    ints[at + C_POLICY_END] = policyEnd;
+    ints[at + C_END] = end;
     return this.chainCount++;
   }
 }
@@ -374,7 +380,7 @@ export class SaveChain implements Chain {
     this.slot = store.addChain(line, first, nameStart, nameEnd, policyStart, policyEnd, end);
   }
 
-  /** The line's number and offsets, in the order addChain took them. */
+  /** One of the line's numbers (C_…). */
   private num(field: number): number {
     return this.store.chainInts[this.slot * CHAIN_WIDTH + field];
   }
@@ -384,7 +390,7 @@ export class SaveChain implements Chain {
   }
 
   get declSpan(): Span | null {
-    return (this.kept.decl ??= lineSpan(this.num(0), this.num(1), this.num(6)));
+    return (this.kept.decl ??= lineSpan(this.num(C_LINE), this.num(C_FIRST), this.num(C_END)));
   }
 
   set declSpan(value: Span | null) {
@@ -392,7 +398,7 @@ export class SaveChain implements Chain {
   }
 
   get nameSpan(): Span | null {
-    return (this.kept.name ??= lineSpan(this.num(0), this.num(2), this.num(3)));
+    return (this.kept.name ??= lineSpan(this.num(C_LINE), this.num(C_NAME_START), this.num(C_NAME_END)));
   }
 
   set nameSpan(value: Span | null) {
@@ -401,8 +407,8 @@ export class SaveChain implements Chain {
 
   get policySpan(): Span | null {
     const kept = this.kept;
-    if (this.num(4) < 0 && kept.policy === null) return null;
-    return (kept.policy ??= lineSpan(this.num(0), this.num(4), this.num(5)));
+    if (this.num(C_POLICY_START) < 0 && kept.policy === null) return null;
+    return (kept.policy ??= lineSpan(this.num(C_LINE), this.num(C_POLICY_START), this.num(C_POLICY_END)));
   }
 
   set policySpan(value: Span | null) {

@@ -16,7 +16,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { buildGraph } from '../server/src/model/buildGraph';
 import { parse } from '../server/src/model/parse';
-import { generateKubeProxy } from '../test/support/kubeProxy';
+import { asListRules, generateKubeProxy, withCounters } from '../test/support/kubeProxy';
 import { parse as parseAny } from '../server/src/model/parse';
 
 /** Runs per figure: the median of nine is steadier than of five on a noisy machine, and the first run is printed on its own. */
@@ -97,17 +97,24 @@ function restoreTest(file: string): number | null {
   }
 }
 
-function dumpFiles(services: number): { save: string; listing: string } {
+/** The dump in four forms: iptables-save, the -nvL listing, `iptables-save -c` and `iptables -t nat -S`. */
+function dumpFiles(services: number): Record<string, string> {
   const dir = join(tmpdir(), 'iptables-lens-bench');
   mkdirSync(dir, { recursive: true });
-  const save = join(dir, `kube-${services}.save`);
-  const listing = join(dir, `kube-${services}.nvL`);
-  if (!existsSync(save) || !existsSync(listing)) {
+  const files = {
+    save: join(dir, `kube-${services}.save`),
+    listing: join(dir, `kube-${services}.nvL`),
+    'save -c': join(dir, `kube-${services}.counters.save`),
+    'nat -S': join(dir, `kube-${services}.nat.S`),
+  };
+  if (!Object.values(files).every((f) => existsSync(f))) {
     const d = generateKubeProxy({ services, endpointsPerService: 3, nodePortEvery: 4, noEndpointsEvery: 50 });
-    writeFileSync(save, d.save);
-    writeFileSync(listing, d.listing);
+    writeFileSync(files.save, d.save);
+    writeFileSync(files.listing, d.listing);
+    writeFileSync(files['save -c'], withCounters(d.save));
+    writeFileSync(files['nat -S'], asListRules(d.save, 'nat'));
   }
-  return { save, listing };
+  return files;
 }
 
 /**

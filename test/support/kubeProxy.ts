@@ -252,3 +252,16 @@ export function generateKubeProxy(opts: KubeProxyOptions): KubeProxyDump {
   }
   return { services, save: save.join('\n') + '\n', listing: listing.join('\n') + '\n', ruleCount: rules.length, chainCount };
 }
+
+/** A save dump as `iptables-save -c` writes it: `[packets:bytes]` before every rule. */
+export function withCounters(save: string): string {
+  let n = 0;
+  return save.replace(/^-A /gm, () => `[${n++}:${n * 60}] -A `);
+}
+
+/** One table of a save dump as `iptables -t TABLE -S` prints it: no header or table lines, -P and -N for the chain lines. */
+export function asListRules(save: string, table: string): string {
+  const start = save.indexOf(`*${table}\n`);
+  const block = save.slice(start, save.indexOf('\nCOMMIT', start)).split('\n').slice(1);
+  return block.map((l) => l.replace(/^:(\S+) (\S+) \S+$/, (_, name: string, policy: string) => (policy === '-' ? `-N ${name}` : `-P ${name} ${policy}`))).join('\n') + '\n';
+}

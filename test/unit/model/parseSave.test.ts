@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseSave } from '../../../server/src/model/parseSave';
 import { tokenizeLine } from '../../../server/src/model/tokenize';
-import { generateKubeProxy } from '../../support/kubeProxy';
+import { asListRules, generateKubeProxy } from '../../support/kubeProxy';
 
 test('tokenizer: double quotes group, backslash escapes inside quotes only, single quotes are ordinary', () => {
   const words = tokenizeLine(`-A X -m comment --comment "it\\'s \\"a\\" b" -j 'q' a\\b`).tokens.map((t) => t.text);
@@ -155,10 +155,7 @@ test('iptables -S output reads into the same chains, rules and targets as the ip
   const { save } = generateKubeProxy({ services: 40, endpointsPerService: 3, nodePortEvery: 4, noEndpointsEvery: 7 });
   // One table of the dump as `iptables -t nat -S` prints it: -P for built-in chains, -N for the others, the same -A lines.
   const nat = save.slice(save.indexOf('*nat'), save.indexOf('COMMIT', save.indexOf('*nat')));
-  const S = nat.split('\n').filter((l) => l && !l.startsWith('*')).map((l) => {
-    const m = /^:(\S+) (\S+)/.exec(l);
-    return m ? (m[2] === '-' ? `-N ${m[1]}` : `-P ${m[1]} ${m[2]}`) : l;
-  });
+  const S = asListRules(save, 'nat').trimEnd().split('\n');
   const fromSave = parseSave(`${nat}COMMIT\n`);
   const fromS = parseSave(`# iptables -t nat -S\n${S.join('\n')}\n`);
   assert.deepEqual(fromS.problems, []);

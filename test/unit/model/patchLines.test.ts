@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import { parseSave } from '../../../server/src/model/parseSave';
-import { generateKubeProxy } from '../../support/kubeProxy';
+import { asListRules, generateKubeProxy, withCounters } from '../../support/kubeProxy';
 import { editSaveLine, editSomeLines, random } from '../../support/lineEdits';
 import { modelDump } from '../../support/modelDump';
 
@@ -17,19 +17,6 @@ const dumps: [string, string][] = [
   ['generated 40 Services saved with counters (-c)', withCounters(generateKubeProxy({ services: 40, endpointsPerService: 3, nodePortEvery: 4, noEndpointsEvery: 7 }).save)],
   ['generated 40 Services as iptables -t nat -S', asListRules(generateKubeProxy({ services: 40, endpointsPerService: 3, nodePortEvery: 4, noEndpointsEvery: 7 }).save, 'nat')],
 ];
-
-/** A save dump as `iptables-save -c` writes it: `[packets:bytes]` before every rule. */
-function withCounters(save: string): string {
-  let n = 0;
-  return save.replace(/^-A /gm, () => `[${n++}:${n * 60}] -A `);
-}
-
-/** One table of a save dump as `iptables -t TABLE -S` prints it: no header or table lines, -P and -N for the chain lines. */
-function asListRules(save: string, table: string): string {
-  const start = save.indexOf(`*${table}\n`);
-  const block = save.slice(start, save.indexOf('\nCOMMIT', start)).split('\n').slice(1);
-  return block.map((l) => l.replace(/^:(\S+) (\S+) \S+$/, (_, name: string, policy: string) => (policy === '-' ? `-N ${name}` : `-P ${name} ${policy}`))).join('\n') + '\n';
-}
 
 for (const [name, text] of dumps) {
   test(`patching edited lines gives the model a full parse gives, or changes nothing (${name})`, () => {

@@ -56,11 +56,14 @@ function countersAt(raw: string, from: number, to: number): Counters | null {
 /** The number written in raw[from, to) with digits only, or -1. */
 function digitsAt(raw: string, from: number, to: number): number {
   if (to <= from) return -1;
+  let n = 0;
   for (let i = from; i < to; i++) {
     const c = raw.charCodeAt(i);
     if (c < 48 || c > 57) return -1;
+    n = n * 10 + (c - 48);
   }
-  return Number(raw.slice(from, to));
+  // Up to 15 digits the sum is exact; longer numbers are read as Number reads them.
+  return to - from <= 15 ? n : Number(raw.slice(from, to));
 }
 
 /** Where a line's content ends, leaving out trailing blanks and a \r. */

@@ -17,6 +17,8 @@ function isOptionLike(t: Token): boolean {
 /** Bits of a rule's FLAGS number. */
 const GOTO = 1;
 const INSERT = 2;
+/** The line starts with `[packets:bytes]`, kept in the store's counts. */
+const COUNTED = 4;
 
 /** The numbers kept for each save rule, in this order (see RuleStore). */
 const LINE = 0;
@@ -52,7 +54,6 @@ class RuleExtras {
   /** The target view kept while the arguments are parsed (checks ask for it over and over). */
   view: SaveTarget | null = null;
   span: Span | null = null;
-  constructor(readonly prefixCounters: Counters | null) {}
 }
 
 /**
@@ -64,6 +65,8 @@ class RuleExtras {
  */
 export class RuleStore {
   ints: Int32Array;
+  /** The `[packets:bytes]` before each rule, two numbers a rule; made when the first such rule comes (iptables-save -c). */
+  counts: Float64Array | null = null;
   private count = 0;
   /** The chain lines' numbers, CHAIN_WIDTH a chain. */
   chainInts = new Int32Array(0);
@@ -82,6 +85,18 @@ export class RuleStore {
       this.ints = grown;
     }
     return this.count++;
+  }
+
+  /** Keeps the counters written before rule `slot`. */
+  setCounts(slot: number, packets: number, bytes: number): void {
+    const size = (this.ints.length / WIDTH) * 2;
+    if (!this.counts || this.counts.length < size) {
+      const grown = new Float64Array(size);
+      if (this.counts) grown.set(this.counts);
+      this.counts = grown;
+    }
+    this.counts[slot * 2] = packets;
+    this.counts[slot * 2 + 1] = bytes;
   }
 
   /** A slot holding a new chain line's numbers (see CHAIN_WIDTH). */
@@ -140,7 +155,7 @@ export class SaveRule implements Rule {
   targetName: string | null = null;
   /** The chain of its table the target names, once settled (see Target.chain). */
   targetChain: Chain | null | undefined = undefined;
-  private extras: RuleExtras | null;
+  private extras: RuleExtras | null = null;
   private readonly slot: number;
 
   constructor(
@@ -159,7 +174,6 @@ export class SaveRule implements Rule {
     argOffset: number,
     prefixCounters: Counters | null,
   ) {
-    this.extras = prefixCounters ? new RuleExtras(prefixCounters) : null;
     const slot = store.add();
     this.slot = slot;
     const ints = store.ints;
@@ -170,8 +184,9 @@ export class SaveRule implements Rule {
     ints[at + CHAIN_START] = chainStart;
     ints[at + CHAIN_END] = chainEnd;
     ints[at + ARG_OFFSET] = argOffset;
-    ints[at + FLAGS] = command === 'insert' ? INSERT : 0;
+    ints[at + FLAGS] = (command === 'insert' ? INSERT : 0) | (prefixCounters ? COUNTED : 0);
     ints[at + LINE_AT] = lineAt;
+    if (prefixCounters) store.setCounts(slot, prefixCounters.packets, prefixCounters.bytes);
   }
 
   /** The rule's whole line, cut from the text again each time. */
@@ -187,7 +202,7 @@ export class SaveRule implements Rule {
   }
 
   private more(): RuleExtras {
-    return (this.extras ??= new RuleExtras(null));
+    return (this.extras ??= new RuleExtras());
   }
 
   get line(): number {
@@ -297,7 +312,10 @@ export class SaveRule implements Rule {
 
   get counters(): Counters | null {
     const extras = this.extras;
-    if (extras?.prefixCounters) return extras.prefixCounters;
+    if (this.flags & COUNTED) {
+      const counts = this.store.counts!;
+      return { packets: counts[this.slot * 2], bytes: counts[this.slot * 2 + 1] };
+    }
     // Most rules carry no `-c`: answer without parsing them (a hover sums the counters of every jump to a chain).
     if (!extras?.parsed && !COUNTERS_WORD.test(this.lineText)) return null;
     return this.args().counters;

@@ -10,6 +10,7 @@ import {
   type Chain, type Counters, type Family, type Problem, type Rule, type Ruleset, type Span, type Table,
 } from './types';
 import { keyed } from './keyed';
+import { grow } from './grow';
 
 /**
  * A shell prompt (or none) and the iptables command that printed what follows:
@@ -234,13 +235,6 @@ class ListingChain implements RowOwner {
 
 /** Placeholder until a chain is complete; never handed out (closeChain gives every chain its own array). */
 const NO_RULES: Rule[] = [];
-
-/** A copy of `a` with room for at least `size` numbers, the new ones 0. */
-function grow(a: Int32Array, size: number): Int32Array {
-  const b = new Int32Array(Math.max(size, a.length * 2));
-  b.set(a);
-  return b;
-}
 
 /** Column offsets of the row being read (see `splitRow`): rows keep none of them. */
 const ROW = new Int32Array(COL_SIZE);

@@ -1,3 +1,4 @@
+import { grow } from './grow';
 import { parseRuleArgs, type RuleArgs } from './parseRuleArgs';
 import { lineSpan } from './span';
 import { TARGET_KINDS, targetKindCode } from './targetNames';
@@ -79,11 +80,8 @@ export class RuleStore {
 
   /** A slot for a new rule, its numbers all zero. */
   add(): number {
-    if ((this.count + 1) * WIDTH > this.ints.length) {
-      const grown = new Int32Array(this.ints.length * 2);
-      grown.set(this.ints);
-      this.ints = grown;
-    }
+    const size = (this.count + 1) * WIDTH;
+    if (size > this.ints.length) this.ints = grow(this.ints, size);
     return this.count++;
   }
 
@@ -102,11 +100,7 @@ export class RuleStore {
   /** A slot holding a new chain line's numbers (see CHAIN_WIDTH). */
   addChain(line: number, first: number, nameStart: number, nameEnd: number, policyStart: number, policyEnd: number, end: number): number {
     const at = this.chainCount * CHAIN_WIDTH;
-    if (at + CHAIN_WIDTH > this.chainInts.length) {
-      const grown = new Int32Array(Math.max(CHAIN_WIDTH * 64, this.chainInts.length * 2));
-      grown.set(this.chainInts);
-      this.chainInts = grown;
-    }
+    if (at + CHAIN_WIDTH > this.chainInts.length) this.chainInts = grow(this.chainInts, CHAIN_WIDTH * 64);
     const ints = this.chainInts;
     ints[at + C_LINE] = line;
     ints[at + C_FIRST] = first;

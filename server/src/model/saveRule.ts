@@ -70,7 +70,7 @@ export class RuleStore {
   counts: Float64Array | null = null;
   private count = 0;
   /** The chain lines' numbers, CHAIN_WIDTH a chain. */
-  chainInts = new Int32Array(0);
+  chainInts: Int32Array = new Int32Array(0);
   private chainCount = 0;
 
   /** `rules`: how many rules to make room for at first. */

@@ -8,6 +8,7 @@
  *
  *   npm run bench            all sizes (1k, 10k, 30k services) and the fixtures
  *   npm run bench -- 1000    one size (and the fixtures)
+ *   npm run bench -- --node PATH 10000   measured on another Node binary
  */
 import { spawnSync } from 'child_process';
 import { buildSync } from 'esbuild';
@@ -18,6 +19,7 @@ import { buildGraph } from '../server/src/model/buildGraph';
 import { parse } from '../server/src/model/parse';
 import { asListRules, generateKubeProxy, withCounters } from '../test/support/kubeProxy';
 import { parse as parseAny } from '../server/src/model/parse';
+import { runtimeFrom, type Runtime } from './runtime';
 
 /** Runs per figure: the median of nine is steadier than of five on a noisy machine, and the first run is printed on its own. */
 const RUNS = 9;
@@ -134,8 +136,11 @@ function childScript(): string {
   return bundled;
 }
 
+/** The Node the children run on (see runtime.ts). */
+let runtime: Runtime | null = null;
+
 function measure(file: string, mode: 'naive' | 'parse'): { ms: number; withReadMs: number; firstMs: number; maxRssMb: number; rules: number } {
-  const r = spawnSync(process.execPath, [childScript(), '--child', mode, file], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const r = spawnSync(runtime!.node, [childScript(), '--child', mode, file], { encoding: 'utf8', maxBuffer: 1 << 20 });
   if (r.status !== 0) throw new Error(`bench child failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!);
 }
@@ -169,10 +174,11 @@ function report(label: string, file: string): void {
 }
 
 function main(): void {
-  const args = process.argv.slice(2);
-  if (args[0] === '--child') return child(args[2], args[1] as 'naive' | 'parse');
+  if (process.argv[2] === '--child') return child(process.argv[4], process.argv[3] as 'naive' | 'parse');
+  runtime = runtimeFrom(process.argv.slice(2));
+  const args = runtime.args;
   const sizes = args.length ? args.map(Number) : [1000, 10000, 30000];
-  console.log(`node ${process.version}; median of ${RUNS} runs per figure; peak RSS of the child process through its first run (includes the runtime)`);
+  console.log(`${runtime.label}; median of ${RUNS} runs per figure; peak RSS of the child process through its first run (includes the runtime)`);
   const restoreNote = process.getuid?.() === 0 ? 'restore --test ms, times slower than parse+graph' : 'restore --test: not root, not measured';
   console.log('with read: read the file + naive split/tokenize, read the file + parse + graph; without: the same after the text is in memory');
   console.log('first run: the first of the runs alone, file in memory (ours includes compiling the parser, which later runs have done)');

@@ -14,12 +14,18 @@
  *
  *   npm run bench:lsp            1k and 10k services
  *   npm run bench:lsp -- 30000   one size
+ *   npm run bench:lsp -- --node PATH 10000   the server on another Node binary
  */
 import { spawnSync } from 'child_process';
 import { readFileSync } from 'fs';
 import { LspClient } from '../test/support/lspClient';
 import { generateKubeProxy } from '../test/support/kubeProxy';
 import { stepRun, type TraceResult } from '../server/src/protocol';
+import { runtimeFrom } from './runtime';
+
+const runtime = runtimeFrom(process.argv.slice(2));
+/** A client for a fresh server, started as the extension starts it: no Node flags (client/src/extension.ts). */
+const newClient = () => new LspClient(undefined, [], runtime.node);
 
 function percentile(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -69,7 +75,7 @@ function restoreTest(text: string): number | null {
 
 /** didOpen → diagnostics on a server started for just that. */
 async function openOnce(uri: string, languageId: string, text: string): Promise<number> {
-  const client = new LspClient();
+  const client = newClient();
   await client.start();
   try {
     const [, ms] = await timed(async () => {
@@ -87,8 +93,7 @@ async function benchOne(services: number, kind: 'save' | 'listing'): Promise<voi
   const text = kind === 'save' ? dump.save : dump.listing;
   const languageId = kind === 'save' ? 'iptables-save' : 'iptables-listing';
   const uri = `file:///bench/kube-${services}.${kind === 'save' ? 'iptables-save' : 'nvL'}`;
-  // The server runs with no Node flags, as the extension starts it (client/src/extension.ts).
-  const client = new LspClient();
+  const client = newClient();
   await client.start();
   const pid = (client as unknown as { child: { pid: number } }).child.pid;
 
@@ -158,7 +163,8 @@ async function benchOne(services: number, kind: 'save' | 'listing'): Promise<voi
 }
 
 async function main(): Promise<void> {
-  const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
+  const sizes = runtime.args.map(Number).filter((n) => n > 0);
+  console.log(`server on ${runtime.label}`);
   console.log('latencies in ms as p50/p99; open→diag (median of three fresh servers, min–max) includes parse, graph and every check');
   for (const services of sizes.length ? sizes : [1000, 10000]) {
     for (const kind of ['save', 'listing'] as const) await benchOne(services, kind);

@@ -34,11 +34,13 @@ export class LspClient {
     private readonly serverPath = join(__dirname, '..', '..', 'dist', 'server.js'),
     /** Node flags for the server process (the extension starts it with none). */
     private readonly nodeArgs: string[] = [],
+    /** The Node binary that runs the server (the editor runs it on its own). */
+    private readonly nodePath = process.execPath,
   ) {}
 
   /** Spawns the server and performs initialize/initialized. Returns the initialize result. */
   async start(initParams: Record<string, unknown> = {}): Promise<any> {
-    const child = spawn(process.execPath, [...this.nodeArgs, this.serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(this.nodePath, [...this.nodeArgs, this.serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.child = child;
     child.stdout.on('data', (chunk: Buffer) => this.onData(chunk));
     child.stderr.on('data', (chunk: Buffer) => { this.stderr += chunk.toString(); });

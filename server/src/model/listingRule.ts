@@ -290,7 +290,7 @@ export class ListingRule implements Rule {
   setTarget(name: string, goto: boolean): void {
     this.targetName = name;
     this.targetChain = undefined;
-    this.packed = this.start * 256 + (goto ? 128 + 8 * targetKindCode('goto') : 0) + this.layout;
+    this.packed = this.start * 256 + (goto ? 128 : 0) + 8 * targetKindCode(goto ? 'goto' : 'jump') + this.layout;
   }
 
   get targetGoto(): boolean {

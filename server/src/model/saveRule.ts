@@ -267,7 +267,7 @@ export class SaveRule implements Rule {
     this.targetName = name;
     const ints = this.store.ints;
     const at = this.slot * WIDTH;
-    ints[at + KIND] = goto ? 1 : 0;
+    ints[at + KIND] = targetKindCode(goto ? 'goto' : 'jump');
     if (goto) ints[at + FLAGS] |= GOTO;
     ints[at + TARGET_NAME_START] = nameStart;
     ints[at + TARGET_NAME_END] = nameEnd;

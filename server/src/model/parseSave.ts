@@ -98,10 +98,8 @@ function lastClosingQuote(raw: string, at: number): number {
 
 /** The last ` -j ` at or after `from`, or -1; looked for from the line's end, where the target usually is. */
 function lastJumpWord(raw: string, from: number): number {
-  for (let i = raw.length - 4; i >= from; i--) {
-    if (raw.charCodeAt(i + 2) === 106 && raw.charCodeAt(i + 1) === 45 && raw.charCodeAt(i) === 32 && raw.charCodeAt(i + 3) === 32) return i;
-  }
-  return -1;
+  const at = raw.lastIndexOf(' -j ');
+  return at >= from ? at : -1;
 }
 
 /** Where `findTargetWord` found the target word: its offset, length and whether it is a goto; at < 0 when none. */
@@ -156,10 +154,10 @@ const scanned = { nameStart: 0, nameEnd: 0, argOffset: 0, end: 0, targetStart: -
  * whole line, into `scanned`; false when the line needs the tokenizer (tabs,
  * quotes in the way, odd shapes).
  */
-function scanAppend(raw: string, first: number): boolean {
+function scanAppend(raw: string, first: number, oddBlanks = true): boolean {
   const end = contentEnd(raw);
   // The tokenizer also parts words at a tab, a CR inside the line, VT and FF: leave such lines to it.
-  if (firstOddBlank(raw) < end) return false;
+  if (oddBlanks && firstOddBlank(raw) < end) return false;
   // An unclosed quote swallows the rest of the line, target included: leave it to the tokenizer.
   const quote = raw.indexOf('"');
   const lastQuote = quote >= 0 ? lastClosingQuote(raw, quote) : -1;
@@ -380,7 +378,7 @@ export function parseSave(text: string): Ruleset {
    * the line needs the full tokenizer (tabs, quotes in the way, odd shapes).
    */
   const appendFast = (t: Table, raw: string, first: number, ln: number, append = first, counters: Counters | null = null): boolean => {
-    if (!scanAppend(raw, append)) return false;
+    if (!scanAppend(raw, append, store.oddBlanks)) return false;
     const { nameStart, nameEnd } = scanned;
     let chain = lastChain;
     // Compared with the name cut from the previous -A line, which is still in the cache, rather than with the

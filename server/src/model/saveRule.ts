@@ -3,7 +3,7 @@ import { parseRuleArgs, type RuleArgs } from './parseRuleArgs';
 import { lineSpan } from './span';
 import { TARGET_KINDS, targetKindCode } from './targetNames';
 import { TargetView } from './targetView';
-import { tokenizeLine, type Token } from './tokenize';
+import { firstOddBlank, tokenizeLine, type Token } from './tokenize';
 import type { Chain, Counters, Match, Option, Problem, Rule, Span, Target, TargetKind } from './types';
 
 const JUMP_WORDS = new Set(['-j', '--jump', '-g', '--goto']);
@@ -73,9 +73,13 @@ export class RuleStore {
   chainInts: Int32Array = new Int32Array(0);
   private chainCount = 0;
 
+  /** Whether the text has a tab, CR, VT or FF anywhere: without any, a line's words are parted by spaces alone. */
+  readonly oddBlanks: boolean;
+
   /** `rules`: how many rules to make room for at first. */
   constructor(readonly text: string, rules = 256) {
     this.ints = new Int32Array(WIDTH * rules);
+    this.oddBlanks = firstOddBlank(text) < text.length;
   }
 
   /** A slot for a new rule, its numbers all zero. */

@@ -1,4 +1,5 @@
-import type { ByName, Chain, ChainGraph, Edge, Ruleset, Rule, Table, TableGraph } from './types';
+import type { TargetFields } from './targetView';
+import type { ByName, Chain, ChainGraph, Edge, Ruleset, Rule, Table, TableGraph, TargetKind } from './types';
 
 /**
  * Builds the chain graph of every table: one edge per rule that jumps or goes
@@ -161,9 +162,20 @@ export function edgeNumbers(graph: TableGraph): EdgeNumbers | null {
  * a dangling jump or goto, undefined when the rule is no jump or goto at all.
  */
 function edgeEnd(table: Table, rule: Rule): Chain | null | undefined {
+  // Rules that keep their target's facts on themselves are read there, without a view of the target.
+  const fields = rule as Partial<TargetFields>;
+  if (fields.targetName !== undefined) {
+    if (fields.targetName === null) return undefined;
+    return jumpEnd(table, fields.targetKind!, fields.targetChain, fields.targetName);
+  }
   const target = rule.target;
-  if (!target || (target.kind !== 'jump' && target.kind !== 'goto')) return undefined;
-  const to = target.chain !== undefined ? target.chain : table.chainsByName.get(target.name) ?? null;
+  return target ? jumpEnd(table, target.kind, target.chain, target.name) : undefined;
+}
+
+/** edgeEnd for a target's kind, chain (undefined: not looked up) and name. */
+function jumpEnd(table: Table, kind: TargetKind, chain: Chain | null | undefined, name: string): Chain | null | undefined {
+  if (kind !== 'jump' && kind !== 'goto') return undefined;
+  const to = chain !== undefined ? chain : table.chainsByName.get(name) ?? null;
   return to && table.chains[to.index] === to ? to : null;
 }
 

@@ -1,13 +1,18 @@
 import { isTargetName } from './targetNames';
-import { BUILTIN_CHAINS, type Chain, type Span, type Table, type Target, type TargetKind } from './types';
+import type { TargetFields } from './targetView';
+import { BUILTIN_CHAINS, type Chain, type Rule, type Span, type Table, type Target, type TargetKind } from './types';
 
 /**
  * What a `-j NAME` / `-g NAME` means in a table: a chain of the table wins over
  * a target extension of the same name, as in iptables.
  */
 export function classifyTarget(target: Target, table: Table): TargetKind {
-  const name = target.name;
-  if (target.chain !== undefined ? target.chain !== null : table.chainsByName.has(name)) return target.goto ? 'goto' : 'jump';
+  return kindOf(target.name, target.goto, target.chain, table);
+}
+
+/** classifyTarget for a target's facts: its name, goto flag and chain (undefined: not looked up yet). */
+function kindOf(name: string, goto: boolean, chain: Chain | null | undefined, table: Table): TargetKind {
+  if (chain !== undefined ? chain !== null : table.chainsByName.has(name)) return goto ? 'goto' : 'jump';
   switch (name) {
     case 'ACCEPT': return 'accept';
     case 'DROP': return 'drop';
@@ -17,7 +22,7 @@ export function classifyTarget(target: Target, table: Table): TargetKind {
   }
   if (isTargetName(name)) return 'extension';
   // Not a chain of this table and not a known target: a jump to a missing chain.
-  return target.goto ? 'goto' : 'jump';
+  return goto ? 'goto' : 'jump';
 }
 
 /** A chain record for a name, with no declaration yet. */
@@ -55,6 +60,11 @@ export function finishTable(table: Table, addMissingBuiltins: boolean, chainsDel
     for (let i = 0; i < rules.length; i++) {
       const rule = rules[i];
       rule.index = i + 1;
+      // Rules that keep their target's facts on themselves are settled there, without a view of the target.
+      if (hasTargetFields(rule)) {
+        settleFields(rule, table, shadowing, chainsDeleted);
+        continue;
+      }
       const target = rule.target;
       if (!target) continue;
       // A chain the parser already found stays right unless chains were deleted since.
@@ -62,6 +72,23 @@ export function finishTable(table: Table, addMissingBuiltins: boolean, chainsDel
       else settleTarget(target, table, shadowing);
     }
   }
+}
+
+function hasTargetFields(rule: Rule): rule is Rule & TargetFields {
+  return (rule as Partial<TargetFields>).targetName !== undefined;
+}
+
+/** settleTarget (or, for a chain found while reading, classifyTarget) on a rule's own target fields. */
+function settleFields(rule: TargetFields, table: Table, shadowing: boolean, chainsDeleted: boolean): void {
+  const name = rule.targetName;
+  if (name === null) return;
+  let chain = rule.targetChain;
+  if (!chain || chainsDeleted) {
+    chain = !shadowing && isTargetName(name) ? null : table.chainsByName.get(name) ?? null;
+    rule.targetChain = chain;
+    if (chain) rule.targetName = chain.name;
+  }
+  rule.targetKind = kindOf(name, rule.targetGoto, chain, table);
 }
 
 /**

@@ -67,10 +67,12 @@ export const ruleMissingProtocol: RuleCheck = (rule, _options, _scope, out) => {
   const t = rule.target;
   if (!t || t.kind === 'jump' || t.kind === 'goto') return;
   const proto = given;
+  const hasPorts = proto !== null && PORT_PROTOCOLS.has(proto);
   for (const o of t.options) {
     const v = o.value ?? '';
-    const portsInRange = (o.name === 'to-destination' || o.name === 'to-source') && (/^\[.*\]:\d/.test(v) || (!v.startsWith('[') && /^[^:]*:\d/.test(v) && !v.slice(0, v.indexOf(':')).includes('::')));
-    if ((o.name === 'to-ports' || portsInRange) && !(proto && PORT_PROTOCOLS.has(proto))) {
+    // A rule with a port protocol may give ports anywhere: the address is then not looked at.
+    const portsInRange = !hasPorts && (o.name === 'to-destination' || o.name === 'to-source') && (/^\[.*\]:\d/.test(v) || (!v.startsWith('[') && /^[^:]*:\d/.test(v) && !v.slice(0, v.indexOf(':')).includes('::')));
+    if ((o.name === 'to-ports' || portsInRange) && !hasPorts) {
       out.push(missingProtocol(o.span, `A port in ${t.name} --${o.name}`, '-p tcp, udp, sctp or dccp', 'parse'));
     }
     if (t.name === 'REJECT' && o.name === 'reject-with' && v === 'tcp-reset' && !(proto && TCP.has(proto))) {

@@ -146,6 +146,22 @@ function namedAt(raw: string, start: number, end: number, name: string): boolean
   return sameWord(raw, start, end, name, 0, name.length);
 }
 
+/**
+ * Enters a new chain in its table's map by name; false, with the map as it
+ * was, when the name is there already. One look into the map, not two: a
+ * name seen before shows as a map that did not grow, and gets its entry back.
+ */
+function addChain(t: Table, chain: Chain): boolean {
+  const name = chain.name;
+  const known = t.chainsByName.size;
+  t.chainsByName.set(name, chain);
+  if (t.chainsByName.size > known) return true;
+  const before = t.chains.find((c) => c.name === name);
+  if (before) t.chainsByName.set(name, before);
+  else t.chainsByName.delete(name);
+  return false;
+}
+
 /** What `scanAppend` read from the last line it accepted. */
 const scanned = { nameStart: 0, nameEnd: 0, argOffset: 0, end: 0, targetStart: -1, targetEnd: -1 };
 
@@ -223,12 +239,24 @@ function scannedRule(chain: Chain, store: RuleStore, lineAt: number, raw: string
 }
 
 /**
- * What the arguments of every rule that looksIpv6 answers yes for contain:
- * "icmp" (an icmp6 match, an icmp6-… reject), `-m` with an IPv6 extension
- * header match, or an address with a colon after -s/-d. A rule without any
+ * What the arguments of every rule that ipv6Evidence answers yes for
+ * contain: "icmp" in any case (an icmp6 match, an icmp6-… reject, -p
+ * ipv6-icmp), or `-m` with an IPv6 extension header match or an address with
+ * a colon after -s/-d (options are case-sensitive). A rule without any
  * cannot say IPv6 and need not be parsed to know it.
  */
-const IPV6_HINT = /icmp|\s(?:-m|--match)\s+(?:ipv6header|frag|mh|rt|hbh|dst|eui64)(?!\S)|\s(?:-s|-d|--source|--destination|--src|--dst)\s+(?:!\s+)?[^\s:]*:/gi;
+const IPV6_HINTS: readonly RegExp[] = [
+  /icmp/gi,
+  /\s(?:-m|--match)\s+(?:ipv6header|frag|mh|rt|hbh|dst|eui64)(?!\S)|\s(?:-s|-d|--source|--destination|--src|--dst)\s+(?:!\s+)?[^\s:]*:/g,
+];
+
+/** Whether a line has one of IPV6_HINTS. */
+function hasIpv6Hint(line: string): boolean {
+  return IPV6_HINTS.some((re) => {
+    re.lastIndex = 0;
+    return re.test(line);
+  });
+}
 
 /** Whether some line is `*NAME` (blanks before the star allowed): found by its star, which dumps hardly use elsewhere. */
 function hasTableLine(text: string): boolean {
@@ -242,21 +270,56 @@ function hasTableLine(text: string): boolean {
   return false;
 }
 
-function looksIpv6(ruleset: { tables: Table[] }): boolean {
-  for (const table of ruleset.tables) {
-    for (const chain of table.chains) {
-      for (const rule of chain.rules) {
-        if (rule instanceof SaveRule && !rule.argsMatch(IPV6_HINT)) continue;
-        for (const m of rule.matches) {
-          if (m.module === 'icmp6' || m.module === 'ipv6header' || m.module === 'frag' || m.module === 'mh' || m.module === 'rt' || m.module === 'hbh' || m.module === 'dst' || m.module === 'eui64') return true;
-          if ((m.module === 'source' || m.module === 'destination') && m.options[0]?.value?.includes(':')) return true;
-        }
-        // REJECT replies exist for one family only: icmp6-* says ip6tables.
-        if (rule.target?.name === 'REJECT' && rule.target.options.some((o) => o.value?.startsWith('icmp6-'))) return true;
-      }
-    }
+/** Whether a rule says ip6tables: an IPv6-only match, an IPv6 address, or an icmp6-… reject. */
+function ipv6Evidence(rule: Rule): boolean {
+  for (const m of rule.matches) {
+    if (m.module === 'icmp6' || m.module === 'ipv6header' || m.module === 'frag' || m.module === 'mh' || m.module === 'rt' || m.module === 'hbh' || m.module === 'dst' || m.module === 'eui64') return true;
+    if ((m.module === 'source' || m.module === 'destination') && m.options[0]?.value?.includes(':')) return true;
   }
-  return false;
+  // REJECT replies exist for one family only: icmp6-* says ip6tables.
+  return rule.target?.name === 'REJECT' && rule.target.options.some((o) => o.value?.startsWith('icmp6-'));
+}
+
+/**
+ * Whether some rule still in a chain (numbered by finishTable) gives
+ * ipv6Evidence. The hints are looked for in the whole text, each pattern
+ * once from where the last search stopped, and only the rules on the lines
+ * they hit are read: an IPv4 dump of 100k rules has hardly any.
+ * `rules` are every rule read, in line order.
+ */
+function looksIpv6(text: string, rules: readonly SaveRule[]): boolean {
+  // Where each pattern next hits at or after `from`: -2 not looked for yet, -1 nowhere.
+  const next = IPV6_HINTS.map(() => -2);
+  let from = 0;
+  for (;;) {
+    let hit = -1;
+    for (let k = 0; k < IPV6_HINTS.length; k++) {
+      if (next[k] !== -1 && next[k] < from) {
+        const re = IPV6_HINTS[k];
+        re.lastIndex = from;
+        next[k] = re.exec(text)?.index ?? -1;
+      }
+      if (next[k] >= 0 && (hit < 0 || next[k] < hit)) hit = next[k];
+    }
+    if (hit < 0) return false;
+    // The last rule whose line starts at or before the hit; the hit is its only if it is before that line's end.
+    let lo = 0;
+    let hi = rules.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (rules[mid].lineStart <= hit) lo = mid;
+      else hi = mid - 1;
+    }
+    const rule = rules[lo];
+    let lineEnd = rule ? text.indexOf('\n', rule.lineStart) : -1;
+    if (lineEnd < 0) lineEnd = text.length;
+    if (!rule || rule.lineStart > hit || hit >= lineEnd) {
+      from = hit + 1;
+      continue;
+    }
+    if (rule.index >= 1 && IPV6_HINTS.some((re) => rule.argsMatch(re)) && ipv6Evidence(rule)) return true;
+    from = lineEnd + 1;
+  }
 }
 
 /**
@@ -462,15 +525,7 @@ export function parseSave(text: string): Ruleset {
     const policy = policyEnd - p === 1 && raw.charCodeAt(p) === 45 ? null : raw.slice(p, policyEnd);
     if (builtin ? policy !== null && policy !== 'ACCEPT' && policy !== 'DROP' : policy !== null) return false;
     const chain = new SaveChain(name, t.name, builtin, policy, counters, store, ln, first, first + 1, nameEnd, p, policyEnd, end);
-    // One look into the map, not two: a chain seen before shows as a map that did not grow, and gets its entry back.
-    const known = t.chainsByName.size;
-    t.chainsByName.set(name, chain);
-    if (t.chainsByName.size === known) {
-      const before = t.chains.find((c) => c.name === name);
-      if (before) t.chainsByName.set(name, before);
-      else t.chainsByName.delete(name);
-      return false;
-    }
+    if (!addChain(t, chain)) return false;
     chain.index = t.chains.length;
     t.chains.push(chain);
     return true;
@@ -487,11 +542,10 @@ export function parseSave(text: string): Ruleset {
       if (c === 32 || c === 9 || c === 11 || c === 12 || c === 13 || c === 34) return false;
     }
     const name = raw.slice(nameStart, end);
-    if (t.chainsByName.has(name)) return false;
     const chain = new SaveChain(name, t.name, isBuiltinChain(t.name, name), null, null, store, ln, first, nameStart, end, -1, -1, end);
+    if (!addChain(t, chain)) return false;
     chain.index = t.chains.length;
     t.chains.push(chain);
-    t.chainsByName.set(name, chain);
     return true;
   };
 
@@ -829,10 +883,7 @@ export function parseSave(text: string): Ruleset {
     // Without a header the family was guessed from the rules: it stays IPv4 while no line says otherwise.
     if (!family) {
       if (result.family !== 'ipv4') return false;
-      for (const raw of changed.values()) {
-        IPV6_HINT.lastIndex = 0;
-        if (IPV6_HINT.test(raw)) return false;
-      }
+      for (const raw of changed.values()) if (hasIpv6Hint(raw)) return false;
     }
     if (!ruleOnLine) {
       ruleOnLine = new Map();
@@ -883,7 +934,7 @@ export function parseSave(text: string): Ruleset {
       return all;
     },
   };
-  if (!family && looksIpv6(result)) result.family = 'ipv6';
+  if (!family && looksIpv6(text, lazyRules)) result.family = 'ipv6';
   // The closures above keep this scope alive with the model: let go of the last lines read.
   current = previous = '';
   return result;

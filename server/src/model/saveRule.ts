@@ -207,6 +207,11 @@ export class SaveRule implements Rule {
     return this.num(LINE);
   }
 
+  /** Where the rule's line starts in the text it was read from. */
+  get lineStart(): number {
+    return this.num(LINE_AT);
+  }
+
   /** 1-based position in its chain (0 until the table is finished). */
   get index(): number {
     return this.num(INDEX);

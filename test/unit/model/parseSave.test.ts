@@ -151,6 +151,16 @@ test('without a header the family comes from the rules, and rules that cannot sa
   assert.deepEqual(rules.map((x) => x.isParsed), [false, false, false, false]);
 });
 
+test('the family guess reads only the arguments of rules still in a chain', () => {
+  // IPv6-looking words in a comment line, a chain declaration, a chain name and a rule a later -F took out say nothing.
+  const flushed = '# icmp6 -s ::1\n*filter\n:INPUT ACCEPT [0:0]\n:icmp6-in - [0:0]\n-A icmp6-in -j ACCEPT\n-A INPUT -s fe80::/10 -j ACCEPT\n-F INPUT\n-A INPUT -p tcp -j ACCEPT\nCOMMIT\n';
+  assert.equal(parseSave(flushed).family, 'ipv4');
+  assert.equal(parseSave(flushed.replace('-F INPUT\n', '')).family, 'ipv6');
+  // Hints that prove nothing come first; the rule that does is the last line, with no newline after it.
+  assert.equal(parseSave('-P INPUT ACCEPT\n-A INPUT -p icmp -j ACCEPT\n-A INPUT -p icmp -m comment --comment "-s a:" -j ACCEPT\n-A INPUT -d 2001:db8::1 -j DROP').family, 'ipv6');
+  assert.equal(parseSave('-P INPUT ACCEPT\n-A INPUT -p icmp -j ACCEPT\n-A INPUT -d 192.0.2.1 -j DROP').family, 'ipv4');
+});
+
 test('iptables -S output reads into the same chains, rules and targets as the iptables-save dump it lists', () => {
   const { save } = generateKubeProxy({ services: 40, endpointsPerService: 3, nodePortEvery: 4, noEndpointsEvery: 7 });
   // One table of the dump as `iptables -t nat -S` prints it: -P for built-in chains, -N for the others, the same -A lines.

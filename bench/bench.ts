@@ -3,8 +3,13 @@
  * naive read + split + tokenize of the same text, and peak memory, on
  * generated kube-proxy dumps in save and listing form and on the largest
  * fixtures; for save-form files, also `iptables-restore --test` on the same
- * file in a private network namespace when run as root. Each measurement runs
- * in a fresh child process so peak RSS belongs to that case alone.
+ * file in a private network namespace when run as root.
+ *
+ * The two passes are timed in one child process, taking turns, so that a
+ * machine whose speed drifts from second to second (a shared virtual
+ * machine's does) slows both alike; the ratio is the median of each turn's
+ * ratio. Peak RSS comes from two more children, one per pass, so each
+ * figure belongs to that pass alone.
  *
  *   npm run bench            all sizes (1k, 10k, 30k services) and the fixtures
  *   npm run bench -- 1000    one size (and the fixtures)
@@ -42,42 +47,73 @@ function timeIt(fn: () => void): number {
   return Number(process.hrtime.bigint() - t) / 1e6;
 }
 
+type Mode = 'naive' | 'parse';
+
+/** One pass over the text: the naive split, or parse + graph; returns the words or rules it found. */
+function pass(mode: Mode, text: string): number {
+  if (mode === 'naive') return naive(text);
+  const r = parse(text);
+  buildGraph(r);
+  return r.tables.reduce((n, t) => n + t.chains.reduce((m, c) => m + c.rules.length, 0), 0);
+}
+
+/** What a timing child prints: medians over the turns, and the first turn alone (file in memory). */
+interface Timing {
+  naiveMs: number;
+  naiveWithReadMs: number;
+  parseMs: number;
+  parseWithReadMs: number;
+  /** Median over the turns of parse / naive, with and without the read. */
+  ratio: number;
+  ratioWithRead: number;
+  firstNaiveMs: number;
+  firstParseMs: number;
+  rules: number;
+}
+
 /**
- * Child mode: measure one file, print one JSON line. Each run reads the file
- * and then does its work; both are timed, so the figures compare with and
- * without the read the issue counts in the naive pass. Small files are run
- * many times per measurement.
+ * Timing child: RUNS turns, each reading the file and doing the naive pass
+ * and reading it again and doing parse + graph (which goes first alternates
+ * from turn to turn). Reads and work are timed apart, so the figures compare
+ * with and without the read the issue counts in the naive pass. Small files
+ * are done many times per turn.
  */
-function child(file: string, mode: 'naive' | 'parse'): void {
+function timingChild(file: string): void {
   const size = statSync(file).size;
   const repeat = Math.max(1, Math.min(1000, Math.floor(2e6 / Math.max(1, size))));
-  const work: number[] = [];
-  const reads: number[] = [];
+  const work: Record<Mode, number[]> = { naive: [], parse: [] };
+  const reads: Record<Mode, number[]> = { naive: [], parse: [] };
   let rules = 0;
-  // Peak memory is read after the first run: what one parse needs, not the garbage of repeated runs.
-  let maxRssMb = 0;
-  for (let i = 0; i < RUNS; i++) {
-    if (i === 1) maxRssMb = process.resourceUsage().maxRSS / 1024;
+  const turn = (mode: Mode) => {
     let readMs = 0;
     let workMs = 0;
     for (let k = 0; k < repeat; k++) {
       let text = '';
       readMs += timeIt(() => { text = readFileSync(file, 'utf8'); });
-      workMs += timeIt(() => {
-        if (mode === 'naive') rules = naive(text);
-        else {
-          const r = parse(text);
-          buildGraph(r);
-          rules = r.tables.reduce((n, t) => n + t.chains.reduce((m, c) => m + c.rules.length, 0), 0);
-        }
-      });
+      workMs += timeIt(() => { const n = pass(mode, text); if (mode === 'parse') rules = n; });
     }
-    work.push(workMs / repeat);
-    reads.push(readMs / repeat);
+    work[mode].push(workMs / repeat);
+    reads[mode].push(readMs / repeat);
+  };
+  for (let i = 0; i < RUNS; i++) {
+    const order: Mode[] = i % 2 === 0 ? ['naive', 'parse'] : ['parse', 'naive'];
+    for (const mode of order) turn(mode);
   }
-  if (maxRssMb === 0) maxRssMb = process.resourceUsage().maxRSS / 1024;
-  const withRead = work.map((w, i) => w + reads[i]);
-  process.stdout.write(JSON.stringify({ ms: median(work), withReadMs: median(withRead), firstMs: work[0], maxRssMb, rules }) + '\n');
+  const withRead = (m: Mode) => work[m].map((w, i) => w + reads[m][i]);
+  const ratios = (p: number[], n: number[]) => p.map((x, i) => x / n[i]);
+  const timing: Timing = {
+    naiveMs: median(work.naive), naiveWithReadMs: median(withRead('naive')),
+    parseMs: median(work.parse), parseWithReadMs: median(withRead('parse')),
+    ratio: median(ratios(work.parse, work.naive)), ratioWithRead: median(ratios(withRead('parse'), withRead('naive'))),
+    firstNaiveMs: work.naive[0], firstParseMs: work.parse[0], rules,
+  };
+  process.stdout.write(JSON.stringify(timing) + '\n');
+}
+
+/** Memory child: one pass of one kind, then the process's peak RSS (the runtime's own included). */
+function memoryChild(file: string, mode: Mode): void {
+  pass(mode, readFileSync(file, 'utf8'));
+  process.stdout.write(JSON.stringify({ maxRssMb: process.resourceUsage().maxRSS / 1024 }) + '\n');
 }
 
 /** `iptables-restore --test` on the file in a fresh network namespace (median of three), or null where that cannot run. */
@@ -139,10 +175,11 @@ function childScript(): string {
 /** The Node the children run on (see runtime.ts). */
 let runtime: Runtime | null = null;
 
-function measure(file: string, mode: 'naive' | 'parse'): { ms: number; withReadMs: number; firstMs: number; maxRssMb: number; rules: number } {
-  const r = spawnSync(runtime!.node, [childScript(), '--child', mode, file], { encoding: 'utf8', maxBuffer: 1 << 20 });
+/** Runs this file as a child on the chosen Node and reads the JSON line it prints last. */
+function runChild<T>(args: string[]): T {
+  const r = spawnSync(runtime!.node, [childScript(), ...args], { encoding: 'utf8', maxBuffer: 1 << 20 });
   if (r.status !== 0) throw new Error(`bench child failed: ${r.stderr}`);
-  return JSON.parse(r.stdout.trim().split('\n').pop()!);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as T;
 }
 
 /** The largest save and listing fixtures the kernel loaded (so restore --test has something to read). */
@@ -157,31 +194,33 @@ function fixtureFiles(): string[] {
 }
 
 function report(label: string, file: string): void {
-  const n = measure(file, 'naive');
-  const p = measure(file, 'parse');
+  const t = runChild<Timing>(['--time', file]);
+  const n = runChild<{ maxRssMb: number }>(['--memory', 'naive', file]);
+  const p = runChild<{ maxRssMb: number }>(['--memory', 'parse', file]);
   const size = statSync(file).size;
   const mb = size >= 1e6 ? `${(size / 1e6).toFixed(1)}MB` : `${(size / 1e3).toFixed(0)}kB`;
   const save = parseAny(readFileSync(file, 'utf8')).format === 'save';
   const restore = save ? restoreTest(file) : null;
   const ms = (x: number) => (x >= 10 ? x.toFixed(0) : x.toFixed(2));
   console.log(
-    `${label.padEnd(44)} ${mb.padStart(7)} ${String(p.rules).padStart(8)} ` +
-    `${ms(n.withReadMs).padStart(9)} ${ms(p.withReadMs).padStart(9)} ${(p.withReadMs / n.withReadMs).toFixed(2).padStart(6)}  ` +
-    `${ms(n.ms).padStart(9)} ${ms(p.ms).padStart(9)} ${(p.ms / n.ms).toFixed(2).padStart(6)}  ` +
-    `${ms(n.firstMs).padStart(7)} ${ms(p.firstMs).padStart(7)} ${(p.firstMs / n.firstMs).toFixed(2).padStart(6)}  ${`${n.maxRssMb.toFixed(0)}/${p.maxRssMb.toFixed(0)}`.padStart(9)}` +
-    (restore !== null ? `  ${ms(restore).padStart(8)} ${(restore / p.ms).toFixed(1).padStart(6)}×` : ''),
+    `${label.padEnd(44)} ${mb.padStart(7)} ${String(t.rules).padStart(8)} ` +
+    `${ms(t.naiveWithReadMs).padStart(9)} ${ms(t.parseWithReadMs).padStart(9)} ${t.ratioWithRead.toFixed(2).padStart(6)}  ` +
+    `${ms(t.naiveMs).padStart(9)} ${ms(t.parseMs).padStart(9)} ${t.ratio.toFixed(2).padStart(6)}  ` +
+    `${ms(t.firstNaiveMs).padStart(7)} ${ms(t.firstParseMs).padStart(7)} ${(t.firstParseMs / t.firstNaiveMs).toFixed(2).padStart(6)}  ${`${n.maxRssMb.toFixed(0)}/${p.maxRssMb.toFixed(0)}`.padStart(9)}` +
+    (restore !== null ? `  ${ms(restore).padStart(8)} ${(restore / t.parseMs).toFixed(1).padStart(6)}×` : ''),
   );
 }
 
 function main(): void {
-  if (process.argv[2] === '--child') return child(process.argv[4], process.argv[3] as 'naive' | 'parse');
+  if (process.argv[2] === '--time') return timingChild(process.argv[3]);
+  if (process.argv[2] === '--memory') return memoryChild(process.argv[4], process.argv[3] as Mode);
   runtime = runtimeFrom(process.argv.slice(2));
   const args = runtime.args;
   const sizes = args.length ? args.map(Number) : [1000, 10000, 30000];
-  console.log(`${runtime.label}; median of ${RUNS} runs per figure; peak RSS of the child process through its first run (includes the runtime)`);
+  console.log(`${runtime.label}; both passes timed in one process taking turns, median of ${RUNS} turns (ratio: median of the turns' ratios); peak RSS of a process doing one pass (includes the runtime)`);
   const restoreNote = process.getuid?.() === 0 ? 'restore --test ms, times slower than parse+graph' : 'restore --test: not root, not measured';
   console.log('with read: read the file + naive split/tokenize, read the file + parse + graph; without: the same after the text is in memory');
-  console.log('first run: the first of the runs alone, file in memory (ours includes compiling the parser, which later runs have done)');
+  console.log('first run: the first turn alone, file in memory (ours includes compiling the parser, which later turns have done)');
   console.log(`${'dump'.padEnd(44)}    size    rules    -- with read: naive / ours / ratio --   -- without: naive / ours / ratio --   -- first run --     RSS n/p MB  ${restoreNote}`);
   for (const services of sizes) {
     const files = dumpFiles(services);

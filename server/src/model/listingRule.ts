@@ -236,6 +236,7 @@ interface RowCache {
    */
   cols: number[];
   text: ListingText | null;
+  columns: Match[] | null;
   matches: Match[] | null;
   counters: Counters | null | undefined;
   /** The target view, kept while the row is read (checks ask for it over and over). */
@@ -370,7 +371,7 @@ export class ListingRule implements Rule {
     const n = scanWords(this.source, this.lineStart + this.start, this.lineStart + this.end, wordsOf(this.layout));
     // The same words in the same layout split as they did when the row was read.
     splitRow(this.source, n, this.layout, cols, this.lineStart);
-    return (this.cache = { cols, text: null, matches: null, counters: undefined, view: null });
+    return (this.cache = { cols, text: null, columns: null, matches: null, counters: undefined, view: null });
   }
 
   ownProblems(): Problem[] {
@@ -434,6 +435,16 @@ export class ListingRule implements Rule {
   get matches(): Match[] {
     const cache = this.read();
     if (cache.matches) return cache.matches;
+    const out = this.columnMatches().slice();
+    for (const m of this.text().matches) out.push(m);
+    cache.matches = out;
+    return out;
+  }
+
+  /** The matches of -s, -d, -i, -o, -p and -f, read from the columns alone. */
+  columnMatches(): Match[] {
+    const cache = this.read();
+    if (cache.columns) return cache.columns;
     const c = cache.cols;
     const text = this.lineText;
     const line = this.line;
@@ -453,8 +464,7 @@ export class ListingRule implements Rule {
         out.push({ module: 'fragment', implicit: true, negated: opt === '!f', options: [], span, moduleSpan: null, text: opt });
       }
     }
-    for (const m of this.text().matches) out.push(m);
-    cache.matches = out;
+    cache.columns = out;
     return out;
   }
 }

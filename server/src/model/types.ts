@@ -96,6 +96,12 @@ export interface Rule {
   /** How the rule was written. */
   command: 'append' | 'insert' | 'row';
   matches: Match[];
+  /**
+   * Listing only: the matches of the row's columns (-s, -d, -i, -o, -p, -f),
+   * read without parsing the text after them; each is also in `matches`. A
+   * packet one of them refuses, the rule refuses.
+   */
+  columnMatches?(): Match[];
   target: Target | null;
   counters: Counters | null;
   comments: string[];

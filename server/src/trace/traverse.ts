@@ -703,14 +703,31 @@ export function traverse(ruleset: Ruleset, initial: Packet, options: TraverseOpt
     }
   }
 
+  /** Whether a match's answer alone makes the rule miss. */
+  function refuses(v: MatchValue): boolean {
+    return v.kind === 'no' || (v.kind === 'random' && v.p <= 0);
+  }
+
   function evaluateRuleArgs(b: Branch, w: Walk, rule: Rule): void {
     const env = envFor(b, initial, w);
     // A definite "no" anywhere decides the rule without forking on the maybes
     // before it; the tests after it need not run (10k Service rules miss on their first).
+    // A listing row's columns are read without parsing its text, and most Service rules miss on their -d column.
+    const columns = rule.columnMatches?.();
+    if (columns) {
+      for (const m of columns) {
+        for (const v of evalMatch(m, env)) {
+          if (refuses(v)) {
+            miss(b, w, rule);
+            return;
+          }
+        }
+      }
+    }
     const open: MatchValue[] = [];
     for (const m of rule.matches) {
       for (const v of evalMatch(m, env)) {
-        if (v.kind === 'no' || (v.kind === 'random' && v.p <= 0)) {
+        if (refuses(v)) {
           miss(b, w, rule);
           return;
         }

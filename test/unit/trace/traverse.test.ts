@@ -603,3 +603,31 @@ test('a 10k-rule chain that misses to its last rule is one step per branch, stan
   assert.deepEqual(steps(b), ['INPUT#1-9999 no-match', 'INPUT#10000 match']);
   assert.deepEqual([b.steps[0].line, b.steps[0].lastLine, b.steps[1].line], [3, 10001, 10002]);
 });
+
+test('a listing row whose columns refuse the packet is passed over without parsing its text, with the same path', () => {
+  const listing = [
+    'Chain PREROUTING (policy ACCEPT)',
+    'target     prot opt source               destination',
+    'KUBE-SERVICES  all  --  0.0.0.0/0            0.0.0.0/0',
+    '',
+    'Chain KUBE-SERVICES (1 references)',
+    'target     prot opt source               destination',
+    'DNAT       tcp  --  0.0.0.0/0            10.96.0.1            /* a/one */ tcp dpt:80 to:10.244.0.1:80',
+    'DNAT       tcp  --  0.0.0.0/0            10.96.0.2            /* a/two */ tcp dpt:80 to:10.244.0.2:80',
+    'DNAT       tcp  --  0.0.0.0/0            10.96.0.3            /* a/three */ tcp dpt:81 to:10.244.0.3:80',
+    'DNAT       tcp  --  0.0.0.0/0            10.96.0.3            /* a/four */ tcp dpt:80 to:10.244.0.4:80',
+    '',
+  ].join('\n');
+  const analysis = Analysis.of(listing, 'iptables-listing');
+  const rows = analysis.ruleset.tables[0].chainsByName.get('KUBE-SERVICES')!.rules;
+  const readText: number[] = [];
+  for (const row of rows) {
+    const proto = Object.getPrototypeOf(row) as { text(): unknown };
+    Object.defineProperty(row, 'text', { value() { readText.push(row.index); return proto.text.call(this); } });
+  }
+  const r = trace(analysis, 'tcp 192.0.2.1:40000 -> 10.96.0.3:80');
+  assert.equal(r.error, undefined);
+  // Rows 1 and 2 differ in -d: their text is never read; row 3 needs it to see dpt:81.
+  assert.deepEqual([...new Set(readText)], [3, 4]);
+  assert.deepEqual(steps(r.result!.branches[0]).filter((s) => s.startsWith('KUBE-SERVICES')), ['KUBE-SERVICES#1-3 no-match', 'KUBE-SERVICES#4 match (DNAT → 10.244.0.4:80)']);
+});

@@ -227,6 +227,9 @@ export interface RowOwner extends Chain {
   readonly source: string;
 }
 
+/** Column offsets of a row asked for one span (see ListingRule.columnSpan), used and forgotten. */
+const SPLIT_COLUMNS: number[] = new Array(COL_SIZE);
+
 /** What a row has read of itself so far; dropped by `release`. */
 interface RowCache {
   /**
@@ -367,15 +370,24 @@ export class ListingRule implements Rule {
 
   private read(): RowCache {
     if (this.cache) return this.cache;
-    const cols: number[] = new Array(COL_SIZE);
-    const n = scanWords(this.source, this.lineStart + this.start, this.lineStart + this.end, wordsOf(this.layout));
-    // The same words in the same layout split as they did when the row was read.
-    splitRow(this.source, n, this.layout, cols, this.lineStart);
+    const cols = this.split(new Array(COL_SIZE));
     return (this.cache = { cols, text: null, columns: null, matches: null, counters: undefined, view: null });
+  }
+
+  /** The row's column offsets, written into `cols`: the same words in the same layout split as they did when the row was read. */
+  private split(cols: number[]): number[] {
+    const n = scanWords(this.source, this.lineStart + this.start, this.lineStart + this.end, wordsOf(this.layout));
+    splitRow(this.source, n, this.layout, cols, this.lineStart);
+    return cols;
   }
 
   ownProblems(): Problem[] {
     return [];
+  }
+
+  /** Whether the row has read its columns and keeps them (until release). */
+  get isParsed(): boolean {
+    return this.cache !== null;
   }
 
   release(): void {
@@ -390,9 +402,13 @@ export class ListingRule implements Rule {
     return 'row';
   }
 
-  /** The span of a column (COL_…) of this row. */
+  /**
+   * The span of a column (COL_…) of this row. A row not read yet stays so:
+   * references to a hub chain ask 40k rows for their target's span, and
+   * would otherwise keep 40k rows' columns until the next check.
+   */
   columnSpan(col: number): Span {
-    const cols = this.read().cols;
+    const cols = this.cache ? this.cache.cols : this.split(SPLIT_COLUMNS);
     return lineSpan(this.line, cols[col], cols[col + 1]);
   }
 

@@ -103,6 +103,18 @@ test('references in a listing: the header and the target column', () => {
   assert.deepEqual(new Set(refNames(marked, 'iptables-listing')), new Set(['WEB']));
 });
 
+test('references in a listing leave the rows that jump unread: a hub chain has tens of thousands', () => {
+  const rows = Array.from({ length: 5 }, (_, i) => `MARK       tcp  --  0.0.0.0/0            10.0.0.${i + 1}          tcp dpt:${80 + i}`);
+  const listing = ['Chain INPUT (policy ACCEPT)', 'target     prot opt source               destination', ...rows, '', 'Chain MARK (5 references)', 'target     prot opt source               destination', ''].join('\n');
+  const a = at(listing.replace('Chain MARK', 'Chain M$0ARK'), 'iptables-listing');
+  const refs = findReferences(a.analysis, URI, a.line, a.character, true);
+  assert.equal(refs.length, 6);
+  // In document order: the target column's MARK on each row, then the chain's header.
+  assert.deepEqual(refs.map((r) => [r.range.start.line, r.range.start.character, r.range.end.character]), [...rows.map((_, i) => [2 + i, 0, 4]), [8, 6, 10]]);
+  const input = a.analysis.ruleset.tables[0].chainsByName.get('INPUT')!.rules as unknown as { isParsed: boolean }[];
+  assert.deepEqual(input.map((r) => r.isParsed), [false, false, false, false, false]);
+});
+
 test('document highlight: declaration and own rules are writes, jumps are reads', () => {
   const a = at(FILTER(BODY).replace('-A WEB -j LOGDROP', '-A WEB -j LOG$0DROP'));
   const hs = documentHighlights(a.analysis, a.line, a.character);

@@ -16,14 +16,10 @@
  *   npm run bench -- --node PATH 10000   measured on another Node binary
  */
 import { spawnSync } from 'child_process';
-import { buildSync } from 'esbuild';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'fs';
-import { tmpdir } from 'os';
+import { existsSync, readFileSync, statSync } from 'fs';
 import { join } from 'path';
-import { buildGraph } from '../server/src/model/buildGraph';
 import { parse } from '../server/src/model/parse';
-import { asListRules, generateKubeProxy, withCounters } from '../test/support/kubeProxy';
-import { parse as parseAny } from '../server/src/model/parse';
+import { bundled, dumpFiles, pass } from './passes';
 import { runtimeFrom, type Runtime } from './runtime';
 
 /** Runs per figure: the median of nine is steadier than of five on a noisy machine, and the first run is printed on its own. */
@@ -34,13 +30,6 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
-/** A naive pass: split into lines, split each line on blanks, count words. */
-function naive(text: string): number {
-  let words = 0;
-  for (const line of text.split('\n')) words += line.split(/\s+/).length;
-  return words;
-}
-
 function timeIt(fn: () => void): number {
   const t = process.hrtime.bigint();
   fn();
@@ -48,14 +37,6 @@ function timeIt(fn: () => void): number {
 }
 
 type Mode = 'naive' | 'parse';
-
-/** One pass over the text: the naive split, or parse + graph; returns the words or rules it found. */
-function pass(mode: Mode, text: string): number {
-  if (mode === 'naive') return naive(text);
-  const r = parse(text);
-  buildGraph(r);
-  return r.tables.reduce((n, t) => n + t.chains.reduce((m, c) => m + c.rules.length, 0), 0);
-}
 
 /** What a timing child prints: medians over the turns, and the first turn alone (file in memory). */
 interface Timing {
@@ -135,49 +116,12 @@ function restoreTest(file: string): number | null {
   }
 }
 
-/** The dump in four forms: iptables-save, the -nvL listing, `iptables-save -c` and `iptables -t nat -S`. */
-function dumpFiles(services: number): Record<string, string> {
-  const dir = join(tmpdir(), 'iptables-lens-bench');
-  mkdirSync(dir, { recursive: true });
-  const files = {
-    save: join(dir, `kube-${services}.save`),
-    listing: join(dir, `kube-${services}.nvL`),
-    'save -c': join(dir, `kube-${services}.counters.save`),
-    'nat -S': join(dir, `kube-${services}.nat.S`),
-  };
-  if (!Object.values(files).every((f) => existsSync(f))) {
-    const d = generateKubeProxy({ services, endpointsPerService: 3, nodePortEvery: 4, noEndpointsEvery: 50 });
-    writeFileSync(files.save, d.save);
-    writeFileSync(files.listing, d.listing);
-    writeFileSync(files['save -c'], withCounters(d.save));
-    writeFileSync(files['nat -S'], asListRules(d.save, 'nat'));
-  }
-  return files;
-}
-
-/**
- * This file bundled the way `npm run build` bundles the server (esbuild,
- * node18, CommonJS): the children measure the code as it ships, not as a
- * TypeScript loader compiles it file by file.
- */
-let bundled: string | null = null;
-function childScript(): string {
-  if (!bundled) {
-    // Inside the project's node_modules, so the bundle's own `require('esbuild')` resolves (from /tmp it would not).
-    const dir = join(__dirname, '..', 'node_modules', '.cache', 'iptables-lens-bench');
-    mkdirSync(dir, { recursive: true });
-    bundled = join(dir, `bench-${process.pid}.cjs`);
-    buildSync({ entryPoints: [__filename], bundle: true, platform: 'node', target: 'node18', format: 'cjs', outfile: bundled, external: ['esbuild'], logLevel: 'warning' });
-  }
-  return bundled;
-}
-
 /** The Node the children run on (see runtime.ts). */
 let runtime: Runtime | null = null;
 
 /** Runs this file as a child on the chosen Node and reads the JSON line it prints last. */
 function runChild<T>(args: string[]): T {
-  const r = spawnSync(runtime!.node, [childScript(), ...args], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const r = spawnSync(runtime!.node, [bundled(__filename), ...args], { encoding: 'utf8', maxBuffer: 1 << 20 });
   if (r.status !== 0) throw new Error(`bench child failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as T;
 }
@@ -199,7 +143,7 @@ function report(label: string, file: string): void {
   const p = runChild<{ maxRssMb: number }>(['--memory', 'parse', file]);
   const size = statSync(file).size;
   const mb = size >= 1e6 ? `${(size / 1e6).toFixed(1)}MB` : `${(size / 1e3).toFixed(0)}kB`;
-  const save = parseAny(readFileSync(file, 'utf8')).format === 'save';
+  const save = parse(readFileSync(file, 'utf8')).format === 'save';
   const restore = save ? restoreTest(file) : null;
   const ms = (x: number) => (x >= 10 ? x.toFixed(0) : x.toFixed(2));
   console.log(
@@ -227,7 +171,6 @@ function main(): void {
     for (const [kind, file] of Object.entries(files)) report(`kube-proxy ${services} svc ${kind}`, file);
   }
   for (const file of fixtureFiles()) report(file.split('/fixtures/')[1], file);
-  if (bundled) rmSync(bundled, { force: true });
 }
 
 main();

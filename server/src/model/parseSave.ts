@@ -288,6 +288,7 @@ function ipv6Evidence(rule: Rule): boolean {
  * `rules` are every rule read, in line order.
  */
 function looksIpv6(text: string, rules: readonly SaveRule[]): boolean {
+  if (!rules.length) return false;
   // Where each pattern next hits at or after `from`: -2 not looked for yet, -1 nowhere.
   const next = IPV6_HINTS.map(() => -2);
   let from = 0;
@@ -311,9 +312,9 @@ function looksIpv6(text: string, rules: readonly SaveRule[]): boolean {
       else hi = mid - 1;
     }
     const rule = rules[lo];
-    let lineEnd = rule ? text.indexOf('\n', rule.lineStart) : -1;
+    let lineEnd = text.indexOf('\n', rule.lineStart);
     if (lineEnd < 0) lineEnd = text.length;
-    if (!rule || rule.lineStart > hit || hit >= lineEnd) {
+    if (rule.lineStart > hit || hit >= lineEnd) {
       from = hit + 1;
       continue;
     }

@@ -710,8 +710,6 @@ export function traverse(ruleset: Ruleset, initial: Packet, options: TraverseOpt
 
   function evaluateRuleArgs(b: Branch, w: Walk, rule: Rule): void {
     const env = envFor(b, initial, w);
-    // A definite "no" anywhere decides the rule without forking on the maybes
-    // before it; the tests after it need not run (10k Service rules miss on their first).
     // A listing row's columns are read without parsing its text, and most Service rules miss on their -d column.
     const columns = rule.columnMatches?.();
     if (columns) {
@@ -724,6 +722,8 @@ export function traverse(ruleset: Ruleset, initial: Packet, options: TraverseOpt
         }
       }
     }
+    // A definite "no" anywhere decides the rule without forking on the maybes
+    // before it; the tests after it need not run (10k Service rules miss on their first).
     const open: MatchValue[] = [];
     for (const m of rule.matches) {
       for (const v of evalMatch(m, env)) {

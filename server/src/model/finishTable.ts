@@ -84,7 +84,7 @@ function settleFields(rule: TargetFields, table: Table, shadowing: boolean, chai
   if (name === null) return;
   let chain = rule.targetChain;
   if (!chain || chainsDeleted) {
-    chain = !shadowing && isTargetName(name) ? null : table.chainsByName.get(name) ?? null;
+    chain = chainNamed(table, name, shadowing);
     rule.targetChain = chain;
     if (chain) rule.targetName = chain.name;
   }
@@ -97,9 +97,14 @@ function settleFields(rule: TargetFields, table: Table, shadowing: boolean, chai
  * lookup among the chains.
  */
 export function settleTarget(target: Target, table: Table, shadowing = true): void {
-  const to = !shadowing && isTargetName(target.name) ? null : table.chainsByName.get(target.name) ?? null;
+  const to = chainNamed(table, target.name, shadowing);
   target.chain = to;
   // The chain's own name string: later lookups by this name find its hash already computed.
   if (to) target.name = to.name;
   target.kind = classifyTarget(target, table);
+}
+
+/** The chain of the (complete) table a target names, or null; with `shadowing` false a target extension's name is not looked up. */
+function chainNamed(table: Table, name: string, shadowing: boolean): Chain | null {
+  return !shadowing && isTargetName(name) ? null : table.chainsByName.get(name) ?? null;
 }

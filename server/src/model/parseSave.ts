@@ -1,7 +1,7 @@
 import { finishTable, newChain, settleTarget } from './finishTable';
 import { RuleStore, SaveChain, SaveRule } from './saveRule';
 import { lineSpan, trimmedEnd } from './span';
-import { isTargetName, targetNameAt } from './targetNames';
+import { isTargetName, namedAt, targetNameAt } from './targetNames';
 import { firstOddBlank, tokenizeLine, type Token } from './tokenize';
 import {
   isBuiltinChain, TABLE_NAMES,
@@ -130,20 +130,6 @@ function findTargetWord(raw: string, from: number, lastQuote: number): boolean {
   targetWord.len = len;
   targetWord.goto = goto;
   return true;
-}
-
-/** Whether a[aStart, aEnd) and b[bStart, bEnd) are the same characters. */
-function sameWord(a: string, aStart: number, aEnd: number, b: string, bStart: number, bEnd: number): boolean {
-  const n = aEnd - aStart;
-  if (n !== bEnd - bStart) return false;
-  // Compared from the end: chain names of one family share their start (KUBE-SEP-…).
-  for (let i = n - 1; i >= 0; i--) if (a.charCodeAt(aStart + i) !== b.charCodeAt(bStart + i)) return false;
-  return true;
-}
-
-/** Whether raw[start, end) is exactly `name`. */
-function namedAt(raw: string, start: number, end: number, name: string): boolean {
-  return sameWord(raw, start, end, name, 0, name.length);
 }
 
 /**

@@ -34,12 +34,17 @@ for (const name of [...STANDARD_TARGETS, ...TARGET_EXTENSION_NAMES]) (BY_LENGTH[
 export function targetNameAt(text: string, start: number, end: number): string | null {
   const names = BY_LENGTH[end - start];
   if (!names) return null;
-  for (const name of names) {
-    let i = name.length - 1;
-    while (i >= 0 && text.charCodeAt(start + i) === name.charCodeAt(i)) i--;
-    if (i < 0) return name;
-  }
+  for (const name of names) if (namedAt(text, start, end, name)) return name;
   return null;
+}
+
+/** Whether text[start, end) is exactly `name`. */
+export function namedAt(text: string, start: number, end: number, name: string): boolean {
+  const n = name.length;
+  if (n !== end - start) return false;
+  // Compared from the end: chain names of one family share their start (KUBE-SEP-…).
+  for (let i = n - 1; i >= 0; i--) if (text.charCodeAt(start + i) !== name.charCodeAt(i)) return false;
+  return true;
 }
 
 /** Every target kind, in a fixed order: rules that pack their target's kind into a number store its place here. */

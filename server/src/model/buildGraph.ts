@@ -1,4 +1,4 @@
-import type { TargetFields } from './targetView';
+import { hasTargetFields } from './targetView';
 import type { ByName, Chain, ChainGraph, Edge, Ruleset, Rule, Table, TableGraph, TargetKind } from './types';
 
 /**
@@ -163,10 +163,8 @@ export function edgeNumbers(graph: TableGraph): EdgeNumbers | null {
  */
 function edgeEnd(table: Table, rule: Rule): Chain | null | undefined {
   // Rules that keep their target's facts on themselves are read there, without a view of the target.
-  const fields = rule as Partial<TargetFields>;
-  if (fields.targetName !== undefined) {
-    if (fields.targetName === null) return undefined;
-    return jumpEnd(table, fields.targetKind!, fields.targetChain, fields.targetName);
+  if (hasTargetFields(rule)) {
+    return rule.targetName === null ? undefined : jumpEnd(table, rule.targetKind, rule.targetChain, rule.targetName);
   }
   const target = rule.target;
   return target ? jumpEnd(table, target.kind, target.chain, target.name) : undefined;

@@ -1,6 +1,6 @@
 import { isTargetName } from './targetNames';
-import type { TargetFields } from './targetView';
-import { BUILTIN_CHAINS, type Chain, type Rule, type Span, type Table, type Target, type TargetKind } from './types';
+import { hasTargetFields, type TargetFields } from './targetView';
+import { BUILTIN_CHAINS, type Chain, type Span, type Table, type Target, type TargetKind } from './types';
 
 /**
  * What a `-j NAME` / `-g NAME` means in a table: a chain of the table wins over
@@ -72,10 +72,6 @@ export function finishTable(table: Table, addMissingBuiltins: boolean, chainsDel
       else settleTarget(target, table, shadowing);
     }
   }
-}
-
-function hasTargetFields(rule: Rule): rule is Rule & TargetFields {
-  return (rule as Partial<TargetFields>).targetName !== undefined;
 }
 
 /** settleTarget (or, for a chain found while reading, classifyTarget) on a rule's own target fields. */

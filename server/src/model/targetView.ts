@@ -1,4 +1,4 @@
-import type { Chain, Option, Span, Target, TargetKind } from './types';
+import type { Chain, Option, Rule, Span, Target, TargetKind } from './types';
 
 /** What a rule that keeps its target's facts on itself offers the view of its target. */
 export interface TargetFields {
@@ -6,6 +6,11 @@ export interface TargetFields {
   targetKind: TargetKind;
   targetChain: Chain | null | undefined;
   readonly targetGoto: boolean;
+}
+
+/** Whether a rule keeps its target's facts on itself (save and listing rules do), so they can be read without a view. */
+export function hasTargetFields(rule: Rule): rule is Rule & TargetFields {
+  return (rule as Partial<TargetFields>).targetName !== undefined;
 }
 
 /**

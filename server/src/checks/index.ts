@@ -29,7 +29,7 @@ import { checkTargetWrongChain, ruleTargetWrongChain } from './targetWrongChain'
 import { checkTargetWrongTable, ruleTargetWrongTable } from './targetWrongTable';
 import { checkTruncatedListing } from './truncatedListing';
 import { LineIndex } from './rules';
-import type { Check, CheckSettings } from './types';
+import type { Check, CheckSettings, RuleCheck } from './types';
 import { CheckMemo } from './memo';
 import { Found, walkRules, type RuleCheckEntry, type WalkRanks } from './walk';
 import { checkUndefinedChain } from './undefinedChain';
@@ -84,6 +84,9 @@ const RULE_CHECKS: readonly RuleCheckEntry[] = [
   { check: ruleBadNegation, rank: rank(checkBadNegation), usesOptions: true },
   { check: ruleUnknownTarget, rank: rank(checkUnknownTarget), usesOptions: false },
 ];
+
+/** The rule-local checks on their own (tests swap words of a rule and compare what these find). */
+export const RULE_LOCAL_CHECKS: readonly RuleCheck[] = RULE_CHECKS.map((entry) => entry.check);
 
 const RANKS: WalkRanks = {
   checks: RULE_CHECKS,

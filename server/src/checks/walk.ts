@@ -10,6 +10,8 @@ import type { Problem, Rule, TableGraph } from '../model/types';
 import { resolveOptions, type ResolvedOption } from './extensions';
 import { CheckMemo, detach, detachedConditions, rebased, relativeProblem, sameScope, scopeKey as keptScope, type RuleResult, type ScopeKey } from './memo';
 import { LineIndex, ruleLayout, ruleLine, scopeOf } from './rules';
+import { SaveRule } from '../model/saveRule';
+import { shapeOf } from './shape';
 import { conditionsOf, ShadowScan, type Conditions } from './shadowedRule';
 import { hookUses, reachedFromWrongHook, type HookUse } from './targetWrongChain';
 import { forgetRestricted } from './restricted';
@@ -60,6 +62,19 @@ export interface WalkRanks {
 /** How far ahead and back the previous version's rules are searched for a rule whose position moved. */
 const REALIGN = 8;
 
+/**
+ * What the walk keeps of a shape whose first rule had no rule-local problem
+ * (see shape.ts): the facts the chain-level checks need, the same for every
+ * rule of the shape. A hook-restricted target is kept by its hooks and label;
+ * each rule gives its own columns.
+ */
+interface ShapeFacts {
+  ends: boolean;
+  everything: boolean;
+  targetHooks: readonly string[] | null;
+  targetLabel: string;
+}
+
 const NO_OPTIONS: readonly ResolvedOption[] = [];
 const NO_PROBLEMS: Problem[] = [];
 const NO_RANKS: number[] = [];
@@ -93,6 +108,40 @@ export function walkRules(analysis: Analysis, lines: TextLines | null, found: Fo
   };
 
   const scratch: RuleResult = { scope: { format: '', family: '', table: '', tableKnown: false, chain: '', builtin: false }, kind: null, layout: -1, problems: null, ranks: NO_RANKS, everything: false, ends: false, cond: undefined, hooked: null };
+
+  /**
+   * Shapes of save rules that were read and found clean, per scope: rules of
+   * a known shape are not parsed (see shape.ts). Keyed by table, whether the
+   * table is known and, for a built-in chain, its name: the rest of the scope
+   * is the document's.
+   */
+  const shapes = new Map<string, Map<string, ShapeFacts>>();
+  /** Whether the rule analyse read last had no rule-local problem and no check failed on it. */
+  let clean = false;
+
+  /** What a shape keeps of its first rule's result, if it can: a hook-restricted match is where the rule puts it, so it is not kept. */
+  const shapeFacts = (rule: SaveRule, result: RuleResult): ShapeFacts | null => {
+    const uses = result.hooked;
+    if (!uses) return { ends: result.ends, everything: result.everything, targetHooks: null, targetLabel: '' };
+    const use = uses[0];
+    if (uses.length !== 1 || use.start !== rule.targetNameStart || use.end !== rule.targetNameEnd) return null;
+    return { ends: result.ends, everything: result.everything, targetHooks: use.hooks, targetLabel: detach(use.label) };
+  };
+
+  /** The result of a rule of a known shape: nothing found, the shape's facts. */
+  const ofShape = (facts: ShapeFacts, rule: SaveRule, scopeKey: ScopeKey, kind: RuleResult['kind']): RuleResult => {
+    const hooked = facts.targetHooks ? [{ hooks: facts.targetHooks, label: facts.targetLabel, start: rule.targetNameStart, end: rule.targetNameEnd }] : null;
+    if (!useMemo) {
+      scratch.scope = scopeKey;
+      scratch.kind = kind;
+      scratch.everything = facts.everything;
+      scratch.ends = facts.ends;
+      scratch.cond = undefined;
+      scratch.hooked = hooked;
+      return scratch;
+    }
+    return { scope: scopeKey, kind, layout: -1, problems: NO_PROBLEMS, ranks: NO_RANKS, everything: facts.everything, ends: facts.ends, cond: undefined, hooked };
+  };
 
   /** Reads a rule: every rule-local check, its own problems and the facts (a shared object unless the memo keeps it). */
   const analyse = (rule: Rule, scope: RuleScope, scopeKey: ScopeKey, line: number): RuleResult => {
@@ -167,6 +216,7 @@ export function walkRules(analysis: Analysis, lines: TextLines | null, found: Fo
     for (let i = 0; i < out.length; i++) {
       if (outRanks[i] !== ranks.parse || ownProblems) found.add(out[i], outRanks[i]);
     }
+    clean = save && keep && !out.length;
     const kind = rule.target ? rule.target.kind : null;
     if (!useMemo) {
       // Nothing is kept: one result object serves every rule in turn.
@@ -198,6 +248,12 @@ export function walkRules(analysis: Analysis, lines: TextLines | null, found: Fo
       const scope = scopeOf(ruleset, table, chain, textLines, lineText);
       // The scope kept in this chain's results: a previous version's when a rule matches, else a copy made once.
       let kept: ScopeKey | null = null;
+      let chainShapes: Map<string, ShapeFacts> | undefined;
+      if (save) {
+        const tag = `${scope.table}\u0000${scope.tableKnown}\u0000${scope.builtin ? scope.chain : ''}`;
+        chainShapes = shapes.get(tag);
+        if (!chainShapes) shapes.set(tag, (chainShapes = new Map()));
+      }
       let shadow: ShadowScan | null = null;
       let shadowFailed = false;
       let blocker: Rule | null = null;
@@ -232,7 +288,18 @@ export function walkRules(analysis: Analysis, lines: TextLines | null, found: Fo
         }
         if (!result) {
           misses++;
-          result = analyse(rule, scope, useMemo ? (kept ??= keptScope(scope)) : scope, line);
+          const saveRule = chainShapes && rule instanceof SaveRule ? rule : null;
+          const kind = saveRule && saveRule.targetName !== null ? saveRule.targetKind : null;
+          const shape = saveRule ? shapeOf(saveRule) : null;
+          const key = shape === null ? null : `${kind} ${shape}`;
+          const facts = key === null ? undefined : chainShapes!.get(key);
+          const scopeKey = useMemo ? (kept ??= keptScope(scope)) : scope;
+          if (facts !== undefined) result = ofShape(facts, saveRule!, scopeKey, kind);
+          else {
+            result = analyse(rule, scope, scopeKey, line);
+            const learned = key !== null && clean ? shapeFacts(saveRule!, result) : null;
+            if (learned) chainShapes!.set(key!, learned);
+          }
         }
         if (useMemo) {
           texts.push(text);

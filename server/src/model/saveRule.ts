@@ -212,6 +212,21 @@ export class SaveRule implements Rule {
     return this.num(LINE_AT);
   }
 
+  /** Where the rule's arguments start on its line (after `-A CHAIN` and an -I position). */
+  get argOffset(): number {
+    return this.num(ARG_OFFSET);
+  }
+
+  /** The whole text the rule was read from; its line starts at lineStart. */
+  get source(): string {
+    return this.store.text;
+  }
+
+  /** Whether that text parts words with spaces alone (no tab, CR, VT or FF anywhere). */
+  get spaceSeparated(): boolean {
+    return !this.store.oddBlanks;
+  }
+
   /** 1-based position in its chain (0 until the table is finished). */
   get index(): number {
     return this.num(INDEX);

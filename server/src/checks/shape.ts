@@ -1,0 +1,132 @@
+/**
+ * The shape of a save rule: its arguments with the words no rule-local check
+ * tells apart put in place by a mark. A 10k-Service kube-proxy dump has
+ * 115k rules but a few dozen shapes: `-s 10.244.1.5/32 -m comment --comment
+ * "ns/a:http" -j KUBE-MARK-MASQ` and the same rule for another endpoint are
+ * one shape. When the first rule of a shape has no rule-local problem, the
+ * others of that shape in the same scope have none either, so the walk does
+ * not parse them (see walk.ts).
+ *
+ * What becomes a mark, and the promise every RuleCheck keeps about it:
+ * - a canonical dotted-quad IPv4 address other than 0.0.0.0 at the start of
+ *   a word (`10.1.2.3`, `10.1.2.3/32`, `10.1.2.3:8080`; what follows the
+ *   address stays as written): a check gives the same verdict for any two
+ *   such addresses;
+ * - the quoted word after `--comment`, up to 255 bytes without a backslash:
+ *   a check does not read a comment's words;
+ * - the target's name when it names a user chain of the table (a jump or a
+ *   goto to a chain that is neither built in nor also an extension's name):
+ *   a check reads only the target's kind there, not which chain it is.
+ * Everything else, option names, module and protocol names, numbers and
+ * ports, stays word for word. shape.test.ts swaps marked words for others of
+ * their kind over the corpus and checks that no finding changes.
+ */
+import { findTarget } from '../knowledge';
+import { ipv4Number } from '../model/address';
+import type { SaveRule } from '../model/saveRule';
+import { ALL_BUILTIN_CHAIN_NAMES } from '../model/types';
+
+const ADDRESS = '\u0001';
+const COMMENT = '\u0002';
+const CHAIN = '\u0003';
+
+/** Most bytes a comment may hold to become a mark (iptables keeps 255). */
+const COMMENT_BYTES = 255;
+/** A UTF-16 unit is at most three bytes of UTF-8: a comment this short fits whatever it holds. */
+const SHORT_COMMENT = Math.floor(COMMENT_BYTES / 3);
+
+/** Leading zeros make another spelling of an address: iptables-save never writes them. */
+const LEADING_ZERO = /(?:^|\.)0\d/;
+
+/** Whether text[start, end) is a canonical dotted quad other than 0.0.0.0. */
+function isAddressMark(text: string, start: number, end: number): boolean {
+  if (end - start < 7 || end - start > 15) return false;
+  const quad = text.slice(start, end);
+  return ipv4Number(quad) > 0 && !LEADING_ZERO.test(quad);
+}
+
+/** Whether a quoted comment text[from, to) is short enough to be a mark, counted in UTF-8 bytes. */
+function commentFits(text: string, from: number, to: number): boolean {
+  if (to - from <= SHORT_COMMENT) return true;
+  if (to - from > COMMENT_BYTES) return false;
+  for (let i = from; i < to; i++) if (text.charCodeAt(i) > 127) return false;
+  return true;
+}
+
+/** Whether the rule's target name stands for any user chain (see the file's comment). */
+function chainMark(rule: SaveRule): boolean {
+  const kind = rule.targetKind;
+  if (kind !== 'jump' && kind !== 'goto') return false;
+  const name = rule.targetName;
+  return name !== null && !ALL_BUILTIN_CHAIN_NAMES.has(name) && findTarget(name) === undefined;
+}
+
+/**
+ * The rule's shape as a string (the target's kind is not in it: the caller
+ * keys by it), or null for a line read another way than word by word at
+ * spaces (tabs, backslashes, quotes inside words), which the walk reads in
+ * full.
+ */
+export function shapeOf(rule: SaveRule): string | null {
+  if (!rule.spaceSeparated) return null;
+  const text = rule.source;
+  const lineAt = rule.lineStart;
+  let i = lineAt + rule.argOffset;
+  let end = text.indexOf('\n', i);
+  if (end < 0) end = text.length;
+  const nameAt = chainMark(rule) ? lineAt + rule.targetNameStart : -1;
+  let shape = '';
+  // Where the words not yet copied into the shape start.
+  let copied = i;
+  let afterComment = false;
+  while (i < end) {
+    const c = text.charCodeAt(i);
+    if (c === 32) {
+      i++;
+      continue;
+    }
+    const start = i;
+    if (c === 34) {
+      // A quoted word: a backslash inside, or text joined after the closing quote, is read in full.
+      let close = start + 1;
+      for (; close < end; close++) {
+        const d = text.charCodeAt(close);
+        if (d === 34) break;
+        if (d === 92) return null;
+      }
+      if (close >= end) return null;
+      i = close + 1;
+      if (i < end && text.charCodeAt(i) !== 32) return null;
+      if (afterComment && commentFits(text, start + 1, close)) {
+        shape += text.slice(copied, start) + COMMENT;
+        copied = i;
+      }
+      afterComment = false;
+      continue;
+    }
+    let j = start + 1;
+    for (; j < end; j++) {
+      const d = text.charCodeAt(j);
+      if (d === 32) break;
+      // A quote inside a word joins what follows to it.
+      if (d === 34) return null;
+    }
+    if (start === nameAt) {
+      shape += text.slice(copied, start) + CHAIN;
+      copied = j;
+    } else if (c >= 48 && c <= 57) {
+      let k = start + 1;
+      for (; k < j; k++) {
+        const d = text.charCodeAt(k);
+        if (d !== 46 && (d < 48 || d > 57)) break;
+      }
+      if (isAddressMark(text, start, k)) {
+        shape += text.slice(copied, start) + ADDRESS;
+        copied = k;
+      }
+    }
+    afterComment = j - start === 9 && text.startsWith('--comment', start);
+    i = j;
+  }
+  return shape + text.slice(copied, end);
+}

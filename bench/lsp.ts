@@ -20,12 +20,12 @@ import { spawnSync } from 'child_process';
 import { readFileSync } from 'fs';
 import { LspClient } from '../test/support/lspClient';
 import { generateKubeProxy } from '../test/support/kubeProxy';
-import { stepRun, type TraceResult } from '../server/src/protocol';
+import { SERVER_NODE_FLAGS, stepRun, type TraceResult } from '../server/src/protocol';
 import { runtimeFrom } from './runtime';
 
 const runtime = runtimeFrom(process.argv.slice(2));
-/** A client for a fresh server, started as the extension starts it: no Node flags (client/src/extension.ts). */
-const newClient = () => new LspClient(undefined, [], runtime.node);
+/** A client for a fresh server, started as the extension starts it (SERVER_NODE_FLAGS). */
+const newClient = () => new LspClient(undefined, SERVER_NODE_FLAGS, runtime.node);
 
 function percentile(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);

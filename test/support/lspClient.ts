@@ -7,6 +7,7 @@
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { join } from 'node:path';
+import { SERVER_NODE_FLAGS } from '../../server/src/protocol';
 
 export interface LspMessage {
   jsonrpc: '2.0';
@@ -32,8 +33,8 @@ export class LspClient {
 
   constructor(
     private readonly serverPath = join(__dirname, '..', '..', 'dist', 'server.js'),
-    /** Node flags for the server process (the extension starts it with none). */
-    private readonly nodeArgs: string[] = [],
+    /** Node flags for the server process: by default those the extension starts it with. */
+    private readonly nodeArgs: readonly string[] = SERVER_NODE_FLAGS,
     /** The Node binary that runs the server (the editor runs it on its own). */
     private readonly nodePath = process.execPath,
   ) {}

@@ -83,6 +83,17 @@ test('seed (listing): a user chain sums the counters of the jumps into it, round
   has(h.value, 'Sent here by the jumps: about 1,951 packets, about 121 kB.');
 });
 
+test('a hover summing the counters of the jumps into a chain leaves the rows that jump unread: a hub chain has tens of thousands', () => {
+  const rows = Array.from({ length: 5 }, (_, i) => `   ${i + 1}   ${60 * (i + 1)} MARK       tcp  --  *      *       0.0.0.0/0            10.0.0.${i + 1}          tcp dpt:${80 + i}`);
+  const listing = ['Chain INPUT (policy ACCEPT 0 packets, 0 bytes)', ' pkts bytes target     prot opt in     out     source               destination', ...rows, '', 'Chain MARK (5 references)', ' pkts bytes target     prot opt in     out     source               destination', ''].join('\n');
+  const c = cursor(listing.replace('Chain MARK', 'Chain M$0ARK'));
+  const analysis = Analysis.of(c.text, 'iptables-listing');
+  const h = hover(analysis, c.line, c.character);
+  has((h!.contents as { value: string }).value, 'Sent here by the jumps: 15 packets, 900 bytes.');
+  const input = analysis.ruleset.tables[0].chainsByName.get('INPUT')!.rules as unknown as { isParsed: boolean }[];
+  assert.deepEqual(input.map((r) => r.isParsed), [false, false, false, false, false]);
+});
+
 test('comments are shown as text, not markdown', () => {
   const h = hoverAt('*filter\n:INPUT ACCEPT [0:0]\n$0-A INPUT -m comment --comment "*bold* `code`" -j ACCEPT\nCOMMIT\n');
   has(h.value, '> \\*bold\\* \\`code\\`');

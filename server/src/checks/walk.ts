@@ -116,6 +116,12 @@ export function walkRules(analysis: Analysis, lines: TextLines | null, found: Fo
    * is the document's.
    */
   const shapes = new Map<string, Map<string, ShapeFacts>>();
+  const shapesOf = (scope: RuleScope): Map<string, ShapeFacts> => {
+    const tag = `${scope.table}\u0000${scope.tableKnown}\u0000${scope.builtin ? scope.chain : ''}`;
+    let found = shapes.get(tag);
+    if (!found) shapes.set(tag, (found = new Map()));
+    return found;
+  };
   /** Whether the rule analyse read last had no rule-local problem and no check failed on it. */
   let clean = false;
 
@@ -248,12 +254,8 @@ export function walkRules(analysis: Analysis, lines: TextLines | null, found: Fo
       const scope = scopeOf(ruleset, table, chain, textLines, lineText);
       // The scope kept in this chain's results: a previous version's when a rule matches, else a copy made once.
       let kept: ScopeKey | null = null;
-      let chainShapes: Map<string, ShapeFacts> | undefined;
-      if (save) {
-        const tag = `${scope.table}\u0000${scope.tableKnown}\u0000${scope.builtin ? scope.chain : ''}`;
-        chainShapes = shapes.get(tag);
-        if (!chainShapes) shapes.set(tag, (chainShapes = new Map()));
-      }
+      // The shapes of this chain's scope, looked up at its first rule the memo does not have.
+      let chainShapes: Map<string, ShapeFacts> | null = null;
       let shadow: ShadowScan | null = null;
       let shadowFailed = false;
       let blocker: Rule | null = null;
@@ -288,6 +290,7 @@ export function walkRules(analysis: Analysis, lines: TextLines | null, found: Fo
         }
         if (!result) {
           misses++;
+          if (save && !chainShapes) chainShapes = shapesOf(scope);
           const saveRule = chainShapes && rule instanceof SaveRule ? rule : null;
           const kind = saveRule && saveRule.targetName !== null ? saveRule.targetKind : null;
           const shape = saveRule ? shapeOf(saveRule) : null;

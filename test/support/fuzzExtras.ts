@@ -2,8 +2,11 @@
  * Registers the checks and the packet trace with the fuzz harness, so every
  * fuzz run exercises them too.
  */
+
+const problemKey = (p: Problem) => `${p.span.line}:${p.span.start}-${p.span.endLine}:${p.span.end} ${p.code} ${p.severity} ${p.message}`;
 import { extraOperations } from './fuzz';
-import { checkFailures, runChecks } from '../../server/src/checks';
+import { CHECKS, checkFailures, runChecks } from '../../server/src/checks';
+import type { Problem } from '../../server/src/model/types';
 
 // A check that throws is left out quietly in the editor; here it is a failure.
 extraOperations.push({
@@ -12,5 +15,17 @@ extraOperations.push({
     const failed = checkFailures(analysis);
     if (failed.length) throw new Error(`checks threw and were left out: ${failed.join(', ')}`);
     return problems;
+  },
+});
+
+// The walk reads one rule per shape (checks/shape.ts) and keeps facts per rule: on any dump it finds what each check finds on its own.
+extraOperations.push({
+  name: 'checks alone', scope: 'document', run: (analysis) => {
+    const walked = new Set(runChecks(analysis).map(problemKey));
+    const alone = new Set([...analysis.ruleset.problems, ...CHECKS.flatMap((check) => check(analysis))].map(problemKey));
+    const missing = [...alone].filter((k) => !walked.has(k));
+    const extra = [...walked].filter((k) => !alone.has(k));
+    if (missing.length || extra.length) throw new Error(`the walk differs from the checks run alone: missing ${missing.slice(0, 3).join(' | ')}; extra ${extra.slice(0, 3).join(' | ')}`);
+    return walked.size;
   },
 });

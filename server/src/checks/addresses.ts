@@ -118,5 +118,6 @@ export function checkNatRange(text: string, family: 'ipv4' | 'ipv6'): boolean {
     const inside = text.slice(1, close);
     return inside === '' || addrs(inside, isIPv6);
   }
-  return text.startsWith(':') ? ports(text.slice(1)) : addrs(text, isIPv6);
+  // `:p` is ports alone; `::5` is an address.
+  return text.startsWith(':') && !text.startsWith('::') ? ports(text.slice(1)) : addrs(text, isIPv6);
 }

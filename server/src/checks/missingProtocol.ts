@@ -1,5 +1,5 @@
 import type { Analysis } from '../model/analysis';
-import type { Problem, Rule, Span } from '../model/types';
+import type { Family, Problem, Rule, Span } from '../model/types';
 import { ruleProtocol } from './extensions';
 import type { KernelPhase } from './types';
 import { runRuleCheck } from './rules';
@@ -53,7 +53,18 @@ function protocolBefore(rule: Rule, column: number): boolean {
   return false;
 }
 
-export const ruleMissingProtocol: RuleCheck = (rule, _options, _scope, out) => {
+/**
+ * Whether a NAT range (--to-destination, --to-source) gives ports: after
+ * the address (`a:p`), after a bracketed address (`[a]:p`), or alone (`:p`).
+ * An IPv6 address without brackets has colons of its own and no port
+ * (ip6tables-restore takes `--to-source 1234:5678::1` without -p).
+ */
+function natRangeHasPort(v: string, family: Family): boolean {
+  if (v.startsWith('[')) return /^\[.*\]:\d/.test(v);
+  return family === 'ipv6' ? /^:\d/.test(v) : /^[^:]*:\d/.test(v);
+}
+
+export const ruleMissingProtocol: RuleCheck = (rule, _options, scope, out) => {
   const given = ruleProtocol(rule);
   const named = given ? NUMBERS[given] ?? given : null;
   for (const m of rule.matches) {
@@ -71,7 +82,7 @@ export const ruleMissingProtocol: RuleCheck = (rule, _options, _scope, out) => {
   for (const o of t.options) {
     const v = o.value ?? '';
     // A rule with a port protocol may give ports anywhere: the address is then not looked at.
-    const portsInRange = !hasPorts && (o.name === 'to-destination' || o.name === 'to-source') && (/^\[.*\]:\d/.test(v) || (!v.startsWith('[') && /^[^:]*:\d/.test(v) && !v.slice(0, v.indexOf(':')).includes('::')));
+    const portsInRange = !hasPorts && (o.name === 'to-destination' || o.name === 'to-source') && natRangeHasPort(v, scope.family);
     if ((o.name === 'to-ports' || portsInRange) && !hasPorts) {
       out.push(missingProtocol(o.span, `A port in ${t.name} --${o.name}`, '-p tcp, udp, sctp or dccp', 'parse'));
     }

@@ -10,8 +10,10 @@
  * What becomes a mark, and the promise every RuleCheck keeps about it:
  * - a canonical dotted-quad IPv4 address other than 0.0.0.0 at the start of
  *   a word (`10.1.2.3`, `10.1.2.3/32`, `10.1.2.3:8080`; what follows the
- *   address stays as written): a check gives the same verdict for any two
- *   such addresses;
+ *   address stays as written), and an IPv6 address other than :: at the
+ *   start of a word or just inside its opening bracket (`fd00::5/128`,
+ *   `[fd00::5]:8080`): a check gives the same verdict for any two addresses
+ *   of one family;
  * - the quoted word after `--comment`, up to 255 bytes without a backslash:
  *   a check does not read a comment's words;
  * - the target's name when it names a user chain of the table (a jump or a
@@ -29,6 +31,7 @@ import { ALL_BUILTIN_CHAIN_NAMES } from '../model/types';
 const ADDRESS = '\u0001';
 const COMMENT = '\u0002';
 const CHAIN = '\u0003';
+const ADDRESS6 = '\u0004';
 
 /** Most bytes a comment may hold to become a mark (iptables keeps 255). */
 const COMMENT_BYTES = 255;
@@ -43,6 +46,53 @@ function isAddressMark(text: string, start: number, end: number): boolean {
   if (end - start < 7 || end - start > 15) return false;
   const quad = text.slice(start, end);
   return ipv4Number(quad) > 0 && !LEADING_ZERO.test(quad);
+}
+
+function isHex(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
+}
+
+/**
+ * Whether text[start, end) is an IPv6 address other than :: (eight groups
+ * of one to four hex digits, or fewer with one `::`, the last two groups
+ * possibly a dotted quad), read without making any string.
+ */
+function isAddress6Mark(text: string, start: number, end: number): boolean {
+  let groups = 0;
+  let compressed = false;
+  let nonzero = false;
+  let i = start;
+  if (end - start >= 2 && text.charCodeAt(i) === 58 && text.charCodeAt(i + 1) === 58) {
+    compressed = true;
+    i += 2;
+  }
+  while (i < end) {
+    const from = i;
+    while (i < end && i - from < 5 && isHex(text.charCodeAt(i))) {
+      if (text.charCodeAt(i) !== 48) nonzero = true;
+      i++;
+    }
+    if (i < end && text.charCodeAt(i) === 46) {
+      // A dotted quad ends the address and stands for two groups.
+      const v4 = ipv4Number(text.slice(from, end));
+      if (v4 < 0) return false;
+      if (v4 > 0) nonzero = true;
+      groups += 2;
+      i = end;
+      break;
+    }
+    if (i === from || i - from > 4) return false;
+    groups++;
+    if (i === end) break;
+    if (text.charCodeAt(i) !== 58) return false;
+    i++;
+    if (text.charCodeAt(i) === 58) {
+      if (compressed) return false;
+      compressed = true;
+      i++;
+    } else if (i === end) return false;
+  }
+  return nonzero && (compressed ? groups <= 7 : groups === 8);
 }
 
 /** Whether a quoted comment text[from, to) is short enough to be a mark, counted in UTF-8 bytes. */
@@ -114,15 +164,26 @@ export function shapeOf(rule: SaveRule): string | null {
     if (start === nameAt) {
       shape += text.slice(copied, start) + CHAIN;
       copied = j;
-    } else if (c >= 48 && c <= 57) {
-      let k = start + 1;
-      for (; k < j; k++) {
-        const d = text.charCodeAt(k);
-        if (d !== 46 && (d < 48 || d > 57)) break;
-      }
-      if (isAddressMark(text, start, k)) {
+    } else if (isHex(c) || c === 58 || c === 91) {
+      // An IPv4 address: digits and dots.
+      let k = start;
+      if (c !== 91) while (k < j && (text.charCodeAt(k) === 46 || (text.charCodeAt(k) >= 48 && text.charCodeAt(k) <= 57))) k++;
+      if (k > start && isAddressMark(text, start, k)) {
         shape += text.slice(copied, start) + ADDRESS;
         copied = k;
+      } else {
+        // An IPv6 address: hex digits, colons and a dotted tail, from the word's start or inside its bracket.
+        const from = c === 91 ? start + 1 : start;
+        let colon = false;
+        for (k = from; k < j; k++) {
+          const d = text.charCodeAt(k);
+          if (d === 58) colon = true;
+          else if (d !== 46 && !isHex(d)) break;
+        }
+        if (colon && isAddress6Mark(text, from, k)) {
+          shape += text.slice(copied, from) + ADDRESS6;
+          copied = k;
+        }
       }
     }
     afterComment = j - start === 9 && text.startsWith('--comment', start);

@@ -17,6 +17,7 @@ import { shapeOf } from '../../../server/src/checks/shape';
 import { hookUses } from '../../../server/src/checks/targetWrongChain';
 import { endsChain, matchesEverything } from '../../../server/src/checks/unconditional';
 import { findTarget } from '../../../server/src/knowledge';
+import { parseIPv6 } from '../../../server/src/model/address';
 import { Analysis } from '../../../server/src/model/analysis';
 import { SaveRule } from '../../../server/src/model/saveRule';
 import type { Problem, Rule } from '../../../server/src/model/types';
@@ -55,6 +56,9 @@ test('rules for two endpoints of a Service have one shape; numbers, names and op
   assert.equal(a, shape('-A A -s 10.244.200.17/32 -m comment --comment "kube-system/dns:dns-tcp" -j A'));
   assert.equal(a, '-s \u0001/32 -m comment --comment \u0002 -j \u0003');
   assert.equal(shape('-A A -p tcp -m tcp -j DNAT --to-destination 10.244.1.5:8080', '*nat\n:A - [0:0]\n'), '-p tcp -m tcp -j DNAT --to-destination \u0001:8080');
+  assert.equal(shape('-A A -s fd00:10:244::5/128 -j A', '*filter\n:A - [0:0]\n'), '-s \u0004/128 -j \u0003');
+  assert.equal(shape('-A A -p tcp -j DNAT --to-destination [fd00::5]:8080', '*nat\n:A - [0:0]\n'), '-p tcp -j DNAT --to-destination [\u0004]:8080');
+  assert.equal(shape('-A A -s ::ffff:10.0.0.1 -d 1:2:3:4:5:6:7:8 -j ACCEPT'), '-s \u0004 -d \u0004 -j ACCEPT');
   // Ports, probabilities, prefixes and extension targets are not marked.
   assert.notEqual(shape('-A A -d 10.0.0.1/32 -p tcp -m tcp --dport 80 -j ACCEPT'), shape('-A A -d 10.0.0.1/32 -p tcp -m tcp --dport 81 -j ACCEPT'));
   assert.notEqual(shape('-A A -s 10.0.0.0/8 -j ACCEPT'), shape('-A A -s 10.0.0.0/0 -j ACCEPT'));
@@ -66,6 +70,9 @@ test('words a check may tell apart are not marked', () => {
   assert.equal(shape('-A A ! -s 0.0.0.0/0 -j ACCEPT'), '! -s 0.0.0.0/0 -j ACCEPT');
   assert.equal(shape('-A A -s 010.1.2.3 -j ACCEPT'), '-s 010.1.2.3 -j ACCEPT');
   assert.equal(shape('-A A -s 256.1.2.3 -j ACCEPT'), '-s 256.1.2.3 -j ACCEPT');
+  assert.equal(shape('-A A ! -s ::/0 -j ACCEPT'), '! -s ::/0 -j ACCEPT');
+  assert.equal(shape('-A A -s 0:0::0 -m mac --mac-source 00:11:22:33:44:55 -j ACCEPT'), '-s 0:0::0 -m mac --mac-source 00:11:22:33:44:55 -j ACCEPT');
+  assert.equal(shape('-A A -s 1:2:3:4:5:6:7 -d 1::2::3 -p tcp --dport 80:90 -j ACCEPT'), '-s 1:2:3:4:5:6:7 -d 1::2::3 -p tcp --dport 80:90 -j ACCEPT');
   // Only the word's leading address: the rest of a list or range stays.
   assert.equal(shape('-A A -s 10.0.0.1,10.0.0.2 -j ACCEPT'), '-s \u0001,10.0.0.2 -j ACCEPT');
   // A comment too long for iptables, a quoted word that is not a comment, an unquoted comment.
@@ -88,11 +95,48 @@ test('a line the tokenizer reads other than word by word at spaces has no shape'
   assert.equal(shape('-A A\t-s 10.0.0.1 -j ACCEPT'), null);
 });
 
+test('an IPv6 word is marked exactly when it is an address other than ::', () => {
+  const rng = seeded(6);
+  const alphabet = '0123456789abcdefABCDEF:.';
+  let marked = 0;
+  for (let n = 0; n < 20000; n++) {
+    // Random strings, and random addresses spelled out in full or shortened.
+    let word = '';
+    if (rng() < 0.5) {
+      const len = 1 + Math.floor(rng() * 20);
+      for (let i = 0; i < len; i++) word += alphabet[Math.floor(rng() * alphabet.length)];
+    } else {
+      word = address6(rng);
+    }
+    const value = parseIPv6(word);
+    const expected = value !== undefined && value !== 0n;
+    const got = shape(`-A A -s ${word} -j ACCEPT`, '*filter\n:A - [0:0]\n')!.includes('\u0004');
+    assert.equal(got, expected, word);
+    if (got) marked++;
+  }
+  assert.ok(marked > 5000, `${marked} marked`);
+});
+
 /** Random words of the kinds shape.ts marks. */
 function address(rng: Rng): string {
   for (;;) {
     const parts = [0, 0, 0, 0].map(() => Math.floor(rng() * 256));
     if (parts.some((p) => p !== 0)) return parts.join('.');
+  }
+}
+
+/** A random IPv6 address other than ::, in full, with :: for a run of zero groups, or with a dotted tail. */
+function address6(rng: Rng): string {
+  for (;;) {
+    const groups = Array.from({ length: 8 }, () => (rng() < 0.4 ? 0 : Math.floor(rng() * 65536)));
+    if (groups.every((g) => g === 0)) continue;
+    const hex = groups.map((g) => (rng() < 0.2 ? g.toString(16).toUpperCase() : g.toString(16)));
+    const style = rng();
+    if (style < 0.3) return hex.join(':');
+    if (style < 0.5) return `${hex.slice(0, 6).join(':')}:${groups[6] >> 8}.${groups[6] & 255}.${groups[7] >> 8}.${groups[7] & 255}`;
+    const at = Math.floor(rng() * 7);
+    const len = 1 + Math.floor(rng() * (8 - at - 1));
+    return `${hex.slice(0, at).join(':')}::${hex.slice(at + len).join(':')}`;
   }
 }
 
@@ -109,6 +153,8 @@ function comment(rng: Rng): string {
 
 const BUILTIN = new Set(['PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING']);
 const ADDRESS_WORD = /(^| )((?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3})(?=[^\d.]|$)/g;
+/** Hex digits, colons and dots at a word's start or after its bracket: an IPv6 address if parseIPv6 reads it. */
+const ADDRESS6_WORD = /(^| \[?)([0-9a-fA-F:.]*:[0-9a-fA-F:.]*)(?=[^0-9a-fA-F:.]|$)/g;
 const TARGET_WORD = /( -[jg] )(\S+)(?= |$)/g;
 
 /** Whether a comment fits in iptables' 255 bytes. */
@@ -137,6 +183,10 @@ function swapLine(line: string, users: readonly string[], rng: Rng): { line: str
       if (i % 2 === 1) return parts[i - 1].endsWith(' --comment ') && fits(part.slice(1, -1)) ? `"${swap(comment(rng))}"` : part;
       return part
         .replace(ADDRESS_WORD, (all, before: string, quad: string) => (quad === '0.0.0.0' ? all : before + swap(address(rng))))
+        .replace(ADDRESS6_WORD, (all, before: string, word: string) => {
+          const value = parseIPv6(word);
+          return value === undefined || value === 0n ? all : before + swap(address6(rng));
+        })
         .replace(TARGET_WORD, (all, before: string, name: string) => (BUILTIN.has(name) || findTarget(name) ? all : before + swap(pick(rng, users) ?? name)));
     }).join(''),
     swaps,
@@ -201,7 +251,7 @@ test('a marked word swapped for another of its kind changes no rule-local findin
         // shape.ts marks exactly the words swapped here: no more (which the swaps would not test), no fewer.
         for (const rule of rules(original)) {
           if (!(rule instanceof SaveRule) || !other.swaps.has(rule.span.line)) continue;
-          const marks = shapeOf(rule)?.match(/[\u0001-\u0003]/g)?.length;
+          const marks = shapeOf(rule)?.match(/[\u0001-\u0004]/g)?.length;
           if (marks !== undefined) assert.equal(marks, other.swaps.get(rule.span.line), `${name}:${rule.span.line + 1}`);
         }
       }

@@ -112,82 +112,117 @@ function chainMark(rule: SaveRule): boolean {
 }
 
 /**
- * The rule's shape as a string (the target's kind is not in it: the caller
- * keys by it), or null for a line read another way than word by word at
- * spaces (tabs, backslashes, quotes inside words), which the walk reads in
- * full.
+ * Reads the shapes of the rules of one walk. Words are found with indexOf;
+ * where the next quote and the next backslash are is remembered from one
+ * rule to the next (the walk goes through a text's rules mostly in order),
+ * so a text without quotes is not searched to its end for every rule.
  */
-export function shapeOf(rule: SaveRule): string | null {
-  if (!rule.spaceSeparated) return null;
-  const text = rule.source;
-  const lineAt = rule.lineStart;
-  let i = lineAt + rule.argOffset;
-  let end = text.indexOf('\n', i);
-  if (end < 0) end = text.length;
-  const nameAt = chainMark(rule) ? lineAt + rule.targetNameStart : -1;
-  let shape = '';
-  // Where the words not yet copied into the shape start.
-  let copied = i;
-  let afterComment = false;
-  while (i < end) {
-    const c = text.charCodeAt(i);
-    if (c === 32) {
-      i++;
-      continue;
+export class ShapeReader {
+  private text = '';
+  /** The next quote and backslash at or after where each was last looked for (-1: none after it). */
+  private quoteFrom = 0;
+  private quoteAt = -1;
+  private backslashFrom = 0;
+  private backslashAt = -1;
+
+  private nextQuote(from: number): number {
+    if (from < this.quoteFrom || (this.quoteAt >= 0 && this.quoteAt < from)) {
+      this.quoteFrom = from;
+      this.quoteAt = this.text.indexOf('"', from);
     }
-    const start = i;
-    if (c === 34) {
-      // A quoted word: a backslash inside, or text joined after the closing quote, is read in full.
-      let close = start + 1;
-      for (; close < end; close++) {
-        const d = text.charCodeAt(close);
-        if (d === 34) break;
-        if (d === 92) return null;
-      }
-      if (close >= end) return null;
-      i = close + 1;
-      if (i < end && text.charCodeAt(i) !== 32) return null;
-      if (afterComment && commentFits(text, start + 1, close)) {
-        shape += text.slice(copied, start) + COMMENT;
-        copied = i;
-      }
-      afterComment = false;
-      continue;
-    }
-    let j = start + 1;
-    for (; j < end; j++) {
-      const d = text.charCodeAt(j);
-      if (d === 32) break;
-      // A quote inside a word joins what follows to it.
-      if (d === 34) return null;
-    }
-    if (start === nameAt) {
-      shape += text.slice(copied, start) + CHAIN;
-      copied = j;
-    } else if (isHex(c) || c === 58 || c === 91) {
-      // An IPv4 address: digits and dots.
-      let k = start;
-      if (c !== 91) while (k < j && (text.charCodeAt(k) === 46 || (text.charCodeAt(k) >= 48 && text.charCodeAt(k) <= 57))) k++;
-      if (k > start && isAddressMark(text, start, k)) {
-        shape += text.slice(copied, start) + ADDRESS;
-        copied = k;
-      } else {
-        // An IPv6 address: hex digits, colons and a dotted tail, from the word's start or inside its bracket.
-        const from = c === 91 ? start + 1 : start;
-        let colon = false;
-        for (k = from; k < j; k++) {
-          const d = text.charCodeAt(k);
-          if (d === 58) colon = true;
-          else if (d !== 46 && !isHex(d)) break;
-        }
-        if (colon && isAddress6Mark(text, from, k)) {
-          shape += text.slice(copied, from) + ADDRESS6;
-          copied = k;
-        }
-      }
-    }
-    afterComment = j - start === 9 && text.startsWith('--comment', start);
-    i = j;
+    return this.quoteAt;
   }
-  return shape + text.slice(copied, end);
+
+  private nextBackslash(from: number): number {
+    if (from < this.backslashFrom || (this.backslashAt >= 0 && this.backslashAt < from)) {
+      this.backslashFrom = from;
+      this.backslashAt = this.text.indexOf('\\', from);
+    }
+    return this.backslashAt;
+  }
+
+  /**
+   * The rule's shape as a string (the target's kind is not in it: the caller
+   * keys by it), or null for a line read another way than word by word at
+   * spaces (tabs, backslashes in quotes, quotes inside words), which the walk
+   * reads in full.
+   */
+  shapeOf(rule: SaveRule): string | null {
+    if (!rule.spaceSeparated) return null;
+    const text = rule.source;
+    if (text !== this.text) {
+      this.text = text;
+      this.quoteFrom = this.backslashFrom = text.length + 1;
+    }
+    const lineAt = rule.lineStart;
+    let i = lineAt + rule.argOffset;
+    let end = text.indexOf('\n', i);
+    if (end < 0) end = text.length;
+    const nameAt = chainMark(rule) ? lineAt + rule.targetNameStart : -1;
+    let shape = '';
+    // Where the words not yet copied into the shape start.
+    let copied = i;
+    let afterComment = false;
+    while (i < end) {
+      const c = text.charCodeAt(i);
+      if (c === 32) {
+        i++;
+        continue;
+      }
+      const start = i;
+      const quote = this.nextQuote(start);
+      if (c === 34) {
+        // A quoted word: a backslash inside, or text joined after the closing quote, is read in full.
+        const close = text.indexOf('"', start + 1);
+        if (close < 0 || close >= end) return null;
+        const backslash = this.nextBackslash(start);
+        if (backslash >= 0 && backslash < close) return null;
+        i = close + 1;
+        if (i < end && text.charCodeAt(i) !== 32) return null;
+        if (afterComment && commentFits(text, start + 1, close)) {
+          shape += text.slice(copied, start) + COMMENT;
+          copied = i;
+        }
+        afterComment = false;
+        continue;
+      }
+      let j = text.indexOf(' ', start);
+      if (j < 0 || j > end) j = end;
+      // A quote inside a word joins what follows to it.
+      if (quote >= 0 && quote < j) return null;
+      if (start === nameAt) {
+        shape += text.slice(copied, start) + CHAIN;
+        copied = j;
+      } else if (isHex(c) || c === 58 || c === 91) {
+        // An IPv4 address: digits and dots.
+        let k = start;
+        if (c !== 91) while (k < j && (text.charCodeAt(k) === 46 || (text.charCodeAt(k) >= 48 && text.charCodeAt(k) <= 57))) k++;
+        if (k > start && isAddressMark(text, start, k)) {
+          shape += text.slice(copied, start) + ADDRESS;
+          copied = k;
+        } else {
+          // An IPv6 address: hex digits, colons and a dotted tail, from the word's start or inside its bracket.
+          const from = c === 91 ? start + 1 : start;
+          let colon = false;
+          for (k = from; k < j; k++) {
+            const d = text.charCodeAt(k);
+            if (d === 58) colon = true;
+            else if (d !== 46 && !isHex(d)) break;
+          }
+          if (colon && isAddress6Mark(text, from, k)) {
+            shape += text.slice(copied, from) + ADDRESS6;
+            copied = k;
+          }
+        }
+      }
+      afterComment = j - start === 9 && text.startsWith('--comment', start);
+      i = j;
+    }
+    return shape + text.slice(copied, end);
+  }
+}
+
+/** The shape of one rule (see ShapeReader.shapeOf). */
+export function shapeOf(rule: SaveRule): string | null {
+  return new ShapeReader().shapeOf(rule);
 }

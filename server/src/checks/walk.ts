@@ -11,7 +11,7 @@ import { resolveOptions, type ResolvedOption } from './extensions';
 import { CheckMemo, detach, detachedConditions, rebased, relativeProblem, sameScope, scopeKey as keptScope, type RuleResult, type ScopeKey } from './memo';
 import { LineIndex, ruleLayout, ruleLine, scopeOf } from './rules';
 import { SaveRule } from '../model/saveRule';
-import { shapeOf } from './shape';
+import { ShapeReader } from './shape';
 import { conditionsOf, ShadowScan, type Conditions } from './shadowedRule';
 import { hookUses, reachedFromWrongHook, type HookUse } from './targetWrongChain';
 import { forgetRestricted } from './restricted';
@@ -116,6 +116,7 @@ export function walkRules(analysis: Analysis, lines: TextLines | null, found: Fo
    * is the document's.
    */
   const shapes = new Map<string, Map<string, ShapeFacts>>();
+  const shapeReader = new ShapeReader();
   const shapesOf = (scope: RuleScope): Map<string, ShapeFacts> => {
     const tag = `${scope.table}\u0000${scope.tableKnown}\u0000${scope.builtin ? scope.chain : ''}`;
     let found = shapes.get(tag);
@@ -293,7 +294,7 @@ export function walkRules(analysis: Analysis, lines: TextLines | null, found: Fo
           if (save && !chainShapes) chainShapes = shapesOf(scope);
           const saveRule = chainShapes && rule instanceof SaveRule ? rule : null;
           const kind = saveRule && saveRule.targetName !== null ? saveRule.targetKind : null;
-          const shape = saveRule ? shapeOf(saveRule) : null;
+          const shape = saveRule ? shapeReader.shapeOf(saveRule) : null;
           const key = shape === null ? null : `${kind} ${shape}`;
           const facts = key === null ? undefined : chainShapes!.get(key);
           const scopeKey = useMemo ? (kept ??= keptScope(scope)) : scope;

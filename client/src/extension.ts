@@ -9,7 +9,6 @@ import { registerLargeFiles } from './largeFiles';
 
 let client: LanguageClient | undefined;
 
-
 /** Starts the language server for both dump languages. */
 export async function activate(context: ExtensionContext): Promise<void> {
   const module = context.asAbsolutePath(path.join('dist', 'server.js'));

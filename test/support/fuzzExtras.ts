@@ -2,11 +2,11 @@
  * Registers the checks and the packet trace with the fuzz harness, so every
  * fuzz run exercises them too.
  */
-
-const problemKey = (p: Problem) => `${p.span.line}:${p.span.start}-${p.span.endLine}:${p.span.end} ${p.code} ${p.severity} ${p.message}`;
 import { extraOperations } from './fuzz';
 import { CHECKS, checkFailures, runChecks } from '../../server/src/checks';
 import type { Problem } from '../../server/src/model/types';
+
+const problemKey = (p: Problem) => `${p.span.line}:${p.span.start}-${p.span.endLine}:${p.span.end} ${p.code} ${p.severity} ${p.message}`;
 
 // A check that throws is left out quietly in the editor; here it is a failure.
 extraOperations.push({

@@ -51,5 +51,9 @@ export interface RuleScope {
  * A check that reads one rule at a time: its matches, target and options
  * (resolved once per rule and shared by every such check), and the scope.
  * It appends what it finds to `out`; every problem lies on the rule's line.
+ * It finds nothing on a rule exactly when it finds nothing on any rule of
+ * the same shape (see shape.ts): it must not tell two addresses of a family
+ * apart (other than the unspecified one), read a comment's words, or ask
+ * which user chain a jump goes to. The walk checks one rule per shape.
  */
 export type RuleCheck = (rule: Rule, options: readonly ResolvedOption[], scope: RuleScope, out: Problem[]) => void;

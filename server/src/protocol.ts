@@ -7,11 +7,11 @@ export const LANGUAGE_IDS = ['iptables-save', 'iptables-listing'] as const;
 /**
  * The Node flags the extension starts the server with (and the tests and
  * benchmarks, to measure what users run). The young generation is held to
- * Node 20's 16 MB semi-spaces: the V8 of Node 22 and 24, and of the editors
- * built on them, lets it grow to 32 MB, and on a 10k-Service dump the server
- * then peaked 90 MB higher (384-398 MB against 286-306 MB on Node 24) for the
- * same work at about the same speed. A 64 MB young generation once made the
- * first checks faster, but cost 100-300 MB.
+ * the 16 MB semi-spaces of Node 20 and 22: the V8 of Node 24, and of the
+ * editors built on it, lets them grow to 32 MB, and on a 10k-Service dump the
+ * server then peaked about 90 MB higher (384-398 MB against 290-317 MB) for
+ * the same work at about the same speed. A 64 MB young generation once made
+ * the first checks faster, but cost 100-300 MB.
  */
 export const SERVER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=16'];
 

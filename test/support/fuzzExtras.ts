@@ -3,10 +3,8 @@
  * fuzz run exercises them too.
  */
 import { extraOperations } from './fuzz';
-import { CHECKS, checkFailures, runChecks } from '../../server/src/checks';
-import type { Problem } from '../../server/src/model/types';
-
-const problemKey = (p: Problem) => `${p.span.line}:${p.span.start}-${p.span.endLine}:${p.span.end} ${p.code} ${p.severity} ${p.message}`;
+import { checkFailures, runChecks } from '../../server/src/checks';
+import { keysOfEachCheck, problemKeys } from './checkedAlone';
 
 // A check that throws is left out quietly in the editor; here it is a failure.
 extraOperations.push({
@@ -21,8 +19,8 @@ extraOperations.push({
 // The walk reads one rule per shape (checks/shape.ts) and keeps facts per rule: on any dump it finds what each check finds on its own.
 extraOperations.push({
   name: 'checks alone', scope: 'document', run: (analysis) => {
-    const walked = new Set(runChecks(analysis).map(problemKey));
-    const alone = new Set([...analysis.ruleset.problems, ...CHECKS.flatMap((check) => check(analysis))].map(problemKey));
+    const walked = new Set(problemKeys(runChecks(analysis)));
+    const alone = new Set(keysOfEachCheck(analysis));
     const missing = [...alone].filter((k) => !walked.has(k));
     const extra = [...walked].filter((k) => !alone.has(k));
     if (missing.length || extra.length) throw new Error(`the walk differs from the checks run alone: missing ${missing.slice(0, 3).join(' | ')}; extra ${extra.slice(0, 3).join(' | ')}`);

@@ -408,8 +408,13 @@ export class ListingRule implements Rule {
    * would otherwise keep 40k rows' columns until the next check.
    */
   columnSpan(col: number): Span {
-    const cols = this.cache ? this.cache.cols : this.split(SPLIT_COLUMNS);
+    const cols = this.colsUnread();
     return lineSpan(this.line, cols[col], cols[col + 1]);
+  }
+
+  /** The row's column offsets: its own once read, else split into a shared scratch array that the next call overwrites. */
+  private colsUnread(): number[] {
+    return this.cache ? this.cache.cols : this.split(SPLIT_COLUMNS);
   }
 
   /**
@@ -420,7 +425,7 @@ export class ListingRule implements Rule {
   get counters(): Counters | null {
     const cache = this.cache;
     if (cache && cache.counters !== undefined) return cache.counters;
-    const c = cache ? cache.cols : this.split(SPLIT_COLUMNS);
+    const c = this.colsUnread();
     let counters: Counters | null = null;
     if (c[COL_PKTS] >= 0) {
       const at = this.lineStart;

@@ -239,14 +239,18 @@ export function buildTableGraph(table: Table): TableGraph {
   for (let i = 0; i < n; i++) chains[i].index = i;
   let total = 0;
   for (let i = 0; i < n; i++) total += chains[i].rules.length;
-  // Edges in chain order (so a chain's edges out are contiguous), at most one per rule.
-  const first = new Int32Array(n + 1);
-  const succ = new Int32Array(total);
-  const from = new Int32Array(total);
+  // The numbers the graph keeps, in one buffer (a small table's parse would otherwise spend more on making
+  // typed arrays than on filling them): where each chain's edges out start, where its edges in start, and for
+  // every edge, at most one per rule, its end, its start and its place in the order of edges in.
+  const ints = new Int32Array(2 * (n + 1) + 3 * total);
+  const first = ints.subarray(0, n + 1);
+  const inFirst = ints.subarray(n + 1, 2 * (n + 1));
+  const succ = ints.subarray(2 * (n + 1), 2 * (n + 1) + total);
+  const from = ints.subarray(2 * (n + 1) + total, 2 * (n + 1) + 2 * total);
   const rules: Rule[] = [];
-  const inCount = new Int32Array(n + 1);
   const dangling: Rule[] = [];
   let e = 0;
+  // Edges in chain order, so a chain's edges out are contiguous; inFirst[i + 1] counts the edges into chain i.
   for (let i = 0; i < n; i++) {
     const chain = chains[i];
     first[i] = e;
@@ -260,17 +264,18 @@ export function buildTableGraph(table: Table): TableGraph {
       succ[e] = to.index;
       from[e] = i;
       rules.push(rule);
-      inCount[to.index + 1]++;
+      inFirst[to.index + 1]++;
       e++;
     }
   }
   first[n] = e;
-  // Edges in, grouped by the chain they reach, in edge order (a counting sort).
-  const inFirst = new Int32Array(n + 1);
-  for (let i = 0; i < n; i++) inFirst[i + 1] = inFirst[i] + inCount[i + 1];
-  const fill = inFirst.slice(0, n);
-  const inOrder = new Int32Array(e);
-  for (let k = 0; k < e; k++) inOrder[fill[succ[k]]++] = k;
+  // Edges in, grouped by the chain they reach, in edge order (a counting sort). inFirst[i] serves as chain i's
+  // cursor while filling, which leaves it at chain i + 1's start: shifting by one puts the starts back.
+  for (let i = 0; i < n; i++) inFirst[i + 1] += inFirst[i];
+  const inOrder = ints.subarray(2 * (n + 1) + 2 * total, 2 * (n + 1) + 2 * total + e);
+  for (let k = 0; k < e; k++) inOrder[inFirst[succ[k]]++] = k;
+  for (let i = n; i > 0; i--) inFirst[i] = inFirst[i - 1];
+  inFirst[0] = 0;
   // Reachability from the built-in chains.
   const seen = new Uint8Array(n);
   const stack: number[] = [];
@@ -296,10 +301,12 @@ export function buildTableGraph(table: Table): TableGraph {
 /** Tarjan's strongly connected components over chain numbers, iteratively; each looping component yields one closed path. */
 function findCycles(chains: Chain[], first: Int32Array, succ: Int32Array, outgoing: ByName<Edge[]>): string[][] {
   const n = chains.length;
-  const index = new Int32Array(n).fill(-1);
-  const low = new Int32Array(n);
-  const onStack = new Uint8Array(n);
-  const next = new Int32Array(n);
+  // Each chain's visit number, lowest reachable visit number, place in its edges out and whether it is on the stack, in one buffer.
+  const scratch = new Int32Array(4 * n);
+  const index = scratch.subarray(0, n).fill(-1);
+  const low = scratch.subarray(n, 2 * n);
+  const next = scratch.subarray(2 * n, 3 * n);
+  const onStack = scratch.subarray(3 * n, 4 * n);
   const sccStack: number[] = [];
   const work: number[] = [];
   const cycles: string[][] = [];

@@ -12,10 +12,13 @@ export const LISTING_LANGUAGE_ID = 'iptables-listing';
  * command lists (`iptables -t nat -nvL`) means a listing.
  */
 export function detectFormat(text: string): Format {
-  const head = text.length > 65536 ? text.slice(0, 65536) : text;
-  const lines = head.split('\n', 400);
-  for (const raw of lines) {
-    const line = raw.trim();
+  // The first 400 lines of the first 64 kB, cut one at a time: most dumps say what they are on their first line.
+  const stop = Math.min(text.length, 65536);
+  for (let n = 0, at = 0; n < 400 && at <= stop; n++) {
+    let eol = text.indexOf('\n', at);
+    if (eol < 0 || eol > stop) eol = stop;
+    const line = text.slice(at, eol).trim();
+    at = eol + 1;
     if (!line) continue;
     if (/^Chain \S+ \((?:policy \S+|\d+ references)/.test(line)) return 'listing';
     if (/^(?:num\s+)?(?:pkts\s+bytes\s+)?target\s+prot\s+opt\b/.test(line)) return 'listing';

@@ -71,6 +71,22 @@ export function contentEnd(line: string): number {
   return trimmedEnd(line, 0, line.length);
 }
 
+/**
+ * Whether raw[from, to) has a tab, CR, VT, FF or double quote: a line the
+ * tokenizer must read. Blanks other than the space are looked for only when
+ * the text has some (see RuleStore.oddBlanks).
+ */
+function hasOddWord(raw: string, from: number, to: number, oddBlanks: boolean): boolean {
+  const quote = raw.indexOf('"', from);
+  if (quote >= 0 && quote < to) return true;
+  if (!oddBlanks) return false;
+  for (let k = from; k < to; k++) {
+    const c = raw.charCodeAt(k);
+    if (c === 9 || c === 11 || c === 12 || c === 13) return true;
+  }
+  return false;
+}
+
 /** Whether a word may be a target or chain name (not an option, not a negation). */
 function isNameStart(c: number): boolean {
   return c !== 45 && c !== 33 && c !== 34;
@@ -309,6 +325,38 @@ function looksIpv6(text: string, rules: readonly SaveRule[]): boolean {
   }
 }
 
+/** What parseSave makes: a class, not an object literal, since a literal with a getter is slow to make. */
+class SaveRuleset implements Ruleset {
+  readonly format = 'save';
+  private all: Problem[] | null = null;
+
+  constructor(
+    public family: Family,
+    readonly tables: Table[],
+    readonly lineCount: number,
+    readonly lineProblems: Problem[],
+    readonly rulesDropped: boolean,
+    readonly patchLines: NonNullable<Ruleset['patchLines']>,
+    /** Every rule read, including those a later -F flushed: iptables-restore reads their lines too. */
+    private readonly rules: readonly SaveRule[],
+  ) {}
+
+  /** Reading the problems parses every rule's arguments first, so the list is complete. */
+  get problems(): Problem[] {
+    if (!this.all) {
+      const found = this.lineProblems.slice();
+      for (const rule of this.rules) for (const p of rule.ownProblems()) found.push(p);
+      this.all = found.sort((a, b) => a.span.line - b.span.line || a.span.start - b.span.start);
+    }
+    return this.all;
+  }
+
+  /** Called when rules changed in place: their problems are gathered again when next asked for. */
+  forgetProblems(): void {
+    this.all = null;
+  }
+}
+
 /**
  * Parses iptables-save / ip6tables-save output, iptables-restore input and
  * `iptables -S` output (several dumps pasted together are fine). Never throws:
@@ -493,10 +541,7 @@ export function parseSave(text: string): Ruleset {
    */
   const declareFast = (t: Table, raw: string, first: number, ln: number): boolean => {
     const end = contentEnd(raw);
-    for (let k = first; k < end; k++) {
-      const c = raw.charCodeAt(k);
-      if (c === 9 || c === 11 || c === 12 || c === 13 || c === 34) return false;
-    }
+    if (hasOddWord(raw, first, end, store.oddBlanks)) return false;
     const nameEnd = raw.indexOf(' ', first + 1);
     if (nameEnd <= first + 1 || nameEnd >= end) return false;
     let p = nameEnd;
@@ -523,11 +568,9 @@ export function parseSave(text: string): Ruleset {
     const end = contentEnd(raw);
     let nameStart = first + 3;
     while (raw.charCodeAt(nameStart) === 32) nameStart++;
-    if (nameStart >= end) return false;
-    for (let k = nameStart; k < end; k++) {
-      const c = raw.charCodeAt(k);
-      if (c === 32 || c === 9 || c === 11 || c === 12 || c === 13 || c === 34) return false;
-    }
+    if (nameStart >= end || hasOddWord(raw, nameStart, end, store.oddBlanks)) return false;
+    const space = raw.indexOf(' ', nameStart);
+    if (space >= 0 && space < end) return false;
     const name = raw.slice(nameStart, end);
     const chain = new SaveChain(name, t.name, isBuiltinChain(t.name, name), null, null, store, ln, first, nameStart, end, -1, -1, end);
     if (!addChain(t, chain)) return false;
@@ -862,8 +905,6 @@ export function parseSave(text: string): Ruleset {
     finishTable(t, false, deletedIn.has(t));
   }
   problems.sort((a, b) => a.span.line - b.span.line || a.span.start - b.span.start);
-  let all: Problem[] | null = null;
-
   // Line → position in lazyRules, built on the first patch.
   let ruleOnLine: Map<number, number> | null = null;
   const patchLines = (changed: ReadonlyMap<number, string>, replaced?: [Rule, Rule][]): boolean => {
@@ -904,23 +945,11 @@ export function parseSave(text: string): Ruleset {
       lazyRules[at] = rule;
       replaced?.push([old, rule]);
     }
-    all = null;
+    result.forgetProblems();
     return true;
   };
 
-  const result: Ruleset = {
-    family: family ?? 'ipv4', format: 'save', tables, lineCount, lineProblems: problems, rulesDropped, patchLines,
-    /** Reading the problems parses every rule's arguments first, so the list is complete. */
-    get problems(): Problem[] {
-      if (!all) {
-        const found = problems.slice();
-        // Every rule read, including those a later -F flushed: iptables-restore reads their lines too.
-        for (const rule of lazyRules) for (const p of rule.ownProblems()) found.push(p);
-        all = found.sort((a, b) => a.span.line - b.span.line || a.span.start - b.span.start);
-      }
-      return all;
-    },
-  };
+  const result = new SaveRuleset(family ?? 'ipv4', tables, lineCount, problems, rulesDropped, patchLines, lazyRules);
   if (!family && looksIpv6(text, lazyRules)) result.family = 'ipv6';
   // The closures above keep this scope alive with the model: let go of the last lines read.
   current = previous = '';

@@ -76,8 +76,8 @@ export class RuleStore {
   /** Whether the text has a tab, CR, VT or FF anywhere: without any, a line's words are parted by spaces alone. */
   readonly oddBlanks: boolean;
 
-  /** `rules`: how many rules to make room for at first. */
-  constructor(readonly text: string, rules = 256) {
+  /** `rules`: how many rules to make room for at first; by default a guess from the text's length (a rule line is seldom under 32 characters), at most 256. */
+  constructor(readonly text: string, rules = Math.min(256, 8 + (text.length >> 5))) {
     this.ints = new Int32Array(WIDTH * rules);
     this.oddBlanks = firstOddBlank(text) < text.length;
   }

@@ -331,7 +331,9 @@ class SaveRuleset implements Ruleset {
   private all: Problem[] | null = null;
 
   constructor(
-    public family: Family,
+    /** The family a header or pasted command said; null: guessed from the rules when first asked (see looksIpv6). */
+    private said: Family | null,
+    private readonly text: string,
     readonly tables: Table[],
     readonly lineCount: number,
     readonly lineProblems: Problem[],
@@ -340,6 +342,20 @@ class SaveRuleset implements Ruleset {
     /** Every rule read, including those a later -F flushed: iptables-restore reads their lines too. */
     private readonly rules: readonly SaveRule[],
   ) {}
+
+  /**
+   * IPv4 unless a header or command said IPv6 or a rule does. The rules are
+   * looked at when the family is first asked for, not while parsing: the
+   * graph does not need it, and on a 50 MB `-S` paste the look costs a
+   * tenth of the parse.
+   */
+  get family(): Family {
+    return (this.said ??= looksIpv6(this.text, this.rules) ? 'ipv6' : 'ipv4');
+  }
+
+  set family(value: Family) {
+    this.said = value;
+  }
 
   /** Reading the problems parses every rule's arguments first, so the list is complete. */
   get problems(): Problem[] {
@@ -452,9 +468,12 @@ export function parseSave(text: string): Ruleset {
   let lastChainTable: Table | null = null;
   // Where that line wrote the chain name.
   let lastName = '';
-  // The chain the last resolved jump went to.
+  // The chains the last two resolved jumps went to, the latest first, and their tables: kube-proxy's
+  // chains jump to KUBE-MARK-MASQ between jumps to chains named once each.
   let lastTarget: Chain | null = null;
   let lastTargetTable: Table | null = null;
+  let otherTarget: Chain | null = null;
+  let otherTargetTable: Table | null = null;
   // Tables where -X deleted chains: jumps resolved while reading may name a chain that is gone.
   const deletedIn = new Set<Table>();
   // Whether -F or -X took rules out of every chain (see Ruleset.rulesDropped).
@@ -500,22 +519,27 @@ export function parseSave(text: string): Ruleset {
     }
     lastName = chainName;
     // Resolve a jump to a chain declared above now: the same few chains (KUBE-MARK-MASQ) come back often.
-    // The name is sliced from the line only when it is neither that chain nor a verdict or extension.
+    // The name is sliced from the line only when it is neither of the last two nor a verdict or extension.
     const { targetStart: ts, targetEnd: te } = scanned;
     let name: string | null = null;
     let to: Chain | undefined;
     if (ts >= 0) {
       if (lastTarget && lastTargetTable === t && namedAt(raw, ts, te, lastTarget.name)) to = lastTarget;
       else {
-        name = targetNameAt(raw, ts, te);
-        // No target extension or verdict has a dash in its name: KUBE-SEP-… needs no look at those lists.
-        if (name === null) to = t.chainsByName.get((name = raw.slice(ts, te)));
+        if (otherTarget && otherTargetTable === t && namedAt(raw, ts, te, otherTarget.name)) to = otherTarget;
+        else {
+          name = targetNameAt(raw, ts, te);
+          // No target extension or verdict has a dash in its name: KUBE-SEP-… needs no look at those lists.
+          if (name === null) to = t.chainsByName.get((name = raw.slice(ts, te)));
+        }
+        if (to) {
+          otherTarget = lastTarget;
+          otherTargetTable = lastTargetTable;
+          lastTarget = to;
+          lastTargetTable = t;
+        }
       }
-      if (to) {
-        name = to.name;
-        lastTarget = to;
-        lastTargetTable = t;
-      }
+      if (to) name = to.name;
     }
     const rule = scannedRule(chain, store, currentAt, raw, first, ln, counters, name);
     if (to) rule.targetChain = to;
@@ -856,7 +880,7 @@ export function parseSave(text: string): Ruleset {
         }
         if (del) {
           deletedIn.add(t);
-          lastTarget = null;
+          lastTarget = otherTarget = null;
           for (const c of targets) {
             if (c.builtin) continue;
             if (c.rules.length) rulesDropped = true;
@@ -908,7 +932,8 @@ export function parseSave(text: string): Ruleset {
   // Line → position in lazyRules, built on the first patch.
   let ruleOnLine: Map<number, number> | null = null;
   const patchLines = (changed: ReadonlyMap<number, string>, replaced?: [Rule, Rule][]): boolean => {
-    // Without a header the family was guessed from the rules: it stays IPv4 while no line says otherwise.
+    // Without a header the family is guessed from the rules: it stays IPv4 while no line says otherwise. The
+    // guess reads the text the rules came from, so it is made here, before any rule is replaced.
     if (!family) {
       if (result.family !== 'ipv4') return false;
       for (const raw of changed.values()) if (hasIpv6Hint(raw)) return false;
@@ -949,8 +974,7 @@ export function parseSave(text: string): Ruleset {
     return true;
   };
 
-  const result = new SaveRuleset(family ?? 'ipv4', tables, lineCount, problems, rulesDropped, patchLines, lazyRules);
-  if (!family && looksIpv6(text, lazyRules)) result.family = 'ipv6';
+  const result = new SaveRuleset(family, text, tables, lineCount, problems, rulesDropped, patchLines, lazyRules);
   // The closures above keep this scope alive with the model: let go of the last lines read.
   current = previous = '';
   return result;

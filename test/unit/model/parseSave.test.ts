@@ -106,6 +106,19 @@ test('a jump names the chain that exists once the table is read: declared later,
   assert.deepEqual([toA.kind, toC.kind], ['jump', 'jump']);
 });
 
+test('jumps that alternate between chains, and to a same-named chain of another table, each reach their own table\'s chain', () => {
+  const r = parseSave(
+    '*filter\n:INPUT ACCEPT [0:0]\n:X - [0:0]\n:Y - [0:0]\n-A INPUT -j X\n-A INPUT -j Y\n-A INPUT -j X\n-A INPUT -j Y\nCOMMIT\n' +
+    '*nat\n:PREROUTING ACCEPT [0:0]\n:X - [0:0]\n:Y - [0:0]\n-A PREROUTING -j X\n-A PREROUTING -j Y\nCOMMIT\n',
+  );
+  const [filter, nat] = r.tables;
+  const targets = (t: typeof filter, chain: string) => t.chainsByName.get(chain)!.rules.map((x) => x.target!.chain);
+  const [fx, fy] = ['X', 'Y'].map((n) => filter.chainsByName.get(n));
+  const [nx, ny] = ['X', 'Y'].map((n) => nat.chainsByName.get(n));
+  assert.deepEqual(targets(filter, 'INPUT'), [fx, fy, fx, fy]);
+  assert.deepEqual(targets(nat, 'PREROUTING'), [nx, ny]);
+});
+
 test('a chain named like a target extension is the jump target, as in iptables', () => {
   const r = parseSave('*filter\n:INPUT ACCEPT [0:0]\n:LOG - [0:0]\n-A INPUT -j LOG\n-A INPUT -j DNAT\nCOMMIT\n');
   const [log, dnat] = r.tables[0].chainsByName.get('INPUT')!.rules.map((x) => x.target!);

@@ -44,9 +44,11 @@ export function scopeKey(s: ScopeKey): ScopeKey {
   return { format: s.format, family: s.family, table: detach(s.table), tableKnown: s.tableKnown, chain: detach(s.chain), builtin: s.builtin };
 }
 
-/** What is known about one rule, valid wherever its key matches. Nothing in it refers to a document's text. */
+/**
+ * What is known about one rule, valid wherever its key matches. Nothing in it
+ * refers to a document's text. Its scope is kept beside it (CheckMemo.scopes).
+ */
 export interface RuleResult {
-  scope: ScopeKey;
   kind: TargetKind | null;
   /** A listing row's columns (LAYOUT_… bits), which say how its text reads; -1 for save rules. */
   layout: number;
@@ -62,7 +64,26 @@ export interface RuleResult {
   cond: Conditions | null | undefined;
   /** Hook-restricted extensions used in a user chain. */
   hooked: HookUse[] | null;
+  /**
+   * Whether this object stands for many rules: a result with no problems, no
+   * hooked uses and no conditions yet is the same for every rule it fits,
+   * so one object serves them all (see sharedResult). A rule whose
+   * conditions are read gets a copy of its own first.
+   */
+  shared: boolean;
 }
+
+/** The one shared result for these facts (see RuleResult.shared), from `pool`, keyed by the facts. */
+export function sharedResult(pool: Map<string, RuleResult>, kind: TargetKind | null, layout: number, everything: boolean, ends: boolean): RuleResult {
+  const key = `${kind} ${layout} ${everything} ${ends}`;
+  let r = pool.get(key);
+  if (!r) pool.set(key, (r = { kind, layout, problems: NO_PROBLEMS, ranks: NO_RANKS, everything, ends, cond: undefined, hooked: null, shared: true }));
+  return r;
+}
+
+/** A result with nothing found (see RuleResult.problems and ranks): one array, never written. */
+export const NO_PROBLEMS: Problem[] = [];
+export const NO_RANKS: number[] = [];
 
 /**
  * The memo of one document, handed from each version's runChecks to the next
@@ -76,6 +97,8 @@ export interface RuleResult {
 export class CheckMemo {
   /** The rules' line texts, in walk order (tables, chains, rules). */
   texts: string[] = [];
+  /** Each rule's scope, one object for all the rules of a chain. */
+  scopes: ScopeKey[] = [];
   results: RuleResult[] = [];
   /** Rules whose result the last run reused, and rules it checked. */
   hits = 0;

@@ -8,7 +8,10 @@
 import type { Analysis, TextLines } from '../model/analysis';
 import type { Problem, Rule, TableGraph } from '../model/types';
 import { resolveOptions, type ResolvedOption } from './extensions';
-import { CheckMemo, detach, detachedConditions, rebased, relativeProblem, sameScope, scopeKey as keptScope, type RuleResult, type ScopeKey } from './memo';
+import {
+  CheckMemo, detach, detachedConditions, NO_PROBLEMS, NO_RANKS, rebased, relativeProblem, sameScope, scopeKey as keptScope, sharedResult,
+  type RuleResult, type ScopeKey,
+} from './memo';
 import { LineIndex, ruleLayout, ruleLine, scopeOf } from './rules';
 import { SaveRule } from '../model/saveRule';
 import { ShapeReader } from './shape';
@@ -76,8 +79,6 @@ interface ShapeFacts {
 }
 
 const NO_OPTIONS: readonly ResolvedOption[] = [];
-const NO_PROBLEMS: Problem[] = [];
-const NO_RANKS: number[] = [];
 
 /**
  * Walks every rule. `ownProblems` says whether rules' own argument problems
@@ -88,9 +89,13 @@ export function walkRules(analysis: Analysis, lines: TextLines | null, found: Fo
   const save = ruleset.format === 'save';
   const useMemo = memo !== undefined && lines !== null;
   const prevTexts = useMemo ? memo.texts : [];
+  const prevScopes = useMemo ? memo.scopes : [];
   const prevResults = useMemo ? memo.results : [];
   const texts: string[] = [];
+  const scopes: ScopeKey[] = [];
   const results: RuleResult[] = [];
+  // The shared results of this run (see RuleResult.shared), by their facts.
+  const pool = new Map<string, RuleResult>();
   const textLines = lines ?? new LineIndex('');
   const lineText = (n: number) => textLines.line(n);
   const out: Problem[] = [];
@@ -104,10 +109,12 @@ export function walkRules(analysis: Analysis, lines: TextLines | null, found: Fo
   const same = (j: number, text: string, scope: ScopeKey, kind: RuleResult['kind'], layout: number): boolean => {
     if (j < 0 || j >= prevTexts.length) return false;
     const r = prevResults[j];
-    return r.kind === kind && r.layout === layout && prevTexts[j] === text && r.problems !== null && (r.scope === scope || sameScope(r.scope, scope));
+    const kept = prevScopes[j];
+    return r.kind === kind && r.layout === layout && prevTexts[j] === text && r.problems !== null && (kept === scope || sameScope(kept, scope));
   };
 
-  const scratch: RuleResult = { scope: { format: '', family: '', table: '', tableKnown: false, chain: '', builtin: false }, kind: null, layout: -1, problems: null, ranks: NO_RANKS, everything: false, ends: false, cond: undefined, hooked: null };
+  // Without a memo one result object serves every rule in turn.
+  const scratch: RuleResult = { kind: null, layout: -1, problems: null, ranks: NO_RANKS, everything: false, ends: false, cond: undefined, hooked: null, shared: false };
 
   /**
    * Shapes of save rules that were read and found clean, per scope: rules of
@@ -136,10 +143,9 @@ export function walkRules(analysis: Analysis, lines: TextLines | null, found: Fo
   };
 
   /** The result of a rule of a known shape: nothing found, the shape's facts. */
-  const ofShape = (facts: ShapeFacts, rule: SaveRule, scopeKey: ScopeKey, kind: RuleResult['kind']): RuleResult => {
+  const ofShape = (facts: ShapeFacts, rule: SaveRule, kind: RuleResult['kind']): RuleResult => {
     const hooked = facts.targetHooks ? [{ hooks: facts.targetHooks, label: facts.targetLabel, start: rule.targetNameStart, end: rule.targetNameEnd }] : null;
     if (!useMemo) {
-      scratch.scope = scopeKey;
       scratch.kind = kind;
       scratch.everything = facts.everything;
       scratch.ends = facts.ends;
@@ -147,11 +153,12 @@ export function walkRules(analysis: Analysis, lines: TextLines | null, found: Fo
       scratch.hooked = hooked;
       return scratch;
     }
-    return { scope: scopeKey, kind, layout: -1, problems: NO_PROBLEMS, ranks: NO_RANKS, everything: facts.everything, ends: facts.ends, cond: undefined, hooked };
+    if (!hooked) return sharedResult(pool, kind, -1, facts.everything, facts.ends);
+    return { kind, layout: -1, problems: NO_PROBLEMS, ranks: NO_RANKS, everything: facts.everything, ends: facts.ends, cond: undefined, hooked, shared: false };
   };
 
   /** Reads a rule: every rule-local check, its own problems and the facts (a shared object unless the memo keeps it). */
-  const analyse = (rule: Rule, scope: RuleScope, scopeKey: ScopeKey, line: number): RuleResult => {
+  const analyse = (rule: Rule, scope: RuleScope, line: number): RuleResult => {
     if (out.length) out.length = 0;
     if (outRanks.length) outRanks.length = 0;
     let keep = true;
@@ -226,8 +233,6 @@ export function walkRules(analysis: Analysis, lines: TextLines | null, found: Fo
     clean = save && keep && !out.length;
     const kind = rule.target ? rule.target.kind : null;
     if (!useMemo) {
-      // Nothing is kept: one result object serves every rule in turn.
-      scratch.scope = scopeKey;
       scratch.kind = kind;
       scratch.everything = everything;
       scratch.ends = ends;
@@ -235,10 +240,11 @@ export function walkRules(analysis: Analysis, lines: TextLines | null, found: Fo
       scratch.hooked = hookedUses;
       return scratch;
     }
+    if (problems === NO_PROBLEMS && !hookedUses) return sharedResult(pool, kind, ruleLayout(rule), everything, ends);
     return {
-      scope: scopeKey, kind, layout: ruleLayout(rule), problems, ranks: problems && problems.length ? outRanks.slice() : NO_RANKS,
+      kind, layout: ruleLayout(rule), problems, ranks: problems && problems.length ? outRanks.slice() : NO_RANKS,
       everything, ends, cond: undefined,
-      hooked: hookedUses ? hookedUses.map((u) => ({ ...u, label: detach(u.label) })) : null,
+      hooked: hookedUses ? hookedUses.map((u) => ({ ...u, label: detach(u.label) })) : null, shared: false,
     };
   };
 
@@ -278,8 +284,8 @@ export function walkRules(analysis: Analysis, lines: TextLines | null, found: Fo
               else if (same(k + delta - w, text, key, kind, layout)) result = prevResults[k + (delta -= w)];
             }
           }
-          if (result) kept ??= result.scope;
           if (result) {
+            kept ??= prevScopes[k + delta];
             hits++;
             const problems = result.problems!;
             for (let i = 0; i < problems.length; i++) {
@@ -297,22 +303,25 @@ export function walkRules(analysis: Analysis, lines: TextLines | null, found: Fo
           const shape = saveRule ? shapeReader.shapeOf(saveRule) : null;
           const key = shape === null ? null : `${kind} ${shape}`;
           const facts = key === null ? undefined : chainShapes!.get(key);
-          const scopeKey = useMemo ? (kept ??= keptScope(scope)) : scope;
-          if (facts !== undefined) result = ofShape(facts, saveRule!, scopeKey, kind);
+          if (useMemo) kept ??= keptScope(scope);
+          if (facts !== undefined) result = ofShape(facts, saveRule!, kind);
           else {
-            result = analyse(rule, scope, scopeKey, line);
+            result = analyse(rule, scope, line);
             const learned = key !== null && clean ? shapeFacts(saveRule!, result) : null;
             if (learned) chainShapes!.set(key!, learned);
           }
         }
         if (useMemo) {
           texts.push(text);
+          scopes.push(kept!);
           results.push(result);
         }
         if (!blocker && result.everything && result.ends) blocker = rule;
         // A chain's last rule can shadow nothing: its conditions are needed only when an earlier rule may shadow it.
         if (!shadowFailed && ((result.ends && rule !== last) || shadow?.waiting) && !shadow?.done) {
           try {
+            // Conditions are the rule's own: a shared result is copied for it first.
+            if (result.shared) results[results.length - 1] = result = { ...result, shared: false };
             (shadow ??= new ShadowScan()).visit(rule, result.ends, conditions(result, rule), reportShadowed);
           } catch {
             found.failed.add(ranks.shadowed);
@@ -339,10 +348,12 @@ export function walkRules(analysis: Analysis, lines: TextLines | null, found: Fo
   if (memo && !useMemo) {
     // Without the lines nothing is memoised: let go of the previous version's rules and text.
     memo.texts = [];
+    memo.scopes = [];
     memo.results = [];
   }
   if (useMemo) {
     memo.texts = texts;
+    memo.scopes = scopes;
     memo.results = results;
     memo.hits = hits;
     memo.misses = misses;

@@ -60,8 +60,10 @@ test('no header naming the family: a line that could make the rules look IPv6 is
   const text = '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -s 10.0.0.1 -j ACCEPT\nCOMMIT\n';
   assert.equal(parseSave(text).patchLines!(new Map([[2, '-A INPUT -s 2001:db8::1 -j ACCEPT']])), false);
   assert.equal(parseSave(text).patchLines!(new Map([[2, '-A INPUT -p icmpv6 -j ACCEPT']])), false);
-  // Guessed IPv4, and the new line cannot change that.
-  assert.equal(parseSave(text).patchLines!(new Map([[2, '-A INPUT -s 10.0.0.2 -m comment --comment "a:b" -j ACCEPT']])), true);
+  // Guessed IPv4, and the new line cannot change that; the guess, made when the family is first asked for, still says so after the patch.
+  const patched = parseSave(text);
+  assert.equal(patched.patchLines!(new Map([[2, '-A INPUT -s 10.0.0.2 -m comment --comment "a:b" -j ACCEPT']])), true);
+  assert.equal(patched.family, 'ipv4');
   // Guessed IPv6: taking away a line might take away the only sign, so no patch.
   const six = '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -s 2001:db8::1 -j ACCEPT\n-A INPUT -s 2001:db8::2 -j ACCEPT\nCOMMIT\n';
   assert.equal(parseSave(six).family, 'ipv6');

@@ -7,7 +7,7 @@
  */
 import type { Analysis } from '../model/analysis';
 import type { Chain, Rule, Span, Table } from '../model/types';
-import { ruleLine } from '../model/span';
+import { compareSpans, ruleLine } from '../model/span';
 
 /** How an occurrence uses the name. */
 export type OccurrenceKind = 'declaration' | 'rule' | 'jump' | 'goto';
@@ -45,7 +45,7 @@ type TableIndex = Map<string, Occurrence[]>;
 const indexes = new WeakMap<Analysis, Map<Table, TableIndex>>();
 
 function compare(a: Occurrence, b: Occurrence): number {
-  return a.span.line - b.span.line || a.span.start - b.span.start;
+  return compareSpans(a.span, b.span);
 }
 
 /**

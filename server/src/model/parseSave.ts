@@ -1,6 +1,6 @@
 import { finishTable, newChain, settleTarget } from './finishTable';
 import { RuleStore, SaveChain, SaveRule } from './saveRule';
-import { lineSpan, trimmedEnd } from './span';
+import { compareSpans, lineSpan, trimmedEnd } from './span';
 import { isTargetName, namedAt, targetNameAt } from './targetNames';
 import { firstOddBlank, tokenizeLine, type Token } from './tokenize';
 import {
@@ -362,7 +362,7 @@ class SaveRuleset implements Ruleset {
     if (!this.all) {
       const found = this.lineProblems.slice();
       for (const rule of this.rules) for (const p of rule.ownProblems()) found.push(p);
-      this.all = found.sort((a, b) => a.span.line - b.span.line || a.span.start - b.span.start);
+      this.all = found.sort((a, b) => compareSpans(a.span, b.span));
     }
     return this.all;
   }
@@ -928,7 +928,7 @@ export function parseSave(text: string): Ruleset {
     t.span = { line: t.span.line, start: 0, endLine: lineCount - 1, end: 0 };
     finishTable(t, false, deletedIn.has(t));
   }
-  problems.sort((a, b) => a.span.line - b.span.line || a.span.start - b.span.start);
+  problems.sort((a, b) => compareSpans(a.span, b.span));
   // Line → position in lazyRules, built on the first patch.
   let ruleOnLine: Map<number, number> | null = null;
   const patchLines = (changed: ReadonlyMap<number, string>, replaced?: [Rule, Rule][]): boolean => {

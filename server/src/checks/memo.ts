@@ -73,12 +73,20 @@ export interface RuleResult {
   shared: boolean;
 }
 
-/** The one shared result for these facts (see RuleResult.shared), from `pool`, keyed by the facts. */
-export function sharedResult(pool: Map<string, RuleResult>, kind: TargetKind | null, layout: number, everything: boolean, ends: boolean): RuleResult {
-  const key = `${kind} ${layout} ${everything} ${ends}`;
-  let r = pool.get(key);
-  if (!r) pool.set(key, (r = { kind, layout, problems: NO_PROBLEMS, ranks: NO_RANKS, everything, ends, cond: undefined, hooked: null, shared: true }));
-  return r;
+/** Shared results (see RuleResult.shared) by target kind, then at sharedSlot of the other facts. */
+export type ResultPool = Map<TargetKind | null, RuleResult[]>;
+
+/** Where the facts other than the kind sit in a pool's array: the layout (-1 for save rules, else LAYOUT_… bits) and two flags. */
+function sharedSlot(layout: number, everything: boolean, ends: boolean): number {
+  return (layout + 1) * 4 + (everything ? 2 : 0) + (ends ? 1 : 0);
+}
+
+/** The one shared result for these facts (see RuleResult.shared), from `pool`. Asked once per rule while the memo fills: no key is built. */
+export function sharedResult(pool: ResultPool, kind: TargetKind | null, layout: number, everything: boolean, ends: boolean): RuleResult {
+  let byFacts = pool.get(kind);
+  if (!byFacts) pool.set(kind, (byFacts = []));
+  const slot = sharedSlot(layout, everything, ends);
+  return (byFacts[slot] ??= { kind, layout, problems: NO_PROBLEMS, ranks: NO_RANKS, everything, ends, cond: undefined, hooked: null, shared: true });
 }
 
 /** A result with nothing found (see RuleResult.problems and ranks): one array, never written. */

@@ -10,7 +10,7 @@ import type { Problem, Rule, TableGraph } from '../model/types';
 import { resolveOptions, type ResolvedOption } from './extensions';
 import {
   CheckMemo, detach, detachedConditions, NO_PROBLEMS, NO_RANKS, rebased, relativeProblem, sameScope, scopeKey as keptScope, sharedResult,
-  type RuleResult, type ScopeKey,
+  type ResultPool, type RuleResult, type ScopeKey,
 } from './memo';
 import { LineIndex, ruleLayout, ruleLine, scopeOf } from './rules';
 import { SaveRule } from '../model/saveRule';
@@ -95,7 +95,7 @@ export function walkRules(analysis: Analysis, lines: TextLines | null, found: Fo
   const scopes: ScopeKey[] = [];
   const results: RuleResult[] = [];
   // The shared results of this run (see RuleResult.shared), by their facts.
-  const pool = new Map<string, RuleResult>();
+  const pool: ResultPool = new Map();
   const textLines = lines ?? new LineIndex('');
   const lineText = (n: number) => textLines.line(n);
   const out: Problem[] = [];

@@ -22,8 +22,8 @@ export function eachEdge(graph: TableGraph, visit: (to: Chain, rule: Rule) => vo
     return;
   }
   const chains = graph.table.chains;
-  const { succ, rules } = numbers;
-  for (let k = 0; k < succ.length; k++) visit(chains[succ[k]], rules[k]);
+  const succ = numbers.succ;
+  for (let k = 0; k < succ.length; k++) visit(chains[succ[k]], numbers.rule(k));
 }
 
 /**
@@ -111,7 +111,7 @@ export class NumberedJumps {
 
   /** The rule of kept jump i (the current version's). */
   rule(i: number): Rule {
-    return this.numbers ? this.numbers.rules[this.kept![i]] : this.edgeList![i].rule;
+    return this.numbers ? this.numbers.rule(this.kept![i]) : this.edgeList![i].rule;
   }
 
   /** The kept jumps as edge objects, in graph order. */

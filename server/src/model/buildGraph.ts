@@ -1,4 +1,5 @@
-import { hasTargetFields } from './targetView';
+import { ruleCount, SaveChain, UnmadeRule } from './saveRule';
+import { hasTargetFields, type TargetFields } from './targetView';
 import type { ByName, Chain, ChainGraph, Edge, Ruleset, Rule, Table, TableGraph, TargetKind } from './types';
 
 /**
@@ -29,14 +30,15 @@ class ChainIndexed<V> implements ByName<V> {
 
 /**
  * The graph kept as numbers: edge k goes from chain `from[k]` to chain
- * `succ[k]` by rule `rules[k]`; a chain's edges out are k in
+ * `succ[k]` by the chain's rule at position `at[k]`; a chain's edges out are k in
  * [first[i], first[i+1]), its edges in are inOrder[j] for j in
  * [inFirst[i], inFirst[i+1]). Edge objects are made when someone asks for
- * them: walking the graph needs none.
+ * them: walking the graph needs none, nor does it need the rules as
+ * objects (a save chain makes its rules when they are first read).
  *
  * A shape outlives the document version it was built for: an edit that
- * replaces rules without changing any edge (see patchGraph) gives the next
- * version's graph the same shape, its edges pointing at the new rules. What
+ * replaces rules in place without changing any edge (see patchGraph) gives
+ * the next version's graph the same shape, its edges at the new rules. What
  * is computed from the edges alone (see graphShape) is kept with it.
  */
 class GraphShape {
@@ -52,13 +54,13 @@ class GraphShape {
     readonly first: Int32Array,
     readonly succ: Int32Array,
     readonly from: Int32Array,
-    readonly rules: Rule[],
+    readonly at: Int32Array,
     readonly inFirst: Int32Array,
     readonly inOrder: Int32Array,
     readonly seen: Uint8Array,
   ) {
     const n = table.chains.length;
-    this.made = new Array(rules.length);
+    this.made = new Array(succ.length);
     this.outLists = new Array(n);
     this.inLists = new Array(n);
     this.outgoing = new ChainIndexed(table, (i) => this.outAt(i));
@@ -67,18 +69,31 @@ class GraphShape {
 
   get edges(): Edge[] {
     if (!this.allEdges) {
-      const all: Edge[] = new Array(this.rules.length);
+      const all: Edge[] = new Array(this.succ.length);
       for (let k = 0; k < all.length; k++) all[k] = this.edge(k);
       this.allEdges = all;
     }
     return this.allEdges;
   }
 
+  /** The rule of edge k: its chain's rule at its position, as that chain holds it now. */
+  rule(k: number): Rule {
+    return this.table.chains[this.from[k]].rules[this.at[k]];
+  }
+
+  /** The edge of `rule`, found at its place (its chain and position) in this table; -1 when it is not there or is no edge. */
+  edgeOf(rule: Rule): number {
+    const chain = this.table.chainsByName.get(rule.chain);
+    if (!chain || this.table.chains[chain.index] !== chain || chain.rules[rule.index - 1] !== rule) return -1;
+    for (let k = this.first[chain.index]; k < this.first[chain.index + 1]; k++) if (this.at[k] === rule.index - 1) return k;
+    return -1;
+  }
+
   edge(k: number): Edge {
     let e = this.made[k];
     if (!e) {
       const chains = this.table.chains;
-      const rule = this.rules[k];
+      const rule = this.rule(k);
       e = { from: chains[this.from[k]], to: chains[this.succ[k]], rule, kind: rule.target!.kind as 'jump' | 'goto' };
       this.made[k] = e;
     }
@@ -143,11 +158,12 @@ export function graphShape(graph: TableGraph): object {
   return graph instanceof NumericGraph ? graph.shape : graph;
 }
 
-/** A graph's edges as chain positions in its table: edge k is rules[k]'s jump from chain from[k] to chain succ[k]. */
+/** A graph's edges as chain positions in its table: edge k is rule(k)'s jump from chain from[k] to chain succ[k]. */
 export interface EdgeNumbers {
   readonly from: Int32Array;
   readonly succ: Int32Array;
-  readonly rules: Rule[];
+  /** The rule of edge k. */
+  rule(k: number): Rule;
   /** Edge k as an object, made once. */
   edge(k: number): Edge;
 }
@@ -163,11 +179,14 @@ export function edgeNumbers(graph: TableGraph): EdgeNumbers | null {
  */
 function edgeEnd(table: Table, rule: Rule): Chain | null | undefined {
   // Rules that keep their target's facts on themselves are read there, without a view of the target.
-  if (hasTargetFields(rule)) {
-    return rule.targetName === null ? undefined : jumpEnd(table, rule.targetKind, rule.targetChain, rule.targetName);
-  }
+  if (hasTargetFields(rule)) return fieldsEnd(table, rule);
   const target = rule.target;
   return target ? jumpEnd(table, target.kind, target.chain, target.name) : undefined;
+}
+
+/** edgeEnd for a rule's own target fields. */
+function fieldsEnd(table: Table, rule: TargetFields): Chain | null | undefined {
+  return rule.targetName === null ? undefined : jumpEnd(table, rule.targetKind, rule.targetChain, rule.targetName);
 }
 
 /** edgeEnd for a target's kind, chain (undefined: not looked up) and name. */
@@ -194,7 +213,7 @@ export function patchGraph(graph: ChainGraph, replaced: readonly (readonly [Rule
     for (const g of graph.byTable.values()) {
       if (!(g instanceof NumericGraph)) return null;
       const shape = g.shape;
-      const k = shape.rules.indexOf(old);
+      const k = shape.edgeOf(rule);
       if (k >= 0) {
         const to = edgeEnd(shape.table, rule);
         if (!to || to.index !== shape.succ[k]) return null;
@@ -218,7 +237,6 @@ export function patchGraph(graph: ChainGraph, replaced: readonly (readonly [Rule
     }
   }
   for (const [shape, k, rule] of edges) {
-    shape.rules[k] = rule;
     const e = shape.made[k];
     if (e) {
       e.rule = rule;
@@ -238,34 +256,44 @@ export function buildTableGraph(table: Table): TableGraph {
   const n = chains.length;
   for (let i = 0; i < n; i++) chains[i].index = i;
   let total = 0;
-  for (let i = 0; i < n; i++) total += chains[i].rules.length;
+  for (let i = 0; i < n; i++) total += ruleCount(chains[i]);
   // The numbers the graph keeps, in one buffer (a small table's parse would otherwise spend more on making
   // typed arrays than on filling them): where each chain's edges out start, where its edges in start, and for
-  // every edge, at most one per rule, its end, its start and its place in the order of edges in.
-  const ints = new Int32Array(2 * (n + 1) + 3 * total);
+  // every edge, at most one per rule, its end, its start, its rule's position and its place in the order of edges in.
+  const ints = new Int32Array(2 * (n + 1) + 4 * total);
   const first = ints.subarray(0, n + 1);
   const inFirst = ints.subarray(n + 1, 2 * (n + 1));
   const succ = ints.subarray(2 * (n + 1), 2 * (n + 1) + total);
   const from = ints.subarray(2 * (n + 1) + total, 2 * (n + 1) + 2 * total);
-  const rules: Rule[] = [];
+  const at = ints.subarray(2 * (n + 1) + 3 * total, 2 * (n + 1) + 4 * total);
   const dangling: Rule[] = [];
   let e = 0;
   // Edges in chain order, so a chain's edges out are contiguous; inFirst[i + 1] counts the edges into chain i.
+  const edge = (i: number, j: number, to: Chain) => {
+    succ[e] = to.index;
+    from[e] = i;
+    at[e] = j;
+    inFirst[to.index + 1]++;
+    e++;
+  };
   for (let i = 0; i < n; i++) {
     const chain = chains[i];
     first[i] = e;
-    for (const rule of chain.rules) {
-      const to = edgeEnd(table, rule);
-      if (to === undefined) continue;
-      if (to === null) {
-        dangling.push(rule);
-        continue;
+    // A save chain's rules not made yet are read where the store keeps them; a dangling one is made.
+    if (chain instanceof SaveChain && !chain.made) {
+      const rule = new UnmadeRule(chain);
+      for (let j = 0; rule.next(); j++) {
+        const to = fieldsEnd(table, rule);
+        if (to) edge(i, j, to);
+        else if (to === null) dangling.push(chain.rules[j]);
       }
-      succ[e] = to.index;
-      from[e] = i;
-      rules.push(rule);
-      inFirst[to.index + 1]++;
-      e++;
+      continue;
+    }
+    const rules = chain.rules;
+    for (let j = 0; j < rules.length; j++) {
+      const to = edgeEnd(table, rules[j]);
+      if (to) edge(i, j, to);
+      else if (to === null) dangling.push(rules[j]);
     }
   }
   first[n] = e;
@@ -295,7 +323,7 @@ export function buildTableGraph(table: Table): TableGraph {
       }
     }
   }
-  return new NumericGraph(new GraphShape(table, first, succ.subarray(0, e), from.subarray(0, e), rules, inFirst, inOrder, seen), dangling);
+  return new NumericGraph(new GraphShape(table, first, succ.subarray(0, e), from.subarray(0, e), at.subarray(0, e), inFirst, inOrder, seen), dangling);
 }
 
 /** Tarjan's strongly connected components over chain numbers, iteratively; each looping component yields one closed path. */

@@ -1,3 +1,4 @@
+import { SaveChain, UnmadeRule } from './saveRule';
 import { isTargetName } from './targetNames';
 import { hasTargetFields, type TargetFields } from './targetView';
 import { BUILTIN_CHAINS, type Chain, type Span, type Table, type Target, type TargetKind } from './types';
@@ -56,6 +57,15 @@ export function finishTable(table: Table, addMissingBuiltins: boolean, chainsDel
   let shadowing = false;
   for (const chain of table.chains) if (isTargetName(chain.name)) shadowing = true;
   for (const chain of table.chains) {
+    // A save chain's rules not made into objects yet are numbered and settled where the store keeps them.
+    if (chain instanceof SaveChain && !chain.made) {
+      const rule = new UnmadeRule(chain);
+      for (let i = 1; rule.next(); i++) {
+        rule.index = i;
+        settleFields(rule, table, shadowing, chainsDeleted);
+      }
+      continue;
+    }
     const rules = chain.rules;
     for (let i = 0; i < rules.length; i++) {
       const rule = rules[i];

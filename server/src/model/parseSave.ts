@@ -229,15 +229,16 @@ function countedAppend(raw: string, first: number): number {
 }
 
 /**
- * The rule `scanAppend` just read, in `chain`; the line's content starts at
- * `first` (a counters prefix, or the -A). `target` is the target's name when
- * the caller has it as a string already.
+ * The rule `scanAppend` just read, in `chain`, added to the store as numbers;
+ * its slot. The line's content starts at `first` (a counters prefix, or the
+ * -A). `target` is the chain the target names or its name, when the caller
+ * has either already.
  */
-function scannedRule(chain: Chain, store: RuleStore, lineAt: number, raw: string, first: number, ln: number, counters: Counters | null = null, target: string | null = null): SaveRule {
+function scannedRule(chain: Chain, store: RuleStore, lineAt: number, raw: string, first: number, ln: number, counters: Counters | null = null, target: Chain | string | null = null): number {
   const { nameStart, nameEnd, argOffset, end, targetStart, targetEnd } = scanned;
-  const rule = new SaveRule(chain, store, ln, lineAt, first, end, nameStart, nameEnd, 'append', argOffset, counters);
-  if (targetStart >= 0) rule.setTarget(target ?? raw.slice(targetStart, targetEnd), targetWord.goto, targetStart, targetEnd, targetWord.at + 1);
-  return rule;
+  const slot = store.add(chain, ln, lineAt, first, end, nameStart, nameEnd, 'append', argOffset, counters);
+  if (targetStart >= 0) store.setTarget(slot, target ?? raw.slice(targetStart, targetEnd), targetWord.goto, targetStart, targetEnd, targetWord.at + 1);
+  return slot;
 }
 
 /**
@@ -287,10 +288,10 @@ function ipv6Evidence(rule: Rule): boolean {
  * ipv6Evidence. The hints are looked for in the whole text, each pattern
  * once from where the last search stopped, and only the rules on the lines
  * they hit are read: an IPv4 dump of 100k rules has hardly any.
- * `rules` are every rule read, in line order.
+ * `store` holds every rule read, in line order.
  */
-function looksIpv6(text: string, rules: readonly SaveRule[]): boolean {
-  if (!rules.length) return false;
+function looksIpv6(text: string, store: RuleStore): boolean {
+  if (!store.size) return false;
   // Where each pattern next hits at or after `from`: -2 not looked for yet, -1 nowhere.
   const next = IPV6_HINTS.map(() => -2);
   let from = 0;
@@ -307,19 +308,20 @@ function looksIpv6(text: string, rules: readonly SaveRule[]): boolean {
     if (hit < 0) return false;
     // The last rule whose line starts at or before the hit; the hit is its only if it is before that line's end.
     let lo = 0;
-    let hi = rules.length - 1;
+    let hi = store.size - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (rules[mid].lineStart <= hit) lo = mid;
+      if (store.lineStartOf(mid) <= hit) lo = mid;
       else hi = mid - 1;
     }
-    const rule = rules[lo];
-    let lineEnd = text.indexOf('\n', rule.lineStart);
+    const lineStart = store.lineStartOf(lo);
+    let lineEnd = text.indexOf('\n', lineStart);
     if (lineEnd < 0) lineEnd = text.length;
-    if (rule.lineStart > hit || hit >= lineEnd) {
+    if (lineStart > hit || hit >= lineEnd) {
       from = hit + 1;
       continue;
     }
+    const rule = store.rule(lo);
     if (rule.index >= 1 && IPV6_HINTS.some((re) => rule.argsMatch(re)) && ipv6Evidence(rule)) return true;
     from = lineEnd + 1;
   }
@@ -340,7 +342,7 @@ class SaveRuleset implements Ruleset {
     readonly rulesDropped: boolean,
     readonly patchLines: NonNullable<Ruleset['patchLines']>,
     /** Every rule read, including those a later -F flushed: iptables-restore reads their lines too. */
-    private readonly rules: readonly SaveRule[],
+    private readonly store: RuleStore,
   ) {}
 
   /**
@@ -350,7 +352,7 @@ class SaveRuleset implements Ruleset {
    * tenth of the parse.
    */
   get family(): Family {
-    return (this.said ??= looksIpv6(this.text, this.rules) ? 'ipv6' : 'ipv4');
+    return (this.said ??= looksIpv6(this.text, this.store) ? 'ipv6' : 'ipv4');
   }
 
   set family(value: Family) {
@@ -361,7 +363,8 @@ class SaveRuleset implements Ruleset {
   get problems(): Problem[] {
     if (!this.all) {
       const found = this.lineProblems.slice();
-      for (const rule of this.rules) for (const p of rule.ownProblems()) found.push(p);
+      const store = this.store;
+      for (let slot = 0; slot < store.size; slot++) for (const p of store.rule(slot).ownProblems()) found.push(p);
       this.all = found.sort((a, b) => compareSpans(a.span, b.span));
     }
     return this.all;
@@ -386,7 +389,6 @@ export function parseSave(text: string): Ruleset {
   let previous = '';
   const problems: Problem[] = [];
   const tables: Table[] = [];
-  const lazyRules: SaveRule[] = [];
   const store = new RuleStore(text);
   let family: Family | null = null;
   let table: Table | null = null;
@@ -479,17 +481,6 @@ export function parseSave(text: string): Ruleset {
   // Whether -F or -X took rules out of every chain (see Ruleset.rulesDropped).
   let rulesDropped = false;
 
-  // The rules of the last `-A` lines read quickly, all of one chain, wait in lazyRules[runStart…] until the
-  // chain changes: a chain's rules array is then made at its size, not grown one rule at a time.
-  let runChain: Chain | null = null;
-  let runStart = 0;
-  const flushRun = () => {
-    if (!runChain) return;
-    if (runChain.rules.length === 0) runChain.rules = lazyRules.slice(runStart);
-    else for (let i = runStart; i < lazyRules.length; i++) runChain.rules.push(lazyRules[i]);
-    runChain = null;
-  };
-
   /**
    * `-A CHAIN … -j TARGET` read without tokenizing the whole line; false when
    * the line needs the full tokenizer (tabs, quotes in the way, odd shapes).
@@ -539,16 +530,11 @@ export function parseSave(text: string): Ruleset {
           lastTargetTable = t;
         }
       }
-      if (to) name = to.name;
     }
-    const rule = scannedRule(chain, store, currentAt, raw, first, ln, counters, name);
-    if (to) rule.targetChain = to;
-    if (chain !== runChain) {
-      flushRun();
-      runChain = chain;
-      runStart = lazyRules.length;
-    }
-    lazyRules.push(rule);
+    const slot = scannedRule(chain, store, currentAt, raw, first, ln, counters, to ?? name);
+    // A chain read from its own line keeps the rule as numbers until something asks for its rules.
+    if (chain instanceof SaveChain) chain.addSlot(slot);
+    else chain.rules.push(store.make(slot));
     return true;
   };
 
@@ -633,7 +619,6 @@ export function parseSave(text: string): Ruleset {
     }
 
     if (c0 === 42 /* * */) {
-      flushRun();
       if (table) {
         // iptables-restore names this line ("Bad argument `*nat'"), so the error sits here.
         problems.push({
@@ -662,7 +647,6 @@ export function parseSave(text: string): Ruleset {
     // The same after `[packets:bytes] ` (iptables-save -c).
     if (c0 === 91 && table && appendCounted(table, raw, first, ln)) continue;
     // Any other line may create, delete or flush chains (or read their rules): look the next chain name up again.
-    flushRun();
     lastChain = null;
     if (c0 === 58 && table && declareFast(table, raw, first, ln)) continue;
     if (c0 === 45 && raw.charCodeAt(first + 1) === 78 && raw.charCodeAt(first + 2) === 32 && (table || !hasTableLines)) {
@@ -800,12 +784,11 @@ export function parseSave(text: string): Ruleset {
         }
         const chain = ruleChain(t, nameTok.text, ln, nameTok.start, nameTok.end);
         const argOffset = argStart < tokens.length ? tokens[argStart].start : raw.length;
-        const rule = new SaveRule(
-          chain, store, ln, currentAt, first, contentEnd(raw), nameTok.start, nameTok.end,
+        const rule = store.make(store.add(
+          chain, ln, currentAt, first, contentEnd(raw), nameTok.start, nameTok.end,
           insert ? 'insert' : 'append', argOffset, prefixCounters,
-        );
+        ));
         SaveRule.targetFrom(rule, tokens, argStart);
-        lazyRules.push(rule);
         if (insert) {
           const at = Math.min(Math.max(position - 1, 0), chain.rules.length);
           if (position > chain.rules.length + 1) {
@@ -899,7 +882,6 @@ export function parseSave(text: string): Ruleset {
     }
   }
 
-  flushRun();
   if (table) {
     const last = lineCount - 1;
     // iptables-restore reports "COMMIT expected at line N" for the line after the last one.
@@ -929,7 +911,7 @@ export function parseSave(text: string): Ruleset {
     finishTable(t, false, deletedIn.has(t));
   }
   problems.sort((a, b) => compareSpans(a.span, b.span));
-  // Line → position in lazyRules, built on the first patch.
+  // Line → the rule's slot in the store, built on the first patch.
   let ruleOnLine: Map<number, number> | null = null;
   const patchLines = (changed: ReadonlyMap<number, string>, replaced?: [Rule, Rule][]): boolean => {
     // Without a header the family is guessed from the rules: it stays IPv4 while no line says otherwise. The
@@ -940,13 +922,13 @@ export function parseSave(text: string): Ruleset {
     }
     if (!ruleOnLine) {
       ruleOnLine = new Map();
-      for (let i = 0; i < lazyRules.length; i++) ruleOnLine.set(lazyRules[i].line, i);
+      for (let slot = 0; slot < store.size; slot++) ruleOnLine.set(store.lineOf(slot), slot);
     }
     const plan: { at: number; old: SaveRule; rule: SaveRule; table: Table; chain: Chain }[] = [];
     for (const [ln, raw] of changed) {
       const at = ruleOnLine.get(ln);
       if (at === undefined) return false;
-      const old = lazyRules[at];
+      const old = store.rule(at);
       if (old.command !== 'append' || old.index < 1) return false;
       // A `*table` block, or the one table of `iptables -S` output; the rule must still be where it was in it.
       const table = tables.find((t) => t.name === old.table && t.span.line <= ln && ln <= t.span.endLine);
@@ -961,20 +943,21 @@ export function parseSave(text: string): Ruleset {
       if (append < 0 || !scanAppend(raw, append)) return false;
       if (scanned.nameEnd - scanned.nameStart !== chain.name.length || !raw.startsWith(chain.name, scanned.nameStart)) return false;
       // The new line is not in the text the model was read from: its rule reads it from a store of its own.
-      plan.push({ at, old, rule: scannedRule(chain, new RuleStore(raw, 1), 0, raw, first, ln, append === first ? null : countedPrefix), table, chain });
+      const own = new RuleStore(raw, 1);
+      plan.push({ at, old, rule: own.make(scannedRule(chain, own, 0, raw, first, ln, append === first ? null : countedPrefix)), table, chain });
     }
     for (const { at, old, rule, table, chain } of plan) {
       rule.index = old.index;
       if (rule.target) settleTarget(rule.target, table);
       chain.rules[old.index - 1] = rule;
-      lazyRules[at] = rule;
+      store.objects[at] = rule;
       replaced?.push([old, rule]);
     }
     result.forgetProblems();
     return true;
   };
 
-  const result = new SaveRuleset(family, text, tables, lineCount, problems, rulesDropped, patchLines, lazyRules);
+  const result = new SaveRuleset(family, text, tables, lineCount, problems, rulesDropped, patchLines, store);
   // The closures above keep this scope alive with the model: let go of the last lines read.
   current = previous = '';
   return result;

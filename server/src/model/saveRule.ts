@@ -2,7 +2,7 @@ import { grow } from './grow';
 import { parseRuleArgs, type RuleArgs } from './parseRuleArgs';
 import { lineSpan } from './span';
 import { TARGET_KINDS, targetKindCode } from './targetNames';
-import { TargetView } from './targetView';
+import { TargetView, type TargetFields } from './targetView';
 import { firstOddBlank, tokenizeLine, type Token } from './tokenize';
 import type { Chain, Counters, Match, Option, Problem, Rule, Span, Target, TargetKind } from './types';
 
@@ -20,6 +20,8 @@ const GOTO = 1;
 const INSERT = 2;
 /** The line starts with `[packets:bytes]`, kept in the store's counts. */
 const COUNTED = 4;
+/** The chain the target names has been looked for (see Target.chain): a name without a chain then names none. */
+const SETTLED = 8;
 
 /** The numbers kept for each save rule, in this order (see RuleStore). */
 const LINE = 0;
@@ -38,6 +40,9 @@ const KIND = 11;
 /** Where the rule's line starts in the store's text. */
 const LINE_AT = 12;
 const WIDTH = 13;
+
+const JUMP_KIND = targetKindCode('jump');
+const GOTO_KIND = targetKindCode('goto');
 
 /** The numbers kept for each chain line, in this order: its number, first character, name, policy word (-1: none), content end. */
 const C_LINE = 0;
@@ -68,6 +73,14 @@ export class RuleStore {
   ints: Int32Array;
   /** The `[packets:bytes]` before each rule, two numbers a rule; made when the first such rule comes (iptables-save -c). */
   counts: Float64Array | null = null;
+  /** Per rule: the chain its target names once found, else the target's name as written; null without a target. */
+  readonly targets: (Chain | string | null)[] = [];
+  /**
+   * Per rule, in the order the lines came: its object once made, until then
+   * the chain whose line it is (see SaveChain.rules). A rule a later line
+   * flushed or replaced stays here: iptables-restore reads its line too.
+   */
+  readonly objects: (SaveRule | Chain)[] = [];
   private count = 0;
   /** The chain lines' numbers, CHAIN_WIDTH a chain. */
   chainInts: Int32Array = new Int32Array(0);
@@ -82,11 +95,75 @@ export class RuleStore {
     this.oddBlanks = firstOddBlank(text) < text.length;
   }
 
-  /** A slot for a new rule, its numbers all zero. */
-  add(): number {
-    const size = (this.count + 1) * WIDTH;
+  /** How many rules the store holds. */
+  get size(): number {
+    return this.count;
+  }
+
+  /**
+   * A new rule of `owner`, as numbers only: its line, where the line starts
+   * in the text, the rule's first and last character, the chain name's, and
+   * where the arguments start. Its slot, for setTarget and make.
+   */
+  add(
+    owner: Chain, line: number, lineAt: number, start: number, end: number, chainStart: number, chainEnd: number,
+    command: 'append' | 'insert', argOffset: number, prefixCounters: Counters | null,
+  ): number {
+    const slot = this.count++;
+    const size = this.count * WIDTH;
     if (size > this.ints.length) this.ints = grow(this.ints, size);
-    return this.count++;
+    this.objects.push(owner);
+    this.targets.push(null);
+    const ints = this.ints;
+    const at = slot * WIDTH;
+    ints[at + LINE] = line;
+    ints[at + START] = start;
+    ints[at + END] = end;
+    ints[at + CHAIN_START] = chainStart;
+    ints[at + CHAIN_END] = chainEnd;
+    ints[at + ARG_OFFSET] = argOffset;
+    ints[at + FLAGS] = (command === 'insert' ? INSERT : 0) | (prefixCounters ? COUNTED : 0);
+    ints[at + LINE_AT] = lineAt;
+    if (prefixCounters) this.setCounts(slot, prefixCounters.packets, prefixCounters.bytes);
+    return slot;
+  }
+
+  /** Rule `slot`'s line number. */
+  lineOf(slot: number): number {
+    return this.ints[slot * WIDTH + LINE];
+  }
+
+  /** Where rule `slot`'s line starts in the text. */
+  lineStartOf(slot: number): number {
+    return this.ints[slot * WIDTH + LINE_AT];
+  }
+
+  /** Gives rule `slot` its target: a chain found already, or a name at [nameStart, nameEnd) on the line, after the jump word at headStart. */
+  setTarget(slot: number, target: Chain | string, goto: boolean, nameStart: number, nameEnd: number, headStart: number): void {
+    this.targets[slot] = target;
+    const ints = this.ints;
+    const at = slot * WIDTH;
+    ints[at + KIND] = goto ? GOTO_KIND : JUMP_KIND;
+    if (goto) ints[at + FLAGS] |= GOTO;
+    ints[at + TARGET_NAME_START] = nameStart;
+    ints[at + TARGET_NAME_END] = nameEnd;
+    ints[at + TARGET_HEAD_START] = headStart;
+  }
+
+  /** Rule `slot`'s object, made now if it was not yet (by its chain, with the chain's other rules). */
+  rule(slot: number): SaveRule {
+    const o = this.objects[slot];
+    if (o instanceof SaveRule) return o;
+    // Not made yet: its chain holds it among the rules it has not made (see SaveChain.rules).
+    void o.rules;
+    return this.objects[slot] as SaveRule;
+  }
+
+  /** Makes the object of rule `slot`, which its chain (objects[slot]) holds as numbers until now. */
+  make(slot: number): SaveRule {
+    const rule = new SaveRule(this.objects[slot] as Chain, this, slot);
+    this.objects[slot] = rule;
+    return rule;
   }
 
   /** Keeps the counters written before rule `slot`. */
@@ -138,53 +215,113 @@ export class SaveTarget extends TargetView<SaveRule> {
 }
 
 /**
- * A rule read from save syntax. The chain graph only needs each rule's chain
- * and target, so a 100k-rule dump is indexed in one quick pass; the matches,
- * target options and `-c` counters are parsed from the line the first time
- * anything asks for them. Their problems are the rule's own (`ownProblems`);
- * the ruleset's list gathers every rule's before it is first read.
- *
- * The target's facts are fields of the rule (see SaveTarget), the table and
- * chain names are the owning chain's, and the line number and offsets live
- * in the parse's RuleStore.
+ * A save rule's target and position as the store keeps them, read through
+ * its slot: what a SaveRule shows of them, and what finishTable and the
+ * chain graph read and settle of rules not made into objects (UnmadeRule).
  */
-export class SaveRule implements Rule {
-  /** The target as written (null: none); the chain's own name string once it names a chain. */
-  targetName: string | null = null;
-  /** The chain of its table the target names, once settled (see Target.chain). */
-  targetChain: Chain | null | undefined = undefined;
-  private extras: RuleExtras | null = null;
-  private readonly slot: number;
+abstract class StoredRule implements TargetFields {
+  constructor(protected readonly store: RuleStore, protected slot: number) {}
 
-  constructor(
-    /** The chain whose `-A`/`-I` line this is (its name is the rule's chain name). */
-    private readonly owner: Chain,
-    private readonly store: RuleStore,
-    line: number,
-    /** Where the line starts in the store's text. */
-    lineAt: number,
-    start: number,
-    end: number,
-    chainStart: number,
-    chainEnd: number,
-    command: 'append' | 'insert',
-    /** Character offset where the rule's arguments start (after the chain name and -I position). */
-    argOffset: number,
-    prefixCounters: Counters | null,
-  ) {
-    const slot = store.add();
-    this.slot = slot;
-    const ints = store.ints;
-    const at = slot * WIDTH;
-    ints[at + LINE] = line;
-    ints[at + START] = start;
-    ints[at + END] = end;
-    ints[at + CHAIN_START] = chainStart;
-    ints[at + CHAIN_END] = chainEnd;
-    ints[at + ARG_OFFSET] = argOffset;
-    ints[at + FLAGS] = (command === 'insert' ? INSERT : 0) | (prefixCounters ? COUNTED : 0);
-    ints[at + LINE_AT] = lineAt;
-    if (prefixCounters) store.setCounts(slot, prefixCounters.packets, prefixCounters.bytes);
+  protected num(field: number): number {
+    return this.store.ints[this.slot * WIDTH + field];
+  }
+
+  /** The target as written (null: none); the chain's own name string once it names a chain. */
+  get targetName(): string | null {
+    const t = this.store.targets[this.slot];
+    return t === null || typeof t === 'string' ? t : t.name;
+  }
+
+  /** A new name forgets the chain unless it is that chain's name. */
+  set targetName(value: string | null) {
+    const targets = this.store.targets;
+    const t = targets[this.slot];
+    if (t !== null && typeof t !== 'string' && t.name === value) return;
+    targets[this.slot] = value;
+  }
+
+  /** The chain of its table the target names, once settled (see Target.chain). */
+  get targetChain(): Chain | null | undefined {
+    const t = this.store.targets[this.slot];
+    if (t !== null && typeof t !== 'string') return t;
+    return this.flags & SETTLED ? null : undefined;
+  }
+
+  set targetChain(value: Chain | null | undefined) {
+    const { targets, ints } = this.store;
+    const at = this.slot * WIDTH + FLAGS;
+    if (value) targets[this.slot] = value;
+    else {
+      // The name stays: a chain's name when the target named one until now.
+      targets[this.slot] = this.targetName;
+      ints[at] = value === null ? ints[at] | SETTLED : ints[at] & ~SETTLED;
+    }
+  }
+
+  get targetKind(): TargetKind {
+    return TARGET_KINDS[this.num(KIND)];
+  }
+
+  set targetKind(value: TargetKind) {
+    this.store.ints[this.slot * WIDTH + KIND] = targetKindCode(value);
+  }
+
+  /** GOTO, INSERT, COUNTED and SETTLED bits. */
+  get flags(): number {
+    return this.num(FLAGS);
+  }
+
+  get targetGoto(): boolean {
+    return (this.flags & GOTO) !== 0;
+  }
+
+  /** 1-based position in its chain (0 until the table is finished). */
+  get index(): number {
+    return this.num(INDEX);
+  }
+
+  set index(value: number) {
+    this.store.ints[this.slot * WIDTH + INDEX] = value;
+  }
+}
+
+/**
+ * The rules of a save chain not made into objects yet, one after another:
+ * `next` moves to the following rule, whose target finishTable settles and
+ * the graph reads in place, so a 100k-rule parse makes no object per rule.
+ */
+export class UnmadeRule extends StoredRule {
+  private end: number;
+
+  constructor(chain: SaveChain) {
+    super(chain.store, chain.unmadeFrom - 1);
+    this.end = chain.unmadeFrom + chain.unmade;
+  }
+
+  /** Moves to the next rule; false after the last. */
+  next(): boolean {
+    return ++this.slot < this.end;
+  }
+}
+
+/**
+ * A rule read from save syntax. The chain graph only needs each rule's chain
+ * and target, so a 100k-rule dump is indexed in one quick pass that makes
+ * no rule objects (see SaveChain.rules); the matches, target options and
+ * `-c` counters are parsed from the line the first time anything asks for
+ * them. Their problems are the rule's own (`ownProblems`); the ruleset's
+ * list gathers every rule's before it is first read.
+ *
+ * The target's facts, the line number and the offsets live in the parse's
+ * RuleStore (see StoredRule and SaveTarget); the table and chain names are
+ * the owning chain's.
+ */
+export class SaveRule extends StoredRule implements Rule {
+  private extras: RuleExtras | null = null;
+
+  /** Made by the store (RuleStore.make), for the rule in `slot` of `owner`, the chain whose `-A`/`-I` line it is (its name is the rule's chain name). */
+  constructor(private readonly owner: Chain, store: RuleStore, slot: number) {
+    super(store, slot);
   }
 
   /** The rule's whole line, cut from the text again each time. */
@@ -193,10 +330,6 @@ export class SaveRule implements Rule {
     const at = this.num(LINE_AT);
     const end = text.indexOf('\n', at);
     return text.slice(at, end < 0 ? text.length : end);
-  }
-
-  private num(field: number): number {
-    return this.store.ints[this.slot * WIDTH + field];
   }
 
   private more(): RuleExtras {
@@ -227,23 +360,6 @@ export class SaveRule implements Rule {
     return !this.store.oddBlanks;
   }
 
-  /** 1-based position in its chain (0 until the table is finished). */
-  get index(): number {
-    return this.num(INDEX);
-  }
-
-  set index(value: number) {
-    this.store.ints[this.slot * WIDTH + INDEX] = value;
-  }
-
-  get targetKind(): TargetKind {
-    return TARGET_KINDS[this.num(KIND)];
-  }
-
-  set targetKind(value: TargetKind) {
-    this.store.ints[this.slot * WIDTH + KIND] = targetKindCode(value);
-  }
-
   /** Where the target's name starts and ends on the line. */
   get targetNameStart(): number {
     return this.num(TARGET_NAME_START);
@@ -256,15 +372,6 @@ export class SaveRule implements Rule {
   /** Where the `-j`/`-g` word starts. */
   get targetHeadStart(): number {
     return this.num(TARGET_HEAD_START);
-  }
-
-  /** GOTO and INSERT bits. */
-  get flags(): number {
-    return this.num(FLAGS);
-  }
-
-  get targetGoto(): boolean {
-    return (this.flags & GOTO) !== 0;
   }
 
   get table(): string {
@@ -288,14 +395,7 @@ export class SaveRule implements Rule {
 
   /** Gives the rule its target: the name at [nameStart, nameEnd) on the line, after the jump word at headStart. */
   setTarget(name: string, goto: boolean, nameStart: number, nameEnd: number, headStart: number): void {
-    this.targetName = name;
-    const ints = this.store.ints;
-    const at = this.slot * WIDTH;
-    ints[at + KIND] = targetKindCode(goto ? 'goto' : 'jump');
-    if (goto) ints[at + FLAGS] |= GOTO;
-    ints[at + TARGET_NAME_START] = nameStart;
-    ints[at + TARGET_NAME_END] = nameEnd;
-    ints[at + TARGET_HEAD_START] = headStart;
+    this.store.setTarget(this.slot, name, goto, nameStart, nameEnd, headStart);
   }
 
   /** Built on first use and kept: checks and features ask for a rule's line over and over. */
@@ -376,6 +476,11 @@ export class SaveRule implements Rule {
   }
 }
 
+/** How many rules a chain has, without making a save chain's rules into objects. */
+export function ruleCount(chain: Chain): number {
+  return chain instanceof SaveChain ? chain.ruleCount : chain.rules.length;
+}
+
 /** The spans a chain was given or has been asked for, in one object made when the first is. */
 class ChainSpans {
   decl: Span | null = null;
@@ -392,10 +497,14 @@ class ChainSpans {
  * later -P or -N line) replaces it.
  */
 export class SaveChain implements Chain {
-  rules: Rule[] = [];
   index = -1;
   private spans: ChainSpans | null = null;
   private readonly slot: number;
+  /** The rules as objects, once made; until then they are `unmade` rules of the store from slot `unmadeFrom` on. */
+  private list: Rule[] | null = null;
+  /** Where the rules not made yet start in the store, and how many there are: the parser adds them as numbers (see addSlot). */
+  unmadeFrom = 0;
+  unmade = 0;
 
   constructor(
     public name: string,
@@ -403,7 +512,8 @@ export class SaveChain implements Chain {
     public builtin: boolean,
     public policy: string | null,
     public counters: Counters | null,
-    private readonly store: RuleStore,
+    /** The store its line's numbers and its rules are in. */
+    readonly store: RuleStore,
     line: number,
     /** Offsets on the line: its first character, the name, the policy word (-1 for none), the content's end. */
     first: number,
@@ -414,6 +524,46 @@ export class SaveChain implements Chain {
     end: number,
   ) {
     this.slot = store.addChain(line, first, nameStart, nameEnd, policyStart, policyEnd, end);
+  }
+
+  /**
+   * Made into objects the first time they are asked for. Parsing and the
+   * chain graph need none (see finishTable and buildTableGraph): a 100k-rule
+   * dump's rules are objects only once the checks or a feature read them.
+   */
+  get rules(): Rule[] {
+    let list = this.list;
+    if (list === null) {
+      list = [];
+      for (let i = 0; i < this.unmade; i++) list.push(this.store.make(this.unmadeFrom + i));
+      this.list = list;
+      this.unmade = 0;
+    }
+    return list;
+  }
+
+  /** Replacing the rules (a -F) makes the old ones first: the store keeps every rule read. */
+  set rules(value: Rule[]) {
+    if (this.list === null && this.unmade > 0) void this.rules;
+    this.list = value;
+  }
+
+  /** Whether its rules are made into objects yet. */
+  get made(): boolean {
+    return this.list !== null;
+  }
+
+  /** How many rules it has, made or not. */
+  get ruleCount(): number {
+    return this.list === null ? this.unmade : this.list.length;
+  }
+
+  /** Appends rule `slot` of its store: kept as numbers while the chain's rules are one unbroken run of slots. */
+  addSlot(slot: number): void {
+    if (this.list === null && (this.unmade === 0 || this.unmadeFrom + this.unmade === slot)) {
+      if (this.unmade === 0) this.unmadeFrom = slot;
+      this.unmade++;
+    } else this.rules.push(this.store.make(slot));
   }
 
   /** One of the line's numbers (C_…). */

@@ -63,11 +63,12 @@ class RuleExtras {
 }
 
 /**
- * The text one parse read, and the line number, offsets, flags, position and
- * target kind of each of its rules, thirteen numbers a rule, in one typed
- * array. Kept out of the rule objects they make a 100k-rule dump's rules
- * about half as big, and the garbage collector never has to copy or scan
- * them; a rule cuts its line from the text when it needs the words.
+ * The text one parse read, and each of its rules: the line number, offsets,
+ * flags, position and target kind, thirteen numbers a rule in one typed
+ * array; the target, as a chain or a name; and the rule's object once one is
+ * made. A parse makes no rule objects (see SaveChain.rules): the numbers are
+ * all the chain graph needs, and the garbage collector never has to copy or
+ * scan them. A rule cuts its line from the text when it needs the words.
  */
 export class RuleStore {
   ints: Int32Array;
@@ -112,8 +113,9 @@ export class RuleStore {
     const slot = this.count++;
     const size = this.count * WIDTH;
     if (size > this.ints.length) this.ints = grow(this.ints, size);
-    this.objects.push(owner);
-    this.targets.push(null);
+    // Stored at the next index rather than pushed: the inlined push deoptimized parse after parse ("not a Smi").
+    this.objects[slot] = owner;
+    this.targets[slot] = null;
     const ints = this.ints;
     const at = slot * WIDTH;
     ints[at + LINE] = line;

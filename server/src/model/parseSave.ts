@@ -1,7 +1,7 @@
 import { finishTable, newChain, settleTarget } from './finishTable';
 import { RuleStore, SaveChain, SaveRule } from './saveRule';
 import { compareSpans, lineSpan, trimmedEnd } from './span';
-import { isTargetName, namedAt, targetNameAt } from './targetNames';
+import { namedAt, targetNameAt } from './targetNames';
 import { firstOddBlank, tokenizeLine, type Token } from './tokenize';
 import {
   isBuiltinChain, TABLE_NAMES,

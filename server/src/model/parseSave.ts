@@ -1,3 +1,4 @@
+import { ASK_THE_MAP, ChainHashes } from './chainHashes';
 import { finishTable, newChain, settleTarget } from './finishTable';
 import { RuleStore, SaveChain, SaveRule } from './saveRule';
 import { compareSpans, lineSpan, trimmedEnd } from './span';
@@ -152,12 +153,16 @@ function findTargetWord(raw: string, from: number, lastQuote: number): boolean {
  * Enters a new chain in its table's map by name; false, with the map as it
  * was, when the name is there already. One look into the map, not two: a
  * name seen before shows as a map that did not grow, and gets its entry back.
+ * A new chain also goes into the table's hashes, named by raw[nameStart, nameEnd).
  */
-function addChain(t: Table, chain: Chain): boolean {
+function addChain(t: Table, chain: Chain, hashes: ChainHashes, raw: string, nameStart: number, nameEnd: number): boolean {
   const name = chain.name;
   const known = t.chainsByName.size;
   t.chainsByName.set(name, chain);
-  if (t.chainsByName.size > known) return true;
+  if (t.chainsByName.size > known) {
+    hashes.add(raw, nameStart, nameEnd, t.chains.length);
+    return true;
+  }
   const before = t.chains.find((c) => c.name === name);
   if (before) t.chainsByName.set(name, before);
   else t.chainsByName.delete(name);
@@ -441,6 +446,7 @@ export function parseSave(text: string): Ruleset {
     let chain = t.chainsByName.get(name);
     if (!chain && create) {
       chain = newChain(name, t.name, isBuiltinChain(t.name, name), lineSpan(line, 0, 0));
+      hashesOf(t).add(name, 0, name.length, t.chains.length);
       chain.index = t.chains.length;
       t.chains.push(chain);
       t.chainsByName.set(name, chain);
@@ -470,14 +476,19 @@ export function parseSave(text: string): Ruleset {
   let lastChainTable: Table | null = null;
   // Where that line wrote the chain name.
   let lastName = '';
-  // The chains the last two resolved jumps went to, the latest first, and their tables: kube-proxy's
-  // chains jump to KUBE-MARK-MASQ between jumps to chains named once each.
-  let lastTarget: Chain | null = null;
-  let lastTargetTable: Table | null = null;
-  let otherTarget: Chain | null = null;
-  let otherTargetTable: Table | null = null;
   // Tables where -X deleted chains: jumps resolved while reading may name a chain that is gone.
   const deletedIn = new Set<Table>();
+  // Each table's chains by the hashes of their names (see ChainHashes), and the last table asked for.
+  const hashesByTable = new Map<Table, ChainHashes>();
+  let hashesTable: Table | null = null;
+  let hashes: ChainHashes | null = null;
+  const hashesOf = (t: Table): ChainHashes => {
+    if (t === hashesTable) return hashes!;
+    let h = hashesByTable.get(t);
+    if (!h) hashesByTable.set(t, (h = new ChainHashes(t.chains)));
+    hashesTable = t;
+    return (hashes = h);
+  };
   // Whether -F or -X took rules out of every chain (see Ruleset.rulesDropped).
   let rulesDropped = false;
 
@@ -509,27 +520,19 @@ export function parseSave(text: string): Ruleset {
       lastChainTable = t;
     }
     lastName = chainName;
-    // Resolve a jump to a chain declared above now: the same few chains (KUBE-MARK-MASQ) come back often.
-    // The name is sliced from the line only when it is neither of the last two nor a verdict or extension.
+    // Resolve a jump to a chain declared above now, from the characters on the line (see ChainHashes).
+    // The name is cut from the line only for a small table's name map, or when no chain has it yet, for
+    // finishTable to settle.
     const { targetStart: ts, targetEnd: te } = scanned;
     let name: string | null = null;
     let to: Chain | undefined;
-    if (ts >= 0) {
-      if (lastTarget && lastTargetTable === t && namedAt(raw, ts, te, lastTarget.name)) to = lastTarget;
-      else {
-        if (otherTarget && otherTargetTable === t && namedAt(raw, ts, te, otherTarget.name)) to = otherTarget;
-        else {
-          name = targetNameAt(raw, ts, te);
-          // No target extension or verdict has a dash in its name: KUBE-SEP-… needs no look at those lists.
-          if (name === null) to = t.chainsByName.get((name = raw.slice(ts, te)));
-        }
-        if (to) {
-          otherTarget = lastTarget;
-          otherTargetTable = lastTargetTable;
-          lastTarget = to;
-          lastTargetTable = t;
-        }
-      }
+    // No target extension or verdict has a dash in its name: KUBE-SEP-… needs no look at those lists.
+    if (ts >= 0 && (name = targetNameAt(raw, ts, te)) === null) {
+      // Positions in t.chains hold until -X deletes a chain.
+      const at = deletedIn.size !== 0 && deletedIn.has(t) ? ASK_THE_MAP : hashesOf(t).find(raw, ts, te);
+      if (at >= 0) to = t.chains[at];
+      else if (at === ASK_THE_MAP) to = t.chainsByName.get((name = raw.slice(ts, te)));
+      if (!to) name ??= raw.slice(ts, te);
     }
     const slot = scannedRule(chain, store, currentAt, raw, first, ln, counters, to ?? name);
     // A chain read from its own line keeps the rule as numbers until something asks for its rules.
@@ -567,7 +570,7 @@ export function parseSave(text: string): Ruleset {
     const policy = policyEnd - p === 1 && raw.charCodeAt(p) === 45 ? null : raw.slice(p, policyEnd);
     if (builtin ? policy !== null && policy !== 'ACCEPT' && policy !== 'DROP' : policy !== null) return false;
     const chain = new SaveChain(name, t.name, builtin, policy, counters, store, ln, first, first + 1, nameEnd, p, policyEnd, end);
-    if (!addChain(t, chain)) return false;
+    if (!addChain(t, chain, hashesOf(t), raw, first + 1, nameEnd)) return false;
     chain.index = t.chains.length;
     t.chains.push(chain);
     return true;
@@ -583,7 +586,7 @@ export function parseSave(text: string): Ruleset {
     if (space >= 0 && space < end) return false;
     const name = raw.slice(nameStart, end);
     const chain = new SaveChain(name, t.name, isBuiltinChain(t.name, name), null, null, store, ln, first, nameStart, end, -1, -1, end);
-    if (!addChain(t, chain)) return false;
+    if (!addChain(t, chain, hashesOf(t), raw, nameStart, end)) return false;
     chain.index = t.chains.length;
     t.chains.push(chain);
     return true;
@@ -863,7 +866,6 @@ export function parseSave(text: string): Ruleset {
         }
         if (del) {
           deletedIn.add(t);
-          lastTarget = otherTarget = null;
           for (const c of targets) {
             if (c.builtin) continue;
             if (c.rules.length) rulesDropped = true;

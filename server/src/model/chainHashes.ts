@@ -1,23 +1,23 @@
 /**
- * A table's chain names by two hashes of their characters, for the parser's
- * quick path: a jump's target is found from the characters on its line,
- * without cutting the name out as a string and without reading the declared
- * name again.
+ * A large table's chain names by two hashes of their characters, for the
+ * parser's quick path: a jump's target is found from the characters on its
+ * line, without cutting the name out as a string and without reading the
+ * declared name again.
  *
  * Why not the name map: at 30k Services a nat table has 125k chains, and
  * every `Map.get` with a new string reads the map's entry, then the key
  * string, then the text that string points into. Each is a cache miss, and
  * together they were a third of parsing the dump. Here a lookup reads one
- * entry of a map keyed by a small integer and one number from a dense array.
+ * slot of a typed array, which holds both hashes and the chain's position.
  *
- * Two names are taken to be the same when both hashes agree (62 bits, from
+ * Two names are taken to be the same when both hashes agree (64 bits, from
  * seeds chosen at random per process; the second mixes in the length). A
- * name declared in the table is always found as itself: two declared names
- * that share the first hash make that hash ambiguous, and the caller asks
- * the name map. A name that is not declared could be taken for one that is
- * only by matching a declared name in all 62 bits: with 125k chains, each
- * such lookup has about one chance in 4·10^13, so even 130k lookups of
- * undeclared names would go wrong with a chance below one in 10^8.
+ * name declared in the table is always found as itself, or sends the caller
+ * to the name map when another declared name has the same two hashes (the
+ * same name entered twice). A name that is not declared could be taken for
+ * one that is only by matching a declared name in all 64 bits: with 125k
+ * chains, each such lookup has about one chance in 10^14, so even 130k
+ * lookups of undeclared names would go wrong with a chance near one in 10^9.
  */
 
 /** `find`'s answer when the hashes cannot tell: ask the name map. */

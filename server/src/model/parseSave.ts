@@ -382,49 +382,69 @@ class SaveRuleset implements Ruleset {
 }
 
 /**
- * Parses iptables-save / ip6tables-save output, iptables-restore input and
- * `iptables -S` output (several dumps pasted together are fine). Never throws:
- * whatever cannot be read becomes a problem on its line, and the rest still
- * makes a model.
+ * What parseSave keeps while it reads, and the readers of the lines it takes
+ * on quick paths. Methods of one class rather than closures made afresh by
+ * every parse: code optimized during one parse calls the same functions in
+ * the next, instead of being thrown away because the closure it had inlined
+ * is not the one called now ("wrong call target").
  */
-export function parseSave(text: string): Ruleset {
+class SaveReader {
   // The line being read, where it starts in the text, and the line before it.
-  let current = '';
-  let currentAt = 0;
-  let previous = '';
-  const problems: Problem[] = [];
-  const tables: Table[] = [];
-  const store = new RuleStore(text);
-  let family: Family | null = null;
-  let table: Table | null = null;
+  current = '';
+  currentAt = 0;
+  previous = '';
+  readonly problems: Problem[] = [];
+  readonly tables: Table[] = [];
+  readonly store: RuleStore;
+  family: Family | null = null;
+  table: Table | null = null;
   // `iptables -S` output has no `*table` lines: its rules go to one implicit table.
-  let implicitTable: Table | null = null;
-  let hintedTable: string | null = null;
-  const hasTableLines = hasTableLine(text);
+  implicitTable: Table | null = null;
+  hintedTable: string | null = null;
+  readonly hasTableLines: boolean;
+
+  // The chain of the last `-A` line read quickly: dumps list a chain's rules one after another.
+  lastChain: Chain | null = null;
+  lastChainTable: Table | null = null;
+  // Where that line wrote the chain name.
+  lastName = '';
+  // Tables where -X deleted chains: jumps resolved while reading may name a chain that is gone.
+  readonly deletedIn = new Set<Table>();
+  // Each table's chains by the hashes of their names (see ChainHashes), and the last table asked for.
+  readonly hashesByTable = new Map<Table, ChainHashes>();
+  hashesTable: Table | null = null;
+  hashes: ChainHashes | null = null;
+  // Whether -F or -X took rules out of every chain (see Ruleset.rulesDropped).
+  rulesDropped = false;
+
+  constructor(text: string) {
+    this.store = new RuleStore(text);
+    this.hasTableLines = hasTableLine(text);
+  }
 
   /** A table whose first line is the one being read, `line`. */
-  const openTable = (name: string, nameSpan: Span | null, line: number): Table => {
+  openTable(name: string, nameSpan: Span | null, line: number): Table {
     const t: Table = {
-      name, nameSpan, span: lineSpan(line, 0, current.length),
+      name, nameSpan, span: lineSpan(line, 0, this.current.length),
       chains: [], chainsByName: new Map(), commitSpan: null,
     };
-    tables.push(t);
+    this.tables.push(t);
     return t;
-  };
+  }
 
   /** Ends a table at line `endLine`, whose text is `endText`. */
-  const closeTable = (t: Table, endLine: number, endText: string) => {
+  closeTable(t: Table, endLine: number, endText: string) {
     t.span = { line: t.span.line, start: t.span.start, endLine, end: endText.replace(/\r$/, '').length };
-    finishTable(t, true, deletedIn.has(t));
-  };
+    finishTable(t, true, this.deletedIn.has(t));
+  }
 
   /** The table a command line belongs in; `tok` is its first word (only read when the line is outside every table). */
-  const tableForCommand = (line: number, lineText: string, tok: Token | null): Table | null => {
-    if (table) return table;
-    if (hasTableLines) {
+  tableForCommand(line: number, lineText: string, tok: Token | null): Table | null {
+    if (this.table) return this.table;
+    if (this.hasTableLines) {
       // iptables-restore refuses a `:CHAIN` line outside a table but accepts a file with -A/-N/-P lines there.
       const chainLine = tok!.text.startsWith(':');
-      problems.push({
+      this.problems.push({
         span: lineSpan(line, tok!.start, lineText.replace(/\s+$/, '').length), severity: chainLine ? 'error' : 'warning', code: 'rule-outside-table',
         message: chainLine
           ? 'This line is outside any table: put it between a `*table` line and COMMIT.'
@@ -432,36 +452,36 @@ export function parseSave(text: string): Ruleset {
       });
       return null;
     }
-    if (!implicitTable || (hintedTable && implicitTable.name !== hintedTable && implicitTable.chains.length > 0)) {
-      implicitTable = openTable(hintedTable ?? 'filter', null, line);
-      implicitTable.tableSource = hintedTable ? 'command' : 'default';
-    } else if (hintedTable && implicitTable.name !== hintedTable) {
-      implicitTable.name = hintedTable;
-      implicitTable.tableSource = 'command';
+    if (!this.implicitTable || (this.hintedTable && this.implicitTable.name !== this.hintedTable && this.implicitTable.chains.length > 0)) {
+      this.implicitTable = this.openTable(this.hintedTable ?? 'filter', null, line);
+      this.implicitTable.tableSource = this.hintedTable ? 'command' : 'default';
+    } else if (this.hintedTable && this.implicitTable.name !== this.hintedTable) {
+      this.implicitTable.name = this.hintedTable;
+      this.implicitTable.tableSource = 'command';
     }
-    return implicitTable;
-  };
+    return this.implicitTable;
+  }
 
-  const chainFor = (t: Table, name: string, line: number, create: boolean): Chain | null => {
+  chainFor(t: Table, name: string, line: number, create: boolean): Chain | null {
     let chain = t.chainsByName.get(name);
     if (!chain && create) {
       chain = newChain(name, t.name, isBuiltinChain(t.name, name), lineSpan(line, 0, 0));
-      hashesOf(t).add(name, 0, name.length, t.chains.length);
+      this.hashesOf(t).add(name, 0, name.length, t.chains.length);
       chain.index = t.chains.length;
       t.chains.push(chain);
       t.chainsByName.set(name, chain);
     }
     return chain ?? null;
-  };
+  }
 
 
   /** Chain for an `-A`/`-I` line, reporting a user chain that was never declared. */
-  const ruleChain = (t: Table, name: string, ln: number, start: number, end: number): Chain => {
+  ruleChain(t: Table, name: string, ln: number, start: number, end: number): Chain {
     let chain = t.chainsByName.get(name);
     if (!chain) {
-      chain = chainFor(t, name, ln, true)!;
+      chain = this.chainFor(t, name, ln, true)!;
       if (!chain.builtin && t.nameSpan !== null) {
-        problems.push({
+        this.problems.push({
           span: lineSpan(ln, start, end), severity: 'error', code: 'undeclared-chain',
           message: `Chain ${name} is not declared in table ${t.name}: add \`:${name} - [0:0]\` after the \`*${t.name}\` line.`,
           data: { chain: name, table: t.name },
@@ -469,57 +489,45 @@ export function parseSave(text: string): Ruleset {
       }
     }
     return chain;
-  };
+  }
 
-  // The chain of the last `-A` line read quickly: dumps list a chain's rules one after another.
-  let lastChain: Chain | null = null;
-  let lastChainTable: Table | null = null;
-  // Where that line wrote the chain name.
-  let lastName = '';
-  // Tables where -X deleted chains: jumps resolved while reading may name a chain that is gone.
-  const deletedIn = new Set<Table>();
-  // Each table's chains by the hashes of their names (see ChainHashes), and the last table asked for.
-  const hashesByTable = new Map<Table, ChainHashes>();
-  let hashesTable: Table | null = null;
-  let hashes: ChainHashes | null = null;
-  const hashesOf = (t: Table): ChainHashes => {
-    if (t === hashesTable) return hashes!;
-    let h = hashesByTable.get(t);
-    if (!h) hashesByTable.set(t, (h = new ChainHashes(t.chains)));
-    hashesTable = t;
-    return (hashes = h);
-  };
-  // Whether -F or -X took rules out of every chain (see Ruleset.rulesDropped).
-  let rulesDropped = false;
+  /** Table t's ChainHashes, made on first use. */
+  hashesOf(t: Table): ChainHashes {
+    if (t === this.hashesTable) return this.hashes!;
+    let h = this.hashesByTable.get(t);
+    if (!h) this.hashesByTable.set(t, (h = new ChainHashes(t.chains)));
+    this.hashesTable = t;
+    return (this.hashes = h);
+  }
 
   /**
    * `-A CHAIN … -j TARGET` read without tokenizing the whole line; false when
    * the line needs the full tokenizer (tabs, quotes in the way, odd shapes).
    */
-  const appendFast = (t: Table, raw: string, first: number, ln: number, append = first, counters: Counters | null = null): boolean => {
-    if (!scanAppend(raw, append, store.oddBlanks)) return false;
+  appendFast(t: Table, raw: string, first: number, ln: number, append = first, counters: Counters | null = null): boolean {
+    if (!scanAppend(raw, append, this.store.oddBlanks)) return false;
     const { nameStart, nameEnd } = scanned;
-    let chain = lastChain;
+    let chain = this.lastChain;
     // Compared with the name cut from the previous -A line, which is still in the cache, rather than with the
     // chain's own string; a slice and one string comparison beat comparing character by character in a loop.
     const chainName = raw.slice(nameStart, nameEnd);
-    if (!chain || lastChainTable !== t || chainName !== lastName) {
+    if (!chain || this.lastChainTable !== t || chainName !== this.lastName) {
       // iptables-save lists rules chain by chain in the order it declared them: try the chains declared next.
       chain = null;
-      if (lastChain && lastChainTable === t && t.chains[lastChain.index] === lastChain) {
-        const stop = Math.min(t.chains.length, lastChain.index + 9);
-        for (let k = lastChain.index + 1; k < stop; k++) {
+      if (this.lastChain && this.lastChainTable === t && t.chains[this.lastChain.index] === this.lastChain) {
+        const stop = Math.min(t.chains.length, this.lastChain.index + 9);
+        for (let k = this.lastChain.index + 1; k < stop; k++) {
           if (namedAt(raw, nameStart, nameEnd, t.chains[k].name)) {
             chain = t.chains[k];
             break;
           }
         }
       }
-      chain ??= ruleChain(t, chainName, ln, nameStart, nameEnd);
-      lastChain = chain;
-      lastChainTable = t;
+      chain ??= this.ruleChain(t, chainName, ln, nameStart, nameEnd);
+      this.lastChain = chain;
+      this.lastChainTable = t;
     }
-    lastName = chainName;
+    this.lastName = chainName;
     // Resolve a jump to a chain declared above now, from the characters on the line (see ChainHashes).
     // The name is cut from the line only for a small table's name map, or when no chain has it yet, for
     // finishTable to settle.
@@ -529,32 +537,32 @@ export function parseSave(text: string): Ruleset {
     // No target extension or verdict has a dash in its name: KUBE-SEP-… needs no look at those lists.
     if (ts >= 0 && (name = targetNameAt(raw, ts, te)) === null) {
       // Positions in t.chains hold until -X deletes a chain.
-      const at = deletedIn.size !== 0 && deletedIn.has(t) ? ASK_THE_MAP : hashesOf(t).find(raw, ts, te);
+      const at = this.deletedIn.size !== 0 && this.deletedIn.has(t) ? ASK_THE_MAP : this.hashesOf(t).find(raw, ts, te);
       if (at >= 0) to = t.chains[at];
       else if (at === ASK_THE_MAP) to = t.chainsByName.get((name = raw.slice(ts, te)));
       if (!to) name ??= raw.slice(ts, te);
     }
-    const slot = scannedRule(chain, store, currentAt, raw, first, ln, counters, to ?? name);
+    const slot = scannedRule(chain, this.store, this.currentAt, raw, first, ln, counters, to ?? name);
     // A chain read from its own line keeps the rule as numbers until something asks for its rules.
     if (chain instanceof SaveChain) chain.addSlot(slot);
-    else chain.rules.push(store.make(slot));
+    else chain.rules.push(this.store.make(slot));
     return true;
-  };
+  }
 
   /** `[packets:bytes] -A CHAIN … -j TARGET` read as appendFast reads it; false when the line needs the general path. */
-  const appendCounted = (t: Table, raw: string, first: number, ln: number): boolean => {
+  appendCounted(t: Table, raw: string, first: number, ln: number): boolean {
     const at = countedAppend(raw, first);
-    return at >= 0 && appendFast(t, raw, first, ln, at, countedPrefix);
-  };
+    return at >= 0 && this.appendFast(t, raw, first, ln, at, countedPrefix);
+  }
 
   /**
    * A new chain's `:NAME POLICY [packets:bytes]` line read without the
    * tokenizer; false when the line needs the general path (tabs, quotes, a
    * chain seen before, a policy or counters worth a problem).
    */
-  const declareFast = (t: Table, raw: string, first: number, ln: number): boolean => {
+  declareFast(t: Table, raw: string, first: number, ln: number): boolean {
     const end = contentEnd(raw);
-    if (hasOddWord(raw, first, end, store.oddBlanks)) return false;
+    if (hasOddWord(raw, first, end, this.store.oddBlanks)) return false;
     const nameEnd = raw.indexOf(' ', first + 1);
     if (nameEnd <= first + 1 || nameEnd >= end) return false;
     let p = nameEnd;
@@ -569,28 +577,39 @@ export function parseSave(text: string): Ruleset {
     const builtin = isBuiltinChain(t.name, name);
     const policy = policyEnd - p === 1 && raw.charCodeAt(p) === 45 ? null : raw.slice(p, policyEnd);
     if (builtin ? policy !== null && policy !== 'ACCEPT' && policy !== 'DROP' : policy !== null) return false;
-    const chain = new SaveChain(name, t.name, builtin, policy, counters, store, ln, first, first + 1, nameEnd, p, policyEnd, end);
-    if (!addChain(t, chain, hashesOf(t), raw, first + 1, nameEnd)) return false;
+    const chain = new SaveChain(name, t.name, builtin, policy, counters, this.store, ln, first, first + 1, nameEnd, p, policyEnd, end);
+    if (!addChain(t, chain, this.hashesOf(t), raw, first + 1, nameEnd)) return false;
     chain.index = t.chains.length;
     t.chains.push(chain);
     return true;
-  };
+  }
 
   /** `-N NAME` (iptables -S output) read without the tokenizer; false when the line needs the general path. */
-  const newChainFast = (t: Table, raw: string, first: number, ln: number): boolean => {
+  newChainFast(t: Table, raw: string, first: number, ln: number): boolean {
     const end = contentEnd(raw);
     let nameStart = first + 3;
     while (raw.charCodeAt(nameStart) === 32) nameStart++;
-    if (nameStart >= end || hasOddWord(raw, nameStart, end, store.oddBlanks)) return false;
+    if (nameStart >= end || hasOddWord(raw, nameStart, end, this.store.oddBlanks)) return false;
     const space = raw.indexOf(' ', nameStart);
     if (space >= 0 && space < end) return false;
     const name = raw.slice(nameStart, end);
-    const chain = new SaveChain(name, t.name, isBuiltinChain(t.name, name), null, null, store, ln, first, nameStart, end, -1, -1, end);
-    if (!addChain(t, chain, hashesOf(t), raw, nameStart, end)) return false;
+    const chain = new SaveChain(name, t.name, isBuiltinChain(t.name, name), null, null, this.store, ln, first, nameStart, end, -1, -1, end);
+    if (!addChain(t, chain, this.hashesOf(t), raw, nameStart, end)) return false;
     chain.index = t.chains.length;
     t.chains.push(chain);
     return true;
-  };
+  }
+}
+
+/**
+ * Parses iptables-save / ip6tables-save output, iptables-restore input and
+ * `iptables -S` output (several dumps pasted together are fine). Never throws:
+ * whatever cannot be read becomes a problem on its line, and the rest still
+ * makes a model.
+ */
+export function parseSave(text: string): Ruleset {
+  const r = new SaveReader(text);
+  const store = r.store;
 
   // Line by line, each line cut from the text as it comes: none is kept for longer than its reading.
   let lineCount = 0;
@@ -598,9 +617,9 @@ export function parseSave(text: string): Ruleset {
     let eol = text.indexOf('\n', lineStart);
     if (eol < 0) eol = text.length;
     const raw = text.slice(lineStart, eol);
-    previous = current;
-    current = raw;
-    currentAt = lineStart;
+    r.previous = r.current;
+    r.current = raw;
+    r.currentAt = lineStart;
     lineStart = eol + 1;
     lineCount = ln + 1;
     // Skip blank lines quickly.
@@ -611,54 +630,54 @@ export function parseSave(text: string): Ruleset {
 
     if (c0 === 35 /* # */) {
       if (raw.includes('ip6tables')) {
-        if (/Generated by ip6tables|ip6tables-(?:legacy-|nft-)?save/.test(raw)) family = family ?? 'ipv6';
-      } else if (/Generated by (?:iptables|xtables)/.test(raw)) family = family ?? 'ipv4';
+        if (/Generated by ip6tables|ip6tables-(?:legacy-|nft-)?save/.test(raw)) r.family = r.family ?? 'ipv6';
+      } else if (/Generated by (?:iptables|xtables)/.test(raw)) r.family = r.family ?? 'ipv4';
       const pm = PROMPT_COMMAND.exec(raw.trim());
       if (pm && !raw.startsWith('# Generated') && !raw.startsWith('# Completed')) {
-        if (pm[1].startsWith('ip6')) family = family ?? 'ipv6';
-        hintedTable = tableFromCommand(pm[2]) ?? (/-S|--list-rules/.test(pm[2]) ? 'filter' : hintedTable);
+        if (pm[1].startsWith('ip6')) r.family = r.family ?? 'ipv6';
+        r.hintedTable = tableFromCommand(pm[2]) ?? (/-S|--list-rules/.test(pm[2]) ? 'filter' : r.hintedTable);
       }
       continue;
     }
 
     if (c0 === 42 /* * */) {
-      if (table) {
+      if (r.table) {
         // iptables-restore names this line ("Bad argument `*nat'"), so the error sits here.
-        problems.push({
+        r.problems.push({
           span: lineSpan(ln, first, raw.replace(/\s+$/, '').length), severity: 'error', code: 'missing-commit',
-          message: `Table ${table.name} (line ${table.span.line + 1}) has no COMMIT before this table starts: iptables-restore refuses the file here.`,
-          data: { table: table.name, insertLine: ln },
+          message: `Table ${r.table.name} (line ${r.table.span.line + 1}) has no COMMIT before this table starts: iptables-restore refuses the file here.`,
+          data: { table: r.table.name, insertLine: ln },
         });
-        closeTable(table, ln - 1, previous);
+        r.closeTable(r.table, ln - 1, r.previous);
       }
       const name = raw.slice(first + 1).trim();
       const nameSpan = lineSpan(ln, first + 1, first + 1 + name.length);
       if (!(TABLE_NAMES as readonly string[]).includes(name)) {
-        problems.push({
+        r.problems.push({
           span: nameSpan, severity: 'error', code: 'unknown-table',
           message: `There is no table "${name}": the tables are ${TABLE_NAMES.join(', ')}.`,
         });
       }
-      table = openTable(name, nameSpan, ln);
+      r.table = r.openTable(name, nameSpan, ln);
       continue;
     }
 
     // The common case in large dumps: `-A CHAIN … -j TARGET` inside a table (or in `iptables -S` output, which has none), no tabs.
-    if (c0 === 45 && raw.charCodeAt(first + 1) === 65 && raw.charCodeAt(first + 2) === 32 && (table || !hasTableLines)) {
-      if (appendFast(table ?? tableForCommand(ln, raw, null)!, raw, first, ln)) continue;
+    if (c0 === 45 && raw.charCodeAt(first + 1) === 65 && raw.charCodeAt(first + 2) === 32 && (r.table || !r.hasTableLines)) {
+      if (r.appendFast(r.table ?? r.tableForCommand(ln, raw, null)!, raw, first, ln)) continue;
     }
     // The same after `[packets:bytes] ` (iptables-save -c).
-    if (c0 === 91 && table && appendCounted(table, raw, first, ln)) continue;
+    if (c0 === 91 && r.table && r.appendCounted(r.table, raw, first, ln)) continue;
     // Any other line may create, delete or flush chains (or read their rules): look the next chain name up again.
-    lastChain = null;
-    if (c0 === 58 && table && declareFast(table, raw, first, ln)) continue;
-    if (c0 === 45 && raw.charCodeAt(first + 1) === 78 && raw.charCodeAt(first + 2) === 32 && (table || !hasTableLines)) {
-      if (newChainFast(table ?? tableForCommand(ln, raw, null)!, raw, first, ln)) continue;
+    r.lastChain = null;
+    if (c0 === 58 && r.table && r.declareFast(r.table, raw, first, ln)) continue;
+    if (c0 === 45 && raw.charCodeAt(first + 1) === 78 && raw.charCodeAt(first + 2) === 32 && (r.table || !r.hasTableLines)) {
+      if (r.newChainFast(r.table ?? r.tableForCommand(ln, raw, null)!, raw, first, ln)) continue;
     }
 
     const { tokens, unterminatedQuote } = tokenizeLine(raw);
     if (unterminatedQuote >= 0) {
-      problems.push({
+      r.problems.push({
         span: lineSpan(ln, unterminatedQuote, contentEnd(raw)), severity: 'warning', code: 'unterminated-quote',
         message: 'This quote is never closed: iptables-restore accepts the line, but the quoted text swallows the rest of it, line end included.',
       });
@@ -666,7 +685,7 @@ export function parseSave(text: string): Ruleset {
     const tok0 = tokens[0];
     if (!tok0) {
       // Only blanks the line-start check does not skip (vertical tab, form feed): iptables-restore says "Bad argument `'".
-      problems.push({
+      r.problems.push({
         span: lineSpan(ln, first, contentEnd(raw)), severity: 'error', code: 'syntax',
         message: 'iptables-restore cannot read this line: it holds only blank characters such as a vertical tab or form feed, which iptables-restore does not skip.',
       });
@@ -674,26 +693,26 @@ export function parseSave(text: string): Ruleset {
     }
 
     if (c0 === 58 /* : */) {
-      const t = tableForCommand(ln, raw, tok0);
+      const t = r.tableForCommand(ln, raw, tok0);
       if (!t) continue;
       const name = tok0.text.slice(1);
       const nameSpan = lineSpan(ln, tok0.start + 1, tok0.end);
       const polTok = tokens[1];
       const cntTok = tokens[2];
       if (!name) {
-        problems.push({ span: lineSpan(ln, tok0.start, tok0.end), severity: 'error', code: 'syntax', message: 'A chain line needs a name: `:NAME POLICY [packets:bytes]`.' });
+        r.problems.push({ span: lineSpan(ln, tok0.start, tok0.end), severity: 'error', code: 'syntax', message: 'A chain line needs a name: `:NAME POLICY [packets:bytes]`.' });
         continue;
       }
       const existing = t.chainsByName.get(name);
       if (existing && existing.declSpan) {
-        problems.push({
+        r.problems.push({
           span: nameSpan, severity: 'warning', code: 'duplicate-chain',
           message: `Chain ${name} is declared twice in table ${t.name}; the nf_tables backend accepts it, the legacy backend refuses it.`,
           data: { first: existing.declSpan.line },
         });
         continue;
       }
-      const chain = existing ?? chainFor(t, name, ln, true)!;
+      const chain = existing ?? r.chainFor(t, name, ln, true)!;
       chain.declSpan = lineSpan(ln, first, contentEnd(raw));
       chain.nameSpan = nameSpan;
       chain.span = chain.declSpan;
@@ -701,18 +720,18 @@ export function parseSave(text: string): Ruleset {
         chain.policy = polTok.text === '-' ? null : polTok.text;
         chain.policySpan = lineSpan(ln, polTok.start, polTok.end);
         if (!chain.builtin && polTok.text !== '-') {
-          problems.push({
+          r.problems.push({
             span: chain.policySpan, severity: 'warning', code: 'policy-on-user-chain',
             message: `User chain ${name} cannot have a policy; write "-" (the nf_tables backend ignores "${polTok.text}", legacy refuses it).`,
           });
         } else if (chain.builtin && !['ACCEPT', 'DROP', '-'].includes(polTok.text)) {
-          problems.push({
+          r.problems.push({
             span: chain.policySpan, severity: 'error', code: 'invalid-policy',
             message: `"${polTok.text}" is not a policy: a built-in chain's policy is ACCEPT or DROP.`,
           });
         }
       } else {
-        problems.push({
+        r.problems.push({
           span: nameSpan, severity: 'error', code: 'syntax',
           message: `Chain line for ${name} lacks a policy: write \`:${name} ${chain.builtin ? 'ACCEPT' : '-'} [0:0]\`.`,
         });
@@ -722,7 +741,7 @@ export function parseSave(text: string): Ruleset {
         if (counters) chain.counters = counters;
         else {
           // Without --counters iptables-restore ignores chain counters, so a malformed pair does not stop the load.
-          problems.push({
+          r.problems.push({
             span: lineSpan(ln, cntTok.start, cntTok.end), severity: 'warning', code: 'counters-malformed',
             message: `Counters must look like [packets:bytes], not ${cntTok.text}; iptables-restore ignores them unless run with --counters.`,
           });
@@ -732,21 +751,21 @@ export function parseSave(text: string): Ruleset {
     }
 
     if (tok0.text === 'COMMIT') {
-      if (!table) {
-        problems.push({ span: lineSpan(ln, tok0.start, tok0.end), severity: 'error', code: 'rule-outside-table', message: 'COMMIT without a table: a `*table` line must come first.' });
+      if (!r.table) {
+        r.problems.push({ span: lineSpan(ln, tok0.start, tok0.end), severity: 'error', code: 'rule-outside-table', message: 'COMMIT without a table: a `*table` line must come first.' });
         continue;
       }
-      table.commitSpan = lineSpan(ln, tok0.start, tok0.end);
-      closeTable(table, ln, raw);
-      table = null;
+      r.table.commitSpan = lineSpan(ln, tok0.start, tok0.end);
+      r.closeTable(r.table, ln, raw);
+      r.table = null;
       continue;
     }
 
     // A pasted shell prompt with the command that produced the dump.
     const prompt = PROMPT_COMMAND.exec(raw.trim());
     if (prompt) {
-      if (prompt[1].startsWith('ip6')) family = family ?? 'ipv6';
-      hintedTable = tableFromCommand(prompt[2]) ?? 'filter';
+      if (prompt[1].startsWith('ip6')) r.family = r.family ?? 'ipv6';
+      r.hintedTable = tableFromCommand(prompt[2]) ?? 'filter';
       continue;
     }
 
@@ -756,7 +775,7 @@ export function parseSave(text: string): Ruleset {
     if (c0 === 91 /* [ */) {
       prefixCounters = countersAt(tok0.text, 0, tok0.text.length);
       if (!prefixCounters) {
-        problems.push({
+        r.problems.push({
           span: lineSpan(ln, tok0.start, tok0.end), severity: 'warning', code: 'counters-malformed',
           message: `Counters must look like [packets:bytes], not ${tok0.text}; iptables-restore ignores them unless run with --counters.`,
         });
@@ -768,11 +787,11 @@ export function parseSave(text: string): Ruleset {
     const word = cmd.text;
     switch (word) {
       case '-A': case '--append': case '-I': case '--insert': {
-        const t = tableForCommand(ln, raw, cmd);
+        const t = r.tableForCommand(ln, raw, cmd);
         if (!t) break;
         const nameTok = tokens[k + 1];
         if (!nameTok) {
-          problems.push({ span: lineSpan(ln, cmd.start, cmd.end), severity: 'error', code: 'missing-value', message: `${word} needs a chain name.` });
+          r.problems.push({ span: lineSpan(ln, cmd.start, cmd.end), severity: 'error', code: 'missing-value', message: `${word} needs a chain name.` });
           break;
         }
         let argStart = k + 2;
@@ -785,17 +804,17 @@ export function parseSave(text: string): Ruleset {
             argStart++;
           } else position = 1;
         }
-        const chain = ruleChain(t, nameTok.text, ln, nameTok.start, nameTok.end);
+        const chain = r.ruleChain(t, nameTok.text, ln, nameTok.start, nameTok.end);
         const argOffset = argStart < tokens.length ? tokens[argStart].start : raw.length;
-        const rule = store.make(store.add(
-          chain, ln, currentAt, first, contentEnd(raw), nameTok.start, nameTok.end,
+        const rule = r.store.make(r.store.add(
+          chain, ln, r.currentAt, first, contentEnd(raw), nameTok.start, nameTok.end,
           insert ? 'insert' : 'append', argOffset, prefixCounters,
         ));
         SaveRule.targetFrom(rule, tokens, argStart);
         if (insert) {
           const at = Math.min(Math.max(position - 1, 0), chain.rules.length);
           if (position > chain.rules.length + 1) {
-            problems.push({
+            r.problems.push({
               span: lineSpan(ln, tokens[k + 2].start, tokens[k + 2].end), severity: 'error', code: 'bad-rule-number',
               message: `Chain ${chain.name} has ${chain.rules.length} rules here; -I can insert at positions 1 to ${chain.rules.length + 1}.`,
             });
@@ -805,34 +824,34 @@ export function parseSave(text: string): Ruleset {
         break;
       }
       case '-N': case '--new-chain': {
-        const t = tableForCommand(ln, raw, cmd);
+        const t = r.tableForCommand(ln, raw, cmd);
         if (!t) break;
         const nameTok = tokens[k + 1];
         if (!nameTok) break;
         const existing = t.chainsByName.get(nameTok.text);
         if (existing?.declSpan) {
-          problems.push({
+          r.problems.push({
             span: lineSpan(ln, nameTok.start, nameTok.end), severity: 'error', code: 'duplicate-chain',
             message: `Chain ${nameTok.text} already exists in table ${t.name}.`,
           });
           break;
         }
-        const chain = existing ?? chainFor(t, nameTok.text, ln, true)!;
+        const chain = existing ?? r.chainFor(t, nameTok.text, ln, true)!;
         chain.declSpan = lineSpan(ln, first, contentEnd(raw));
         chain.nameSpan = lineSpan(ln, nameTok.start, nameTok.end);
         chain.span = chain.declSpan;
         break;
       }
       case '-P': case '--policy': {
-        const t = tableForCommand(ln, raw, cmd);
+        const t = r.tableForCommand(ln, raw, cmd);
         if (!t) break;
         const nameTok = tokens[k + 1];
         const polTok = tokens[k + 2];
         if (!nameTok || !polTok) {
-          problems.push({ span: lineSpan(ln, cmd.start, cmd.end), severity: 'error', code: 'missing-value', message: '-P needs a chain and a policy.' });
+          r.problems.push({ span: lineSpan(ln, cmd.start, cmd.end), severity: 'error', code: 'missing-value', message: '-P needs a chain and a policy.' });
           break;
         }
-        const chain = chainFor(t, nameTok.text, ln, true)!;
+        const chain = r.chainFor(t, nameTok.text, ln, true)!;
         chain.builtin = isBuiltinChain(t.name, nameTok.text);
         chain.declSpan = lineSpan(ln, first, contentEnd(raw));
         chain.nameSpan = lineSpan(ln, nameTok.start, nameTok.end);
@@ -844,7 +863,7 @@ export function parseSave(text: string): Ruleset {
           chain.counters = { packets: Number(tokens[k + 4].text) || 0, bytes: Number(tokens[k + 5].text) || 0 };
         }
         if (!['ACCEPT', 'DROP'].includes(polTok.text)) {
-          problems.push({
+          r.problems.push({
             span: chain.policySpan, severity: 'error', code: 'invalid-policy',
             message: `"${polTok.text}" is not a policy: a built-in chain's policy is ACCEPT or DROP.`,
           });
@@ -852,7 +871,7 @@ export function parseSave(text: string): Ruleset {
         break;
       }
       case '-F': case '--flush': case '-X': case '--delete-chain': case '-Z': case '--zero': {
-        const t = tableForCommand(ln, raw, cmd);
+        const t = r.tableForCommand(ln, raw, cmd);
         if (!t) break;
         const nameTok = tokens[k + 1];
         const flush = word === '-F' || word === '--flush';
@@ -860,15 +879,15 @@ export function parseSave(text: string): Ruleset {
         const targets = nameTok ? [t.chainsByName.get(nameTok.text)].filter((c): c is Chain => !!c) : [...t.chains];
         if (flush) {
           for (const c of targets) {
-            if (c.rules.length) rulesDropped = true;
+            if (c.rules.length) r.rulesDropped = true;
             c.rules = [];
           }
         }
         if (del) {
-          deletedIn.add(t);
+          r.deletedIn.add(t);
           for (const c of targets) {
             if (c.builtin) continue;
-            if (c.rules.length) rulesDropped = true;
+            if (c.rules.length) r.rulesDropped = true;
             t.chains.splice(t.chains.indexOf(c), 1);
             t.chainsByName.delete(c.name);
           }
@@ -876,7 +895,7 @@ export function parseSave(text: string): Ruleset {
         break;
       }
       default: {
-        problems.push({
+        r.problems.push({
           span: lineSpan(ln, first, contentEnd(raw)), severity: 'error', code: 'syntax',
           message: `iptables-restore cannot read this line: expected *table, :CHAIN, -A, -I, -N, -P, COMMIT or a # comment.`,
         });
@@ -884,17 +903,17 @@ export function parseSave(text: string): Ruleset {
     }
   }
 
-  if (table) {
+  if (r.table) {
     const last = lineCount - 1;
     // iptables-restore reports "COMMIT expected at line N" for the line after the last one.
-    problems.push({
-      span: lineSpan(last, 0, current.replace(/\s+$/, '').length), severity: 'error', code: 'missing-commit',
-      message: `Table ${table.name} (line ${table.span.line + 1}) is never committed: add COMMIT at its end, or iptables-restore refuses the file.`,
-      data: { table: table.name, insertLine: lineCount },
+    r.problems.push({
+      span: lineSpan(last, 0, r.current.replace(/\s+$/, '').length), severity: 'error', code: 'missing-commit',
+      message: `Table ${r.table.name} (line ${r.table.span.line + 1}) is never committed: add COMMIT at its end, or iptables-restore refuses the file.`,
+      data: { table: r.table.name, insertLine: lineCount },
     });
-    closeTable(table, last, current);
+    r.closeTable(r.table, last, r.current);
   }
-  for (const t of tables) {
+  for (const t of r.tables) {
     if (t.nameSpan) continue;
     // `iptables -S` output: name the table from its built-in chains unless a pasted command named it.
     if (t.tableSource === 'default') {
@@ -910,15 +929,15 @@ export function parseSave(text: string): Ruleset {
       c.builtin = isBuiltinChain(t.name, c.name);
     }
     t.span = { line: t.span.line, start: 0, endLine: lineCount - 1, end: 0 };
-    finishTable(t, false, deletedIn.has(t));
+    finishTable(t, false, r.deletedIn.has(t));
   }
-  problems.sort((a, b) => compareSpans(a.span, b.span));
+  r.problems.sort((a, b) => compareSpans(a.span, b.span));
   // Line → the rule's slot in the store, built on the first patch.
   let ruleOnLine: Map<number, number> | null = null;
   const patchLines = (changed: ReadonlyMap<number, string>, replaced?: [Rule, Rule][]): boolean => {
     // Without a header the family is guessed from the rules: it stays IPv4 while no line says otherwise. The
     // guess reads the text the rules came from, so it is made here, before any rule is replaced.
-    if (!family) {
+    if (!r.family) {
       if (result.family !== 'ipv4') return false;
       for (const raw of changed.values()) if (hasIpv6Hint(raw)) return false;
     }
@@ -933,11 +952,11 @@ export function parseSave(text: string): Ruleset {
       const old = store.rule(at);
       if (old.command !== 'append' || old.index < 1) return false;
       // A `*table` block, or the one table of `iptables -S` output; the rule must still be where it was in it.
-      const table = tables.find((t) => t.name === old.table && t.span.line <= ln && ln <= t.span.endLine);
+      const table = r.tables.find((t) => t.name === old.table && t.span.line <= ln && ln <= t.span.endLine);
       const chain = table?.chainsByName.get(old.chain);
       // Declared above the line, so reading the line raises nothing; still holding the old rule (no -F/-X since).
       if (!table || !chain || chain.rules[old.index - 1] !== old || !chain.declSpan || chain.declSpan.line >= ln) return false;
-      for (const p of problems) if (p.span.line <= ln && ln <= p.span.endLine) return false;
+      for (const p of r.problems) if (p.span.line <= ln && ln <= p.span.endLine) return false;
       let first = 0;
       while (first < raw.length && (raw.charCodeAt(first) === 32 || raw.charCodeAt(first) === 9 || raw.charCodeAt(first) === 13)) first++;
       // `-A …`, or `[packets:bytes] -A …` as iptables-save -c writes it.
@@ -959,8 +978,8 @@ export function parseSave(text: string): Ruleset {
     return true;
   };
 
-  const result = new SaveRuleset(family, text, tables, lineCount, problems, rulesDropped, patchLines, store);
-  // The closures above keep this scope alive with the model: let go of the last lines read.
-  current = previous = '';
+  const result = new SaveRuleset(r.family, text, r.tables, lineCount, r.problems, r.rulesDropped, patchLines, store);
+  // patchLines keeps the reader alive with the model: let go of the last lines read.
+  r.current = r.previous = '';
   return result;
 }

@@ -269,31 +269,21 @@ export function buildTableGraph(table: Table): TableGraph {
   const dangling: Rule[] = [];
   let e = 0;
   // Edges in chain order, so a chain's edges out are contiguous; inFirst[i + 1] counts the edges into chain i.
-  const edge = (i: number, j: number, to: Chain) => {
-    succ[e] = to.index;
-    from[e] = i;
-    at[e] = j;
-    inFirst[to.index + 1]++;
-    e++;
-  };
   for (let i = 0; i < n; i++) {
     const chain = chains[i];
     first[i] = e;
     // A save chain's rules not made yet are read where the store keeps them; a dangling one is made.
-    if (chain instanceof SaveChain && !chain.made) {
-      const rule = new UnmadeRule(chain);
-      for (let j = 0; rule.next(); j++) {
-        const to = fieldsEnd(table, rule);
-        if (to) edge(i, j, to);
-        else if (to === null) dangling.push(chain.rules[j]);
-      }
-      continue;
-    }
-    const rules = chain.rules;
-    for (let j = 0; j < rules.length; j++) {
-      const to = edgeEnd(table, rules[j]);
-      if (to) edge(i, j, to);
-      else if (to === null) dangling.push(rules[j]);
+    const unmade = chain instanceof SaveChain && !chain.made ? new UnmadeRule(chain) : null;
+    const rules = unmade ? null : chain.rules;
+    for (let j = 0; unmade ? unmade.next() : j < rules!.length; j++) {
+      const to = unmade ? fieldsEnd(table, unmade) : edgeEnd(table, rules![j]);
+      if (to) {
+        succ[e] = to.index;
+        from[e] = i;
+        at[e] = j;
+        inFirst[to.index + 1]++;
+        e++;
+      } else if (to === null) dangling.push(chain.rules[j]);
     }
   }
   first[n] = e;

@@ -192,7 +192,7 @@ async function benchOne(services: number, kind: 'save' | 'listing'): Promise<voi
   const f = (xs: number[]) => `${percentile(xs, 50).toFixed(1)}/${percentile(xs, 99).toFixed(1)}`;
   console.log(
     `${`${services} svc ${kind}`.padEnd(18)} ${(text.length / 1e6).toFixed(1).padStart(5)}MB ` +
-    `open→diag ${opens[1].toFixed(0).padStart(5)} ms (${opens[0].toFixed(0)}–${opens[2].toFixed(0)}; ${(openFaults / 1000).toFixed(1)}k page faults)  first def ${firstMs.toFixed(0)} ms  def ${f(lat.definition)}  refs ${f(lat.references)}  hover ${f(lat.hover)}  ` +
+    `open→diag ${opens[1].toFixed(0).padStart(5)} ms (${opens[0].toFixed(0)}–${opens[2].toFixed(0)}${Number.isNaN(openFaults) ? '' : `; ${(openFaults / 1000).toFixed(1)}k page faults`})  first def ${firstMs.toFixed(0)} ms  def ${f(lat.definition)}  refs ${f(lat.references)}  hover ${f(lat.hover)}  ` +
     `symbols ${f(lat.documentSymbol)}  edit→diag ${editMs.toFixed(0)} ms  trace ${traces.join(', ')}  peak RSS ${rss.toFixed(0)} MB` +
     (restore !== null ? `  iptables-restore --test ${restore.toFixed(0)} ms (${(restore / opens[1]).toFixed(1)}× our open→diag)` : ''),
   );

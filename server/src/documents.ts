@@ -183,6 +183,10 @@ class DocumentLines implements TextLines {
     if (line === undefined) return 0;
     return line.endsWith('\n') ? line.length - 1 : line.length;
   }
+
+  key(n: number): string {
+    return this.lines[n] ?? '';
+  }
 }
 
 /** How many of lines[from, to) end in \r. */

@@ -7,6 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LineDocument } from '../../server/src/documents';
+import { LineIndex } from '../../server/src/checks/rules';
 import { random } from '../support/lineEdits';
 
 const hasLoneCR = (text: string) => /\r(?!\n)/.test(text);
@@ -58,4 +59,22 @@ test('edited lines are handed out exactly when no lone CR stands in the way', ()
     before = text;
   }
   assert.ok(handed >= 100 && refused >= 100, `${handed} handed out, ${refused} refused`);
+});
+
+test("a line's key is its text with its break, the same from the document's lines as from an index of its text", () => {
+  for (const text of ['-A INPUT -j ACCEPT\n-A INPUT -j DROP', '-A INPUT -j ACCEPT\r\n-A INPUT -j DROP\r\n', '\n\nx\n', 'one line', '']) {
+    const doc = LineDocument.of('file:///key', 'iptables-save', 1, text);
+    // An edit makes the document keep its lines as strings.
+    doc.apply([{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '' }], 2);
+    const ofDoc = doc.textLines();
+    const ofText = new LineIndex(text);
+    const expected = text.split(/(?<=\n)/);
+    if (text.endsWith('\n')) expected.push('');
+    assert.equal(ofDoc.count, expected.length, JSON.stringify(text));
+    assert.equal(ofText.count, expected.length, JSON.stringify(text));
+    for (let n = 0; n < expected.length; n++) {
+      assert.equal(ofDoc.key(n), expected[n], `${JSON.stringify(text)} line ${n}`);
+      assert.equal(ofText.key(n), expected[n], `${JSON.stringify(text)} line ${n}`);
+    }
+  }
 });

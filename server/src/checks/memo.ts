@@ -3,8 +3,10 @@
  * that a one-line edit in a 100k-rule dump re-checks one rule.
  *
  * The key of a rule's result is exactly:
- * - the full text of the rule's line (without its newline; `-A CHAIN` and
- *   the target's name are in it);
+ * - the full text of the rule's line with its break (`-A CHAIN` and the
+ *   target's name are in it), as TextLines.key gives it: the document's own
+ *   string for the line where it keeps one, so an unchanged line compares
+ *   by reference;
  * - its scope: format, family, table name, whether the dump names the table
  *   (see tableKnown), chain name and whether that chain is built in;
  * - the target's kind (`-j X` is a jump when X is a chain of the table and an
@@ -96,18 +98,28 @@ export const NO_RANKS: number[] = [];
 /**
  * The memo of one document, handed from each version's runChecks to the next
  * (`runChecks(analysis, settings, memo)`). It holds the results of the rules
- * of the version checked last, in walk order, and the text of each rule's
- * line as a slice of that version's text: older texts are let go, and it
- * never grows beyond one entry per rule. Rules are matched with the previous
+ * of the version checked last, in walk order, and each rule's line key
+ * (the document's line string, or a slice of that version's text). It never grows beyond two entries
+ * per rule: its spare arrays keep the version before's, which are the same
+ * objects except for the rules that changed, until the next run overwrites
+ * them; nothing older is kept. Rules are matched with the previous
  * version in walk order, allowing a few rules inserted or deleted, and a
  * result is reused only when its whole key is equal.
  */
 export class CheckMemo {
-  /** The rules' line texts, in walk order (tables, chains, rules). */
+  /** The rules' line keys (see TextLines.key), in walk order (tables, chains, rules). */
   texts: string[] = [];
   /** Each rule's scope, one object for all the rules of a chain. */
   scopes: ScopeKey[] = [];
   results: RuleResult[] = [];
+  /**
+   * The arrays of the version checked before the last, which the next run
+   * overwrites in place and cuts to its length. Arrays of 100k entries made
+   * anew by push on every edit grew by copying into new memory, a fifth of
+   * the time of a one-line edit's checks; these keep their storage. After the
+   * run that filled the memo they are copies of its arrays.
+   */
+  spare: { texts: string[]; scopes: ScopeKey[]; results: RuleResult[] } = { texts: [], scopes: [], results: [] };
   /** Rules whose result the last run reused, and rules it checked. */
   hits = 0;
   misses = 0;

@@ -34,6 +34,12 @@ export class LineIndex implements TextLines {
   length(n: number): number {
     return this.starts[n + 1] - 1 - this.starts[n];
   }
+
+  /** The line with its newline (see TextLines.key). */
+  key(n: number): string {
+    if (n < 0 || n >= this.starts.length - 1) return '';
+    return this.text.slice(this.starts[n], Math.min(this.starts[n + 1], this.text.length));
+  }
 }
 
 /**

@@ -14,6 +14,7 @@ import {
 } from './memo';
 import { LineIndex, ruleLayout, ruleLine, scopeOf } from './rules';
 import { SaveRule } from '../model/saveRule';
+import { targetKindOf } from '../model/targetView';
 import { ShapeReader } from './shape';
 import { conditionsOf, ShadowScan, type Conditions } from './shadowedRule';
 import { hookUses, reachedFromWrongHook, type HookUse } from './targetWrongChain';
@@ -91,9 +92,12 @@ export function walkRules(analysis: Analysis, lines: TextLines | null, found: Fo
   const prevTexts = useMemo ? memo.texts : [];
   const prevScopes = useMemo ? memo.scopes : [];
   const prevResults = useMemo ? memo.results : [];
-  const texts: string[] = [];
-  const scopes: ScopeKey[] = [];
-  const results: RuleResult[] = [];
+  // This run's entries go into the arrays of the version before the previous one, written by index (see CheckMemo.spare).
+  const texts: string[] = useMemo ? memo.spare.texts : [];
+  const scopes: ScopeKey[] = useMemo ? memo.spare.scopes : [];
+  const results: RuleResult[] = useMemo ? memo.spare.results : [];
+  /** How many entries this run has written. */
+  let count = 0;
   // The shared results of this run (see RuleResult.shared), by their facts.
   const pool: ResultPool = new Map();
   const textLines = lines ?? new LineIndex('');
@@ -231,7 +235,7 @@ export function walkRules(analysis: Analysis, lines: TextLines | null, found: Fo
       if (outRanks[i] !== ranks.parse || ownProblems) found.add(out[i], outRanks[i]);
     }
     clean = save && keep && !out.length;
-    const kind = rule.target ? rule.target.kind : null;
+    const kind = targetKindOf(rule);
     if (!useMemo) {
       scratch.kind = kind;
       scratch.everything = everything;
@@ -272,10 +276,10 @@ export function walkRules(analysis: Analysis, lines: TextLines | null, found: Fo
         let result: RuleResult | undefined;
         let text = '';
         if (useMemo) {
-          text = lines!.line(line);
-          const kind = rule.target ? rule.target.kind : null;
+          text = lines!.key(line);
+          const kind = targetKindOf(rule);
           const layout = ruleLayout(rule);
-          const k = texts.length;
+          const k = count;
           const key = kept ?? scope;
           if (same(k + delta, text, key, kind, layout)) result = prevResults[k + delta];
           else {
@@ -312,16 +316,17 @@ export function walkRules(analysis: Analysis, lines: TextLines | null, found: Fo
           }
         }
         if (useMemo) {
-          texts.push(text);
-          scopes.push(kept!);
-          results.push(result);
+          texts[count] = text;
+          scopes[count] = kept!;
+          results[count] = result;
+          count++;
         }
         if (!blocker && result.everything && result.ends) blocker = rule;
         // A chain's last rule can shadow nothing: its conditions are needed only when an earlier rule may shadow it.
         if (!shadowFailed && ((result.ends && rule !== last) || shadow?.waiting) && !shadow?.done) {
           try {
             // Conditions are the rule's own: a shared result is copied for it first.
-            if (result.shared) results[results.length - 1] = result = { ...result, shared: false };
+            if (result.shared) results[count - 1] = result = { ...result, shared: false };
             (shadow ??= new ShadowScan()).visit(rule, result.ends, conditions(result, rule), reportShadowed);
           } catch {
             found.failed.add(ranks.shadowed);
@@ -350,8 +355,14 @@ export function walkRules(analysis: Analysis, lines: TextLines | null, found: Fo
     memo.texts = [];
     memo.scopes = [];
     memo.results = [];
+    memo.spare = { texts: [], scopes: [], results: [] };
   }
   if (useMemo) {
+    texts.length = scopes.length = results.length = count;
+    // After the run that filled the memo (when the document went idle), the first edit's run gets arrays of full size too.
+    memo.spare = prevResults.length
+      ? { texts: prevTexts, scopes: prevScopes, results: prevResults }
+      : { texts: texts.slice(), scopes: scopes.slice(), results: results.slice() };
     memo.texts = texts;
     memo.scopes = scopes;
     memo.results = results;

@@ -13,6 +13,14 @@ export function hasTargetFields(rule: Rule): rule is Rule & TargetFields {
   return (rule as Partial<TargetFields>).targetName !== undefined;
 }
 
+/** A rule's target kind (null without a target), read without making a view where the rule keeps its target's facts. */
+export function targetKindOf(rule: Rule): TargetKind | null {
+  const name = (rule as Partial<TargetFields>).targetName;
+  if (name !== undefined) return name === null ? null : (rule as Rule & TargetFields).targetKind;
+  const target = rule.target;
+  return target ? target.kind : null;
+}
+
 /**
  * A rule's target as the Target interface shows it: a view whose name, kind,
  * goto flag and chain live on the rule, so a 100k-rule model costs one object

@@ -100,9 +100,9 @@ export const NO_RANKS: number[] = [];
  * (`runChecks(analysis, settings, memo)`). It holds the results of the rules
  * of the version checked last, in walk order, and each rule's line key
  * (the document's line string, or a slice of that version's text). It never grows beyond two entries
- * per rule: its spare arrays keep the version before's, which are the same
- * objects except for the rules that changed, until the next run overwrites
- * them; nothing older is kept. Rules are matched with the previous
+ * per rule: its spare arrays keep the version before's results, which are
+ * the same objects except for the rules that changed, until the next run
+ * overwrites them; their line keys are emptied, so no older text is kept. Rules are matched with the previous
  * version in walk order, allowing a few rules inserted or deleted, and a
  * result is reused only when its whole key is equal.
  */
@@ -117,7 +117,8 @@ export class CheckMemo {
    * overwrites in place and cuts to its length. Arrays of 100k entries made
    * anew by push on every edit grew by copying into new memory, a fifth of
    * the time of a one-line edit's checks; these keep their storage. After the
-   * run that filled the memo they are copies of its arrays.
+   * run that filled the memo they are copies of its arrays; after any other,
+   * the previous arrays with their keys emptied.
    */
   spare: { texts: string[]; scopes: ScopeKey[]; results: RuleResult[] } = { texts: [], scopes: [], results: [] };
   /** Rules whose result the last run reused, and rules it checked. */

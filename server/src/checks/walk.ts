@@ -363,6 +363,8 @@ export function walkRules(analysis: Analysis, lines: TextLines | null, found: Fo
     memo.spare = prevResults.length
       ? { texts: prevTexts, scopes: prevScopes, results: prevResults }
       : { texts: texts.slice(), scopes: scopes.slice(), results: results.slice() };
+    // Keys cut from an older version's whole text would keep that text alive (16 MB on a 10k-Service dump).
+    if (prevResults.length) prevTexts.fill('');
     memo.texts = texts;
     memo.scopes = scopes;
     memo.results = results;

@@ -108,6 +108,18 @@ test('the memo holds only the rules of the version checked last', () => {
   assert.equal(memo.size, 0);
 });
 
+test('the memo keeps the line keys of the version checked last only: its spare arrays hold none', () => {
+  const memo = new CheckMemo();
+  const body = '-A INPUT -p tcp --dport 22 -j ACCEPT\n-A INPUT -p tcp --dport 80 -j ACCEPT\n';
+  for (let v = 0; v < 4; v++) {
+    // Each version is a new text: keys cut from an older one would keep that whole text alive.
+    const text = F(`${'# note\n'.repeat(v)}${body}`);
+    checkWithMemo(text, memo);
+    assert.deepEqual(memo.texts, body.split(/(?<=\n)/), `version ${v}`);
+    if (v > 0) assert.deepEqual(memo.spare.texts, ['', ''], `version ${v}`);
+  }
+});
+
 test('every rule of a version checked with the memo is released afterwards', () => {
   const memo = new CheckMemo();
   const text = F(':WEB - [0:0]\n-A INPUT -p tcp --dport 80 -j WEB\n-A WEB -s 10.0.0.0/8 -j ACCEPT\n');

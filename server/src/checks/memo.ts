@@ -98,13 +98,14 @@ export const NO_RANKS: number[] = [];
 /**
  * The memo of one document, handed from each version's runChecks to the next
  * (`runChecks(analysis, settings, memo)`). It holds the results of the rules
- * of the version checked last, in walk order, and each rule's line key
- * (the document's line string, or a slice of that version's text). It never grows beyond two entries
- * per rule: its spare arrays keep the version before's results, which are
- * the same objects except for the rules that changed, until the next run
- * overwrites them; their line keys are emptied, so no older text is kept. Rules are matched with the previous
- * version in walk order, allowing a few rules inserted or deleted, and a
- * result is reused only when its whole key is equal.
+ * of the version checked last, in walk order, and each rule's line key (the
+ * document's line string, or a slice of that version's text). It never grows
+ * beyond two entries per rule: its spare arrays keep the version before's
+ * results, the same objects except for the rules that changed, until the
+ * next run overwrites them; their line keys are emptied, so no older text is
+ * kept. Rules are matched with the previous version in walk order, allowing
+ * a few rules inserted or deleted, and a result is reused only when its
+ * whole key is equal.
  */
 export class CheckMemo {
   /** The rules' line keys (see TextLines.key), in walk order (tables, chains, rules). */

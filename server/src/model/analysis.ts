@@ -43,10 +43,10 @@ export interface TextLines {
   length(n: number): number;
   /**
    * The line with its break as the text has it (none after the last line):
-   * a string equal for two lines exactly when their texts are, whoever made
-   * it (see CheckMemo). Where lines are kept as strings it is the string
-   * kept, so an unchanged line is the same string from one version to the
-   * next and compares by reference.
+   * a string equal for two lines exactly when their texts and breaks are,
+   * whoever made it (see CheckMemo). Where lines are kept as strings it is
+   * the string kept, so an unchanged line is the same string from one
+   * version to the next and compares by reference.
    */
   key(n: number): string;
 }

@@ -303,7 +303,7 @@ export function walkRules(analysis: Analysis, lines: TextLines | null, found: Fo
           misses++;
           if (save && !chainShapes) chainShapes = shapesOf(scope);
           const saveRule = chainShapes && rule instanceof SaveRule ? rule : null;
-          const kind = saveRule && saveRule.targetName !== null ? saveRule.targetKind : null;
+          const kind = saveRule ? targetKindOf(saveRule) : null;
           const shape = saveRule ? shapeReader.shapeOf(saveRule) : null;
           const key = shape === null ? null : `${kind} ${shape}`;
           const facts = key === null ? undefined : chainShapes!.get(key);

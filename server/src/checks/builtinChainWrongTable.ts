@@ -21,7 +21,7 @@ export function checkBuiltinChainWrongTable(analysis: Analysis): Problem[] {
   for (const table of analysis.ruleset.tables) {
     if (!BUILTIN_CHAINS[table.name]) continue;
     for (const chain of table.chains) {
-      if (chain.nameSpan && !chain.builtin && ALL_BUILTIN_CHAIN_NAMES.has(chain.name)) out.push(builtinChainWrongTable(chain, table));
+      if (!chain.builtin && ALL_BUILTIN_CHAIN_NAMES.has(chain.name) && chain.nameSpan) out.push(builtinChainWrongTable(chain, table));
     }
   }
   return out;

@@ -20,7 +20,7 @@ export function checkChainNameTooLong(analysis: Analysis): Problem[] {
   const out: Problem[] = [];
   for (const table of analysis.ruleset.tables) {
     for (const chain of table.chains) {
-      if (chain.nameSpan && chain.name.length > MAX_CHAIN_NAME) out.push(chainNameTooLong(chain));
+      if (chain.name.length > MAX_CHAIN_NAME && chain.nameSpan) out.push(chainNameTooLong(chain));
     }
   }
   return out;

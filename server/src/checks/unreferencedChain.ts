@@ -36,10 +36,11 @@ export function checkUnreferencedChain(analysis: Analysis): Problem[] {
     }
     for (let i = 0; i < chains.length; i++) {
       const chain = chains[i];
-      if (chain.builtin || !chain.nameSpan) continue;
+      if (chain.builtin) continue;
       // A listing may leave out the chains that refer to this one; trust the kernel's own count.
       const referenced = listing ? chain.listedReferences !== 0 : jumpedTo[i] === 1 || jumpedByName.has(chain.name) || isJumpedToByName(table, chain, jumpedTo);
-      if (!referenced) out.push(unreferencedChain(chain));
+      // The name's span last: asking for it makes one for a save chain.
+      if (!referenced && chain.nameSpan) out.push(unreferencedChain(chain));
     }
   }
   return out;

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildGraph } from '../../../server/src/model/buildGraph';
 import { parseSave } from '../../../server/src/model/parseSave';
-import { SaveChain } from '../../../server/src/model/saveRule';
+import { declLine, SaveChain } from '../../../server/src/model/saveRule';
 import type { Ruleset, Table } from '../../../server/src/model/types';
 
 function chainOf(table: Table, name: string): SaveChain {
@@ -108,4 +108,31 @@ test('rules a -F or -X took out, never made until then, still have their problem
   assert.equal(r.family, 'ipv4');
   const input = r.tables[0].chainsByName.get('INPUT')!;
   assert.deepEqual(input.rules.map((rule) => [rule.index, rule.span.line]), [[1, 8]]);
+});
+
+test('declLine gives the line of a chain\'s declaration, the one a later line moved it to, and -1 for none', () => {
+  const text = [
+    '*filter',
+    ':INPUT ACCEPT [0:0]',
+    ':A - [0:0]',
+    '-N B',
+    '-A INPUT -j A',
+    '-A NEVER -j ACCEPT',
+    '-P INPUT DROP',
+    'COMMIT',
+    '',
+  ].join('\n');
+  const r = parseSave(text);
+  const t = r.tables[0];
+  const line = (name: string) => declLine(t.chainsByName.get(name)!);
+  // Read before any span is asked for: from the line's numbers.
+  assert.equal(line('A'), 2);
+  assert.equal(line('B'), 3);
+  // -P declares INPUT again, on line 7: the span moves there, and so does its line.
+  assert.equal(line('INPUT'), 6);
+  assert.equal(t.chainsByName.get('INPUT')!.declSpan!.line, 6);
+  // NEVER only has rules: no declaration.
+  assert.equal(t.chainsByName.get('NEVER')!.declSpan, null);
+  assert.equal(line('NEVER'), -1);
+  for (const name of ['A', 'B']) assert.equal(line(name), t.chainsByName.get(name)!.declSpan!.line);
 });

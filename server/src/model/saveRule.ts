@@ -91,13 +91,14 @@ export class RuleStore {
   readonly oddBlanks: boolean;
 
   /**
-   * `rules`: how many rules to make room for at first; by default one per 128
-   * characters of text (a kube-proxy rule line is about 145). Numbers grown
-   * by doubling touch about twice the memory they end up in, and on some
-   * machines new memory is most of a parse's cost; room never written to
-   * costs nothing.
+   * `rules`: how many rules to make room for at first; by default one per 32
+   * characters for a small text (a rule line is seldom shorter), up to 256,
+   * and one per 128 for a large one (a kube-proxy rule line is about 145).
+   * Numbers grown by doubling touch about twice the memory they end up in,
+   * and on some machines new memory is most of a parse's cost; room never
+   * written to costs nothing.
    */
-  constructor(readonly text: string, rules = 8 + (text.length >> 7)) {
+  constructor(readonly text: string, rules = Math.max(Math.min(256, 8 + (text.length >> 5)), 8 + (text.length >> 7))) {
     this.ints = new Int32Array(WIDTH * rules);
     this.oddBlanks = firstOddBlank(text) < text.length;
   }

@@ -1,6 +1,7 @@
 import type { Analysis } from '../model/analysis';
-import { eachEdge } from './graphEdges';
-import type { Problem, Rule } from '../model/types';
+import { edgesWhere } from './graphEdges';
+import { declLine, ruleCount } from '../model/saveRule';
+import type { Chain, Problem, Rule } from '../model/types';
 
 export const EMPTY_CHAIN_JUMP = 'empty-chain-jump';
 
@@ -16,9 +17,8 @@ export function checkEmptyChainJump(analysis: Analysis): Problem[] {
   // A listing may show an empty chain that has rules in the kernel only when cut; the listing shows them all when present.
   const out: Problem[] = [];
   for (const table of analysis.ruleset.tables) {
-    eachEdge(analysis.graphOf(table), (to, rule) => {
-      if (!to.builtin && to.rules.length === 0 && to.declSpan) out.push(emptyChainJump(rule));
-    });
+    const empty = (to: Chain) => !to.builtin && ruleCount(to) === 0 && declLine(to) >= 0;
+    edgesWhere(analysis.graphOf(table), checkEmptyChainJump, empty, (rule) => out.push(emptyChainJump(rule)));
   }
   return out;
 }

@@ -26,6 +26,45 @@ export function eachEdge(graph: TableGraph, visit: (to: Chain, rule: Rule) => vo
   for (let k = 0; k < succ.length; k++) visit(chains[succ[k]], numbers.rule(k));
 }
 
+/** Per graph shape and check: the edges (by position in graph order) its test picked. */
+const picked = new WeakMap<object, Map<object, Int32Array>>();
+
+/**
+ * Calls `visit` with the rule and target chain of each edge for which
+ * `test` holds, in graph order. The test sees only what every version that
+ * keeps the graph's shape shares: the target chain (chains, their
+ * declarations and rule counts stay as they are when rules are patched in
+ * place) and the rule's line (a patched rule keeps its line). So it runs
+ * over every edge once per shape, with `key` (the check) telling the
+ * checks' picks apart, and an edit after that costs a visit per pick, not
+ * per edge. `visit` gets the current version's rule: a picked rule that was
+ * edited has its new columns.
+ */
+export function edgesWhere(graph: TableGraph, key: object, test: (to: Chain, line: number) => boolean, visit: (rule: Rule, to: Chain) => void): void {
+  const numbers = edgeNumbers(graph);
+  const shape = graphShape(graph);
+  let byKey = picked.get(shape);
+  if (!byKey) picked.set(shape, (byKey = new Map()));
+  let edges = byKey.get(key);
+  if (!edges) {
+    const found: number[] = [];
+    if (numbers) {
+      const chains = graph.table.chains;
+      const succ = numbers.succ;
+      for (let k = 0; k < succ.length; k++) if (test(chains[succ[k]], ruleLine(numbers.rule(k)))) found.push(k);
+    } else {
+      graph.edges.forEach((e, k) => {
+        if (test(e.to, ruleLine(e.rule))) found.push(k);
+      });
+    }
+    byKey.set(key, (edges = Int32Array.from(found)));
+  }
+  for (const k of edges) {
+    if (numbers) visit(numbers.rule(k), graph.table.chains[numbers.succ[k]]);
+    else visit(graph.edges[k].rule, graph.edges[k].to);
+  }
+}
+
 /**
  * A table's kept jumps as numbers, shared by the searches over them (jump
  * depth, arrival from each hook): chains are numbered by position when their

@@ -62,6 +62,15 @@ function deepest(jumps: NumberedJumps, lastLine: number): string[] {
   return path.map((c) => jumps.names[c]);
 }
 
+/** The longest path's number of jumps, per numbered jumps (one per graph shape): an edit that keeps the shape keeps it. */
+const depths = new WeakMap<NumberedJumps, number>();
+
+function greatestDepth(jumps: NumberedJumps): number {
+  let depth = depths.get(jumps);
+  if (depth === undefined) depths.set(jumps, (depth = deepest(jumps, Infinity).length - 1));
+  return depth;
+}
+
 export function checkJumpTooDeep(analysis: Analysis): Problem[] {
   if (analysis.ruleset.format !== 'save') return [];
   const out: Problem[] = [];
@@ -69,7 +78,7 @@ export function checkJumpTooDeep(analysis: Analysis): Problem[] {
     const graph = analysis.graphOf(table);
     const jumps = numberedJumps(graph);
     if (jumps.count <= MAX_JUMP_DEPTH) continue;
-    if (deepest(jumps, Infinity).length - 1 <= MAX_JUMP_DEPTH) continue;
+    if (greatestDepth(jumps) <= MAX_JUMP_DEPTH) continue;
     const edges = jumps.edges.slice().sort((a, b) => ruleLine(a.rule) - ruleLine(b.rule));
     // The first rule after which some path is too deep: the one the kernel names.
     let lo = 0;

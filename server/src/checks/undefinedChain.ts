@@ -1,8 +1,7 @@
 import type { Analysis } from '../model/analysis';
-import { eachEdge } from './graphEdges';
-import type { Problem, Rule, Table } from '../model/types';
+import { edgesWhere } from './graphEdges';
+import type { Chain, Problem, Rule, Table } from '../model/types';
 import { closestName } from './closest';
-import { ruleLine } from './rules';
 import { declLine } from '../model/saveRule';
 
 export const UNDEFINED_CHAIN = 'undefined-chain';
@@ -43,12 +42,10 @@ export function checkUndefinedChain(analysis: Analysis): Problem[] {
       const elsewhere = [...new Set(analysis.ruleset.tables.filter((t) => t.name !== table.name && t.chainsByName.has(name)).map((t) => t.name))];
       out.push(undefinedChain(rule, table, 'missing', closestName(name, names), elsewhere));
     }
-    eachEdge(graph, (to, rule) => {
-      if (to.builtin) return;
-      // By line number: a span for each of 40k chains would be made only to be compared.
-      const declared = declLine(to);
-      if (declared < 0) out.push(undefinedChain(rule, table, 'undeclared', undefined));
-      else if (declared > ruleLine(rule)) out.push(undefinedChain(rule, table, 'late', undefined));
+    // By line number: a span for each of 40k chains would be made only to be compared.
+    const misplaced = (to: Chain, line: number) => !to.builtin && (declLine(to) < 0 || declLine(to) > line);
+    edgesWhere(graph, checkUndefinedChain, misplaced, (rule, to) => {
+      out.push(undefinedChain(rule, table, declLine(to) < 0 ? 'undeclared' : 'late', undefined));
     });
   }
   return out;

@@ -13,6 +13,7 @@ import {
 } from '../knowledge/conventions';
 import { describeValue, formatBytes, formatCount, formatPercent, ruleSentence, shortPurpose } from '../knowledge/describe';
 import { toRange } from './convert';
+import { edgeNumbers } from '../model/buildGraph';
 
 /** The hover for a position, or null when there is nothing to explain there. */
 export function hover(analysis: Analysis, line: number, character: number): Hover | null {
@@ -236,13 +237,51 @@ function callers(graph: TableGraph, chain: Chain): Callers {
   if (!byChain) callersCache.set(graph, (byChain = new Map()));
   let found = byChain.get(chain);
   if (!found) {
-    const incoming = graph.incoming.get(chain.name) ?? [];
-    const from = new Set<Chain>();
-    for (const e of incoming) from.add(e.from);
-    found = { names: [...from].map((c) => c.name), entered: sumCounters(incoming.map((e) => e.rule.counters)) };
+    found = callersByNumber(graph, chain);
+    if (!found) {
+      const incoming = graph.incoming.get(chain.name) ?? [];
+      const from = new Set<Chain>();
+      for (const e of incoming) from.add(e.from);
+      found = { names: [...from].map((c) => c.name), entered: sumCounters(incoming.map((e) => e.rule.counters)) };
+    }
     byChain.set(chain, found);
   }
   return found;
+}
+
+/**
+ * callers read off the graph's numbers, without an edge object for each of
+ * a hub chain's 30k jumps in; undefined for a graph kept otherwise, or a
+ * chain `incoming` finds by name elsewhere (declared twice).
+ */
+function callersByNumber(graph: TableGraph, chain: Chain): Callers | undefined {
+  const numbers = edgeNumbers(graph);
+  const table = graph.table;
+  const i = table.chainsByName.get(chain.name)?.index ?? -1;
+  if (!numbers || i < 0 || table.chains[i] !== table.chainsByName.get(chain.name)) return undefined;
+  // The calling chains in the order of their first jump in, marked by position.
+  const seen = new Uint8Array(table.chains.length);
+  const names: string[] = [];
+  let known = 0;
+  let packets = 0;
+  let bytes = 0;
+  let approximate = false;
+  for (let j = numbers.inFirst[i]; j < numbers.inFirst[i + 1]; j++) {
+    const k = numbers.inOrder[j];
+    const c = numbers.from[k];
+    if (!seen[c]) {
+      seen[c] = 1;
+      names.push(table.chains[c].name);
+    }
+    const counters = numbers.rule(k).counters;
+    if (counters) {
+      known++;
+      packets += counters.packets;
+      bytes += counters.bytes;
+      if (counters.approximate) approximate = true;
+    }
+  }
+  return { names, entered: known ? { packets, bytes, approximate: approximate || undefined } : null };
 }
 
 function facts(chain: Chain, graph: TableGraph | undefined, fromRule?: Rule): string[] {

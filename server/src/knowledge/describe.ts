@@ -10,9 +10,17 @@ import { findMatch, findOption, findTarget } from './index';
 import { ICMP6_TYPES, ICMP_TYPES, icmpName, LOG_LEVELS } from './values';
 import { keyed } from '../model/keyed';
 
-/** Formats a count with thousands separators. */
+/**
+ * Formats a count with thousands separators, as `toLocaleString('en-US')`
+ * does. Integers are grouped by hand: a process's first toLocaleString
+ * loads ICU's number formats, about 30 ms of the first hover.
+ */
 export function formatCount(n: number): string {
-  return n.toLocaleString('en-US');
+  if (!Number.isSafeInteger(n) || Object.is(n, -0)) return n.toLocaleString('en-US');
+  const digits = String(Math.abs(n));
+  let out = digits.slice(0, ((digits.length - 1) % 3) + 1);
+  for (let i = out.length; i < digits.length; i += 3) out += `,${digits.slice(i, i + 3)}`;
+  return n < 0 ? `-${out}` : out;
 }
 
 /** A byte count in human units (powers of 1000, as iptables' own K/M/G); the exact figure follows unless it is only an estimate. */

@@ -162,6 +162,9 @@ export function graphShape(graph: TableGraph): object {
 export interface EdgeNumbers {
   readonly from: Int32Array;
   readonly succ: Int32Array;
+  /** The edges into chain i are inOrder[j] for j in [inFirst[i], inFirst[i+1]), in the order `incoming` lists them. */
+  readonly inFirst: Int32Array;
+  readonly inOrder: Int32Array;
   /** The rule of edge k. */
   rule(k: number): Rule;
   /** Edge k as an object, made once. */

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  describeAddress, describeMarkChange, describeProtocol, describeRate, describeMarkTest, describeNatRange, describePorts, formatBytes, formatPercent, ruleSentence,
+  describeAddress, describeMarkChange, describeProtocol, describeRate, describeMarkTest, describeNatRange, describePorts, formatBytes, formatCount, formatPercent, ruleSentence,
 } from '../../../server/src/knowledge/describe';
 import { chainConvention, effectiveShares, serviceNameIn } from '../../../server/src/knowledge/conventions';
 import { parseSave } from '../../../server/src/model/parseSave';
@@ -122,4 +122,12 @@ test('rule sentences', () => {
     'UDP to port 53 from 10.0.0.0/8 → reject with icmp-port-unreachable',
     'Every packet → count only (no target: the packet goes on to the next rule)',
   ]);
+});
+
+test('counts are grouped in thousands as toLocaleString(\'en-US\') groups them', () => {
+  cases(formatCount, [[0, '0'], [7, '7'], [999, '999'], [1000, '1,000'], [65536, '65,536'], [1234567, '1,234,567'], [-1000, '-1,000'], [2 ** 40, '1,099,511,627,776']]);
+  // Against ICU itself, over every digit count up to the largest safe integer and the values around each power of ten.
+  const values = [Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER, 0.5, 1234.5678, -0, 1e21];
+  for (let p = 1; p <= 15; p++) values.push(10 ** p - 1, 10 ** p, 10 ** p + 1, -(10 ** p), Math.floor(10 ** p / 7));
+  for (const n of values) assert.equal(formatCount(n), n.toLocaleString('en-US'), `for ${n}`);
 });

@@ -467,6 +467,25 @@ export class ListingRule implements Rule {
     return out;
   }
 
+  /**
+   * Whether columnMatches has any match, told without making them or
+   * keeping the row's columns: a row that ends its chain is asked whether
+   * it matches every packet, and most are held back by a column.
+   */
+  hasColumnMatch(): boolean {
+    const c = this.colsUnread();
+    const text = this.source;
+    const at = this.lineStart;
+    const holds = (col: number, normalise: (v: string) => string | null): boolean => {
+      if (c[col] < 0) return false;
+      const word = text.slice(at + c[col], at + c[col + 1]);
+      return word.startsWith('!') || normalise(word) !== null;
+    };
+    if (c[COL_OPT] >= 0 && text.slice(at + c[COL_OPT], at + c[COL_OPT + 1]) !== '--') return true;
+    return holds(COL_SOURCE, normaliseAddress) || holds(COL_DESTINATION, normaliseAddress) || holds(COL_IN, normaliseInterface)
+      || holds(COL_OUT, normaliseInterface) || holds(COL_PROT, normaliseProtocol);
+  }
+
   /** The matches of -s, -d, -i, -o, -p and -f, read from the columns alone. */
   columnMatches(): Match[] {
     const cache = this.read();

@@ -8,8 +8,9 @@
 import { test } from 'node:test';
 import fc from 'fast-check';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'fs';
+import { readdirSync, readFileSync } from 'fs';
 import { join } from 'path';
+import { ListingRule } from '../../../server/src/model/listingRule';
 import { parseListing } from '../../../server/src/model/parseListing';
 import { parseSave } from '../../../server/src/model/parseSave';
 import type { Option, Rule } from '../../../server/src/model/types';
@@ -132,4 +133,43 @@ test('mutated rows never throw and every span stays on its row', () => {
       }
     },
   ), { numRuns: 2000, seed: 7 });
+});
+
+test('hasColumnMatch says whether columnMatches finds a match, for every row of the listing fixtures and the reference rows', () => {
+  const fixtures = join(__dirname, '../../fixtures');
+  const files: string[] = [];
+  const walk = (dir: string) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      if (e.isDirectory()) walk(join(dir, e.name));
+      else if (/\.(nvLx?|Lv|nL)\.txt$|as-pasted\.txt$|cleaned\.txt$/.test(e.name)) files.push(join(dir, e.name));
+    }
+  };
+  walk(fixtures);
+  const texts = files.map((f) => readFileSync(f, 'utf8'));
+  for (const mode of ['nvL', 'nvLx', 'Lv', 'nL'] as const) {
+    for (const p of pairs) texts.push(`Chain ${p.chain} (0 references)\n${HEADERS[mode]}\n${p[mode].join('\n')}\n`);
+  }
+  // Negated "any" columns, which iptables prints for `! -s 0.0.0.0/0` and `! -i +`: a match all the same.
+  texts.push(['Chain INPUT (policy ACCEPT 0 packets, 0 bytes)', HEADERS.nvL,
+    '    0     0 ACCEPT     all  --  *      *      !0.0.0.0/0            0.0.0.0/0',
+    '    0     0 ACCEPT     all  --  !+     *       0.0.0.0/0            0.0.0.0/0',
+    '    0     0 ACCEPT     all  --  *      *       0.0.0.0/0            0.0.0.0/0', ''].join('\n'));
+  let rows = 0;
+  let held = 0;
+  for (const text of texts) {
+    for (const table of parseListing(text).tables) {
+      for (const chain of table.chains) {
+        for (const rule of chain.rules) {
+          assert.ok(rule instanceof ListingRule);
+          const expected = rule.columnMatches().length > 0;
+          rule.release();
+          assert.equal(rule.hasColumnMatch(), expected, `line ${rule.span.line + 1}: ${text.split('\n')[rule.span.line]}`);
+          rows++;
+          if (expected) held++;
+        }
+      }
+    }
+  }
+  // Both answers must be common, or the comparison proves little.
+  assert.ok(files.length >= 20 && rows > 1000 && held > 300 && rows - held > 300, `${files.length} files, ${rows} rows, ${held} with a column match`);
 });

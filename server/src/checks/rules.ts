@@ -10,14 +10,25 @@ import type { RuleCheck, RuleScope } from './types';
  * without splitting a 16 MB document into 300k strings.
  */
 export class LineIndex implements TextLines {
-  /** Offset of each line's first character, plus one entry past the end. */
-  readonly starts: Int32Array;
+  private index: Int32Array | null = null;
 
-  constructor(readonly text: string) {
-    const starts: number[] = [0];
-    for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) starts.push(at + 1);
-    starts.push(text.length + 1);
-    this.starts = Int32Array.from(starts);
+  constructor(readonly text: string) {}
+
+  /**
+   * Offset of each line's first character, plus one entry past the end.
+   * Found on first use: the first check of a listing reads no line by
+   * number, and its text can be 23 MB.
+   */
+  get starts(): Int32Array {
+    if (this.index) return this.index;
+    const text = this.text;
+    let count = 1;
+    for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) count++;
+    const starts = new Int32Array(count + 1);
+    let n = 1;
+    for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) starts[n++] = at + 1;
+    starts[n] = text.length + 1;
+    return (this.index = starts);
   }
 
   get count(): number {
@@ -26,19 +37,22 @@ export class LineIndex implements TextLines {
 
   /** The line's text without its newline (empty past the end). */
   line(n: number): string {
-    if (n < 0 || n >= this.starts.length - 1) return '';
-    return this.text.slice(this.starts[n], this.starts[n + 1] - 1);
+    const starts = this.starts;
+    if (n < 0 || n >= starts.length - 1) return '';
+    return this.text.slice(starts[n], starts[n + 1] - 1);
   }
 
   /** The line's length without its newline. */
   length(n: number): number {
-    return this.starts[n + 1] - 1 - this.starts[n];
+    const starts = this.starts;
+    return starts[n + 1] - 1 - starts[n];
   }
 
   /** The line with its newline (see TextLines.key). */
   key(n: number): string {
-    if (n < 0 || n >= this.starts.length - 1) return '';
-    return this.text.slice(this.starts[n], Math.min(this.starts[n + 1], this.text.length));
+    const starts = this.starts;
+    if (n < 0 || n >= starts.length - 1) return '';
+    return this.text.slice(starts[n], Math.min(starts[n + 1], this.text.length));
   }
 }
 

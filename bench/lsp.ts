@@ -8,7 +8,8 @@
  * checked against every other Service's rule first; each trace prints its
  * steps, and how many they unroll to with a run of misses counted rule by
  * rule, the figure earlier runs printed),
- * the server's peak RSS, the page faults of its first open and what a page's first
+ * the first hover (its code not compiled yet), the server's peak RSS, the
+ * page faults of its first open and what a page's first
  * touch costs on this machine (see firstTouch). Also times
  * `iptables-restore --test` on the same file when the kernel tools and
  * network namespaces are available (root).
@@ -192,7 +193,7 @@ async function benchOne(services: number, kind: 'save' | 'listing'): Promise<voi
   const f = (xs: number[]) => `${percentile(xs, 50).toFixed(1)}/${percentile(xs, 99).toFixed(1)}`;
   console.log(
     `${`${services} svc ${kind}`.padEnd(18)} ${(text.length / 1e6).toFixed(1).padStart(5)}MB ` +
-    `open→diag ${opens[1].toFixed(0).padStart(5)} ms (${opens[0].toFixed(0)}–${opens[2].toFixed(0)}${Number.isNaN(openFaults) ? '' : `; ${(openFaults / 1000).toFixed(1)}k page faults`})  first def ${firstMs.toFixed(0)} ms  def ${f(lat.definition)}  refs ${f(lat.references)}  hover ${f(lat.hover)}  ` +
+    `open→diag ${opens[1].toFixed(0).padStart(5)} ms (${opens[0].toFixed(0)}–${opens[2].toFixed(0)}${Number.isNaN(openFaults) ? '' : `; ${(openFaults / 1000).toFixed(1)}k page faults`})  first def ${firstMs.toFixed(0)} ms  def ${f(lat.definition)}  refs ${f(lat.references)}  first hover ${lat.hover[0].toFixed(0)} ms  hover ${f(lat.hover)}  ` +
     `symbols ${f(lat.documentSymbol)}  edit→diag ${editMs.toFixed(0)} ms  trace ${traces.join(', ')}  peak RSS ${rss.toFixed(0)} MB` +
     (restore !== null ? `  iptables-restore --test ${restore.toFixed(0)} ms (${(restore / opens[1]).toFixed(1)}× our open→diag)` : ''),
   );

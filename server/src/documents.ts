@@ -37,6 +37,9 @@ export class LineDocument {
   /** How many of the split lines end in a lone \r (a line ends in \r only when that is its break), kept as edits replace lines. */
   private crEnded = 0;
 
+  /** The version it was opened at: a later one has been edited. */
+  readonly openedVersion: number;
+
   constructor(
     readonly uri: string,
     readonly languageId: string,
@@ -45,6 +48,7 @@ export class LineDocument {
   ) {
     this.text = text;
     this.split = null;
+    this.openedVersion = version;
   }
 
   static of(uri: string, languageId: string, version: number, text: string): LineDocument {
@@ -377,12 +381,23 @@ const MAX_PATCHED_LINES = 256;
 const memos = new Map<string, CheckMemo>();
 
 /**
- * The check memo of a document once it has one: after its first edit, or
- * after prepareForEdits filled it. Undefined before, so that the first check
- * of a document does not pay for keeping results nothing has asked for yet.
+ * The check memo of a document once it has one: after prepareForEdits
+ * filled it. Undefined before, so that the first check of a document does
+ * not pay for keeping results nothing has asked for yet.
  */
 export function keptCheckMemo(uri: string): CheckMemo | undefined {
   return memos.get(uri);
+}
+
+/**
+ * The memo to check a document's current version with: the kept one, or a
+ * new one once the document has been edited. An edit can come before the
+ * server was idle long enough to fill the memo (typing at once after
+ * opening): its check fills it then, about a fifth dearer, so the next
+ * keystroke reads only the rules it changed instead of every rule again.
+ */
+export function checkMemoFor(doc: LineDocument): CheckMemo | undefined {
+  return doc.version !== doc.openedVersion ? checkMemoOf(doc.uri) : memos.get(doc.uri);
 }
 
 /** The check memo of a document, made on first use. */

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import { CheckMemo, runChecks } from '../../../server/src/checks';
-import { analysisOf, checkMemoOf, forget, keptCheckMemo, LineDocument, prepareForEdits } from '../../../server/src/documents';
+import { analysisOf, checkMemoFor, checkMemoOf, forget, keptCheckMemo, LineDocument, prepareForEdits } from '../../../server/src/documents';
 import { Analysis } from '../../../server/src/model/analysis';
 import { graphShape } from '../../../server/src/model/buildGraph';
 import type { ChainGraph, Rule, Ruleset } from '../../../server/src/model/types';
@@ -181,6 +181,28 @@ test('an edit that comes before the memo was filled still gets the memo filled, 
   const analysis = analysisOf(doc)!;
   assert.deepEqual(runChecks(analysis, undefined, memo), runChecks(Analysis.of(lines.join('\n'), 'iptables-save')));
   assert.ok(memo!.misses <= 1, `${memo!.misses} rules read again`);
+  forget(uri);
+});
+
+test('edits checked before the server was idle: the first fills a memo, the next reads only the rule it changed', () => {
+  const uri = 'file:///edited/typing-at-once.iptables';
+  const doc = LineDocument.of(uri, 'iptables-save', 1, kube.save);
+  // The first diagnostics of the opened version: no memo yet.
+  assert.equal(checkMemoFor(doc), undefined);
+  runChecks(analysisOf(doc)!, undefined, checkMemoFor(doc));
+  const lines = kube.save.split('\n');
+  const sep = lines.flatMap((l, i) => (i > lines.length / 3 && l.startsWith('-A KUBE-SEP-') ? [i] : []));
+  for (const [version, ln] of [[2, sep[0]], [3, sep[5]], [4, sep[9]]]) {
+    doc.apply([{ range: { start: { line: ln, character: lines[ln].length }, end: { line: ln, character: lines[ln].length } }, text: ' ' }], version);
+    lines[ln] += ' ';
+    const memo = checkMemoFor(doc);
+    assert.ok(memo, `version ${version} is checked with a memo`);
+    const problems = runChecks(analysisOf(doc)!, undefined, memo);
+    assert.deepEqual(problems, runChecks(Analysis.of(lines.join('\n'), 'iptables-save')), `version ${version}`);
+    // The first edit's check filled the memo (every rule a miss); later ones read the edited rule alone.
+    if (version === 2) assert.ok(memo!.size > 300 && memo!.misses === memo!.size, `size ${memo!.size}, misses ${memo!.misses}`);
+    else assert.ok(memo!.misses <= 1, `${memo!.misses} rules read again at version ${version}`);
+  }
   forget(uri);
 });
 

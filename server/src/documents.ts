@@ -390,14 +390,18 @@ export function keptCheckMemo(uri: string): CheckMemo | undefined {
 }
 
 /**
- * The memo to check a document's current version with: the kept one, or a
- * new one once the document has been edited. An edit can come before the
- * server was idle long enough to fill the memo (typing at once after
- * opening): its check fills it then, about a fifth dearer, so the next
- * keystroke reads only the rules it changed instead of every rule again.
+ * The memo to check a version of a document with: the kept one, or for an
+ * edited save dump a new one. An edit can come before the server was idle
+ * long enough to fill the memo (typing at once after opening): its check
+ * fills it then, about a fifth dearer, so the next keystroke reads only the
+ * rules it changed instead of every rule again. A listing's rows are read
+ * for little more than whether they end their chain, about what keeping
+ * their results costs: its edits wait for the idle fill as before.
  */
-export function checkMemoFor(doc: LineDocument): CheckMemo | undefined {
-  return doc.version !== doc.openedVersion ? checkMemoOf(doc.uri) : memos.get(doc.uri);
+export function checkMemoFor(doc: LineDocument, analysis: Analysis): CheckMemo | undefined {
+  const kept = memos.get(doc.uri);
+  if (kept || doc.version === doc.openedVersion || analysis.ruleset.format !== 'save') return kept;
+  return checkMemoOf(doc.uri);
 }
 
 /** The check memo of a document, made on first use. */

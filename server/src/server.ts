@@ -67,7 +67,7 @@ function scheduleDiagnostics(uri: string, delay: number): void {
     if (overtaken(uri, doc.version)) return scheduleDiagnostics(uri, delay);
     const found = answer('diagnostics', null, () => {
       const analysis = analysisOf(uri);
-      return analysis ? diagnostics(analysis, checkSettings, synced ? checkMemoFor(synced) : keptCheckMemo(uri)) : null;
+      return analysis ? diagnostics(analysis, checkSettings, synced ? checkMemoFor(synced, analysis) : keptCheckMemo(uri)) : null;
     });
     if (found) void connection.sendDiagnostics({ uri, version: synced?.version, diagnostics: found });
     // Once idle: get the document ready to be edited, unless an edit came in the meantime.

@@ -188,14 +188,14 @@ test('edits checked before the server was idle: the first fills a memo, the next
   const uri = 'file:///edited/typing-at-once.iptables';
   const doc = LineDocument.of(uri, 'iptables-save', 1, kube.save);
   // The first diagnostics of the opened version: no memo yet.
-  assert.equal(checkMemoFor(doc), undefined);
-  runChecks(analysisOf(doc)!, undefined, checkMemoFor(doc));
+  assert.equal(checkMemoFor(doc, analysisOf(doc)!), undefined);
+  runChecks(analysisOf(doc)!, undefined, checkMemoFor(doc, analysisOf(doc)!));
   const lines = kube.save.split('\n');
   const sep = lines.flatMap((l, i) => (i > lines.length / 3 && l.startsWith('-A KUBE-SEP-') ? [i] : []));
   for (const [version, ln] of [[2, sep[0]], [3, sep[5]], [4, sep[9]]]) {
     doc.apply([{ range: { start: { line: ln, character: lines[ln].length }, end: { line: ln, character: lines[ln].length } }, text: ' ' }], version);
     lines[ln] += ' ';
-    const memo = checkMemoFor(doc);
+    const memo = checkMemoFor(doc, analysisOf(doc)!);
     assert.ok(memo, `version ${version} is checked with a memo`);
     const problems = runChecks(analysisOf(doc)!, undefined, memo);
     assert.deepEqual(problems, runChecks(Analysis.of(lines.join('\n'), 'iptables-save')), `version ${version}`);
@@ -204,6 +204,13 @@ test('edits checked before the server was idle: the first fills a memo, the next
     else assert.ok(memo!.misses <= 1, `${memo!.misses} rules read again at version ${version}`);
   }
   forget(uri);
+  // A listing's edits wait for the memo the server fills when idle.
+  const listing = LineDocument.of(`${uri}.nvL`, 'iptables-listing', 1, kube.listing);
+  const rows = kube.listing.split('\n');
+  const row = rows.findIndex((l, i) => i > rows.length / 2 && /^\s*\d/.test(l));
+  listing.apply([{ range: { start: { line: row, character: rows[row].length }, end: { line: row, character: rows[row].length } }, text: ' ' }], 2);
+  assert.equal(checkMemoFor(listing, analysisOf(listing)!), undefined);
+  forget(listing.uri);
 });
 
 test('a dump whose edits are parsed afresh (no header, so no patching) still gets its memo filled while idle', () => {

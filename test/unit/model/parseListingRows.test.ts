@@ -149,7 +149,7 @@ test('hasColumnMatch says whether columnMatches finds a match, for every row of 
   for (const mode of ['nvL', 'nvLx', 'Lv', 'nL'] as const) {
     for (const p of pairs) texts.push(`Chain ${p.chain} (0 references)\n${HEADERS[mode]}\n${p[mode].join('\n')}\n`);
   }
-  // Negated "any" columns, which iptables prints for `! -s 0.0.0.0/0` and `! -i +`: a match all the same.
+  // Negated columns spelled like "any" (`!0.0.0.0/0`, `!+`): columnMatch makes a match of any negated word.
   texts.push(['Chain INPUT (policy ACCEPT 0 packets, 0 bytes)', HEADERS.nvL,
     '    0     0 ACCEPT     all  --  *      *      !0.0.0.0/0            0.0.0.0/0',
     '    0     0 ACCEPT     all  --  !+     *       0.0.0.0/0            0.0.0.0/0',

@@ -369,6 +369,44 @@ export class SaveRule extends StoredRule implements Rule {
     return !this.store.oddBlanks;
   }
 
+  /**
+   * The rule's first match when its arguments open with a plain `-s WORD` or
+   * `-d WORD` (an address, a prefix), as `matches` would give it, found
+   * without tokenizing the line: a packet traced through KUBE-SERVICES meets
+   * 10k rules whose opening `-d` already turns most of them down. Null for
+   * anything else (a negation, a long option name, a quote), and on a text
+   * not parted by spaces alone.
+   */
+  leadingAddress(): Match | null {
+    if (this.store.oddBlanks) return null;
+    const text = this.store.text;
+    const lineAt = this.num(LINE_AT);
+    let i = lineAt + this.num(ARG_OFFSET);
+    while (text.charCodeAt(i) === 32) i++;
+    const letter = text.charCodeAt(i + 1);
+    if (text.charCodeAt(i) !== 45 || (letter !== 100 && letter !== 115) || text.charCodeAt(i + 2) !== 32) return null;
+    let s = i + 3;
+    while (text.charCodeAt(s) === 32) s++;
+    let e = s;
+    for (; e < text.length; e++) {
+      const c = text.charCodeAt(e);
+      if (c === 32 || c === 10) break;
+      // Hex digits, dots, colons and a slash (an IPv4 or IPv6 address or prefix): a word the tokenizer takes as it is, and no option.
+      const hex = (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
+      if (!hex && c !== 46 && c !== 58 && c !== 47) return null;
+    }
+    if (e === s) return null;
+    const module = letter === 100 ? 'destination' : 'source';
+    const line = this.num(LINE);
+    const value = text.slice(s, e);
+    const span = lineSpan(line, i - lineAt, e - lineAt);
+    const option: Option = {
+      name: module, value, values: [value], negated: false, span,
+      nameSpan: lineSpan(line, i - lineAt, i + 2 - lineAt), valueSpan: lineSpan(line, s - lineAt, e - lineAt),
+    };
+    return { module, implicit: true, negated: false, options: [option], span, moduleSpan: null, text: text.slice(i, e) };
+  }
+
   /** Where the target's name starts and ends on the line. */
   get targetNameStart(): number {
     return this.num(TARGET_NAME_START);

@@ -10,6 +10,7 @@ import { findTarget } from '../knowledge';
 import type { Chain, Rule, Ruleset, Table } from '../model/types';
 import type { TraceBranch, TraceStep, TraceVerdict } from '../protocol';
 import { formatAddress, isLoopback, parseAddress, parsePrefix, type Address } from '../model/address';
+import { SaveRule } from '../model/saveRule';
 import { ruleLine } from '../model/span';
 import { evalMatch, type MatchEnv, type MatchValue } from './match';
 import { hex, parseNumber, parseValueMask, portNumber, TOS_NAMES, DSCP_CLASSES } from './names';
@@ -719,6 +720,16 @@ export function traverse(ruleset: Ruleset, initial: Packet, options: TraverseOpt
             miss(b, w, rule);
             return;
           }
+        }
+      }
+    }
+    // A save rule opening with -s or -d is tried on that word before its line is parsed, as a listing row on its columns.
+    const lead = rule instanceof SaveRule ? rule.leadingAddress() : null;
+    if (lead) {
+      for (const v of evalMatch(lead, env)) {
+        if (refuses(v)) {
+          miss(b, w, rule);
+          return;
         }
       }
     }

@@ -8,8 +8,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildGraph } from '../../../server/src/model/buildGraph';
 import { parseSave } from '../../../server/src/model/parseSave';
-import { declLine, SaveChain } from '../../../server/src/model/saveRule';
-import type { Ruleset, Table } from '../../../server/src/model/types';
+import { readdirSync, readFileSync } from 'fs';
+import { join } from 'path';
+import { declLine, SaveChain, SaveRule } from '../../../server/src/model/saveRule';
+import { asListRules, generateKubeProxy, withCounters } from '../../support/kubeProxy';
+import type { Match, Ruleset, Table } from '../../../server/src/model/types';
 
 function chainOf(table: Table, name: string): SaveChain {
   const chain = table.chainsByName.get(name);
@@ -135,4 +138,53 @@ test('declLine gives the line of a chain\'s declaration, the one a later line mo
   assert.equal(t.chainsByName.get('NEVER')!.declSpan, null);
   assert.equal(line('NEVER'), -1);
   for (const name of ['A', 'B']) assert.equal(line(name), t.chainsByName.get(name)!.declSpan!.line);
+});
+
+test('leadingAddress gives the match the parser makes of an opening -s or -d, over every save fixture and a generated dump', () => {
+  const fixtures = join(__dirname, '../../fixtures');
+  const texts: string[] = [];
+  const walk = (dir: string) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      if (e.isDirectory()) walk(join(dir, e.name));
+      else if (/\.(save|rules|S\.txt|resaved\.txt|save-c\.txt)$/.test(e.name)) texts.push(readFileSync(join(dir, e.name), 'utf8'));
+    }
+  };
+  walk(fixtures);
+  const kube = generateKubeProxy({ services: 30, endpointsPerService: 2, nodePortEvery: 3, noEndpointsEvery: 7 });
+  // Lines the quick read must leave to the parser, and some it takes: insert positions, counters, IPv6, spaces.
+  texts.push(kube.save, withCounters(kube.save), asListRules(kube.save, 'nat'), [
+    '*filter', ':INPUT ACCEPT [0:0]', ':X - [0:0]',
+    '-A INPUT ! -d 10.0.0.1/32 -j ACCEPT', '-A INPUT -d ! 10.0.0.1/32 -j ACCEPT', '-A INPUT -d -j ACCEPT', '-A INPUT -d',
+    '-A INPUT --destination 10.0.0.1 -j ACCEPT', '-A INPUT -d "10.0.0.1" -j ACCEPT', '-A INPUT -d 10.0.0.1"x" -j ACCEPT',
+    '-A INPUT -d example.com -j ACCEPT', '-A INPUT -s fd00::5/128 -j X', '-A INPUT   -s   10.1.2.3   -j X', '-I INPUT 1 -d 10.9.9.9/32 -j X',
+    '-A INPUT -d face -j ACCEPT', '-A INPUT -dd 10.0.0.1 -j ACCEPT', '-A INPUT -d 10.0.0.1', 'COMMIT', '',
+  ].join('\n'));
+  let leads = 0;
+  let rules = 0;
+  for (const text of texts) {
+    for (const table of parseSave(text).tables) {
+      for (const chain of table.chains) {
+        for (const rule of chain.rules) {
+          if (!(rule instanceof SaveRule)) continue;
+          rules++;
+          const lead = rule.leadingAddress();
+          const first = rule.matches[0];
+          const line = text.split('\n')[rule.span.line];
+          rule.release();
+          if (!lead) continue;
+          leads++;
+          const seen = (m: Match) => {
+            const o = m.options[0];
+            return {
+              module: m.module, implicit: m.implicit, negated: m.negated, span: m.span,
+              option: { name: o.name, value: o.value, values: o.values, negated: o.negated, span: o.span, nameSpan: o.nameSpan, valueSpan: o.valueSpan },
+            };
+          };
+          assert.deepEqual(seen(lead), seen(first), line);
+          assert.equal(first.options.length, 1, line);
+        }
+      }
+    }
+  }
+  assert.ok(rules > 2000 && leads > 500 && rules - leads > 500, `${rules} rules, ${leads} read quickly`);
 });

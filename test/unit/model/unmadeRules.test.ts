@@ -8,9 +8,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildGraph } from '../../../server/src/model/buildGraph';
 import { parseSave } from '../../../server/src/model/parseSave';
-import { readdirSync, readFileSync } from 'fs';
-import { join } from 'path';
 import { declLine, SaveChain, SaveRule } from '../../../server/src/model/saveRule';
+import { fixtureTexts } from '../../support/fixtureFiles';
 import { asListRules, generateKubeProxy, withCounters } from '../../support/kubeProxy';
 import type { Match, Ruleset, Table } from '../../../server/src/model/types';
 
@@ -141,15 +140,7 @@ test('declLine gives the line of a chain\'s declaration, the one a later line mo
 });
 
 test('leadingAddress gives the match the parser makes of an opening -s or -d, over every save fixture and a generated dump', () => {
-  const fixtures = join(__dirname, '../../fixtures');
-  const texts: string[] = [];
-  const walk = (dir: string) => {
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      if (e.isDirectory()) walk(join(dir, e.name));
-      else if (/\.(save|rules|S\.txt|resaved\.txt|save-c\.txt)$/.test(e.name)) texts.push(readFileSync(join(dir, e.name), 'utf8'));
-    }
-  };
-  walk(fixtures);
+  const texts = fixtureTexts(/\.(save|rules|S\.txt|resaved\.txt|save-c\.txt)$/);
   const kube = generateKubeProxy({ services: 30, endpointsPerService: 2, nodePortEvery: 3, noEndpointsEvery: 7 });
   // Lines the quick read must leave to the parser, and some it takes: insert positions, counters, IPv6, spaces.
   texts.push(kube.save, withCounters(kube.save), asListRules(kube.save, 'nat'), [

@@ -1,4 +1,4 @@
-import { edgeNumbers, graphShape, type EdgeNumbers } from '../model/buildGraph';
+import { edgeNumbers, perShape, type EdgeNumbers } from '../model/buildGraph';
 import type { Chain, Edge, Rule, TableGraph } from '../model/types';
 import { ruleLine } from './rules';
 
@@ -42,9 +42,7 @@ const picked = new WeakMap<object, Map<object, Int32Array>>();
  */
 export function edgesWhere(graph: TableGraph, key: object, test: (to: Chain, line: number) => boolean, visit: (rule: Rule, to: Chain) => void): void {
   const numbers = edgeNumbers(graph);
-  const shape = graphShape(graph);
-  let byKey = picked.get(shape);
-  if (!byKey) picked.set(shape, (byKey = new Map()));
+  const byKey = perShape(picked, graph, () => new Map<object, Int32Array>());
   let edges = byKey.get(key);
   if (!edges) {
     const found: number[] = [];
@@ -217,8 +215,5 @@ const numbered = new WeakMap<object, NumberedJumps>();
  * they hold name the rules of whichever version is current).
  */
 export function numberedJumps(graph: TableGraph): NumberedJumps {
-  const key = graphShape(graph);
-  let n = numbered.get(key);
-  if (!n) numbered.set(key, (n = new NumberedJumps(graph)));
-  return n;
+  return perShape(numbered, graph, () => new NumberedJumps(graph));
 }

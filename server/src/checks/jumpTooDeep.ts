@@ -2,6 +2,7 @@ import type { Analysis } from '../model/analysis';
 import type { Problem, Rule } from '../model/types';
 import { numberedJumps, type NumberedJumps } from './graphEdges';
 import { ruleLine } from './rules';
+import { perShape } from '../model/buildGraph';
 
 export const JUMP_TOO_DEEP = 'jump-too-deep';
 
@@ -62,14 +63,8 @@ function deepest(jumps: NumberedJumps, lastLine: number): string[] {
   return path.map((c) => jumps.names[c]);
 }
 
-/** The longest path's number of jumps, per numbered jumps (one per graph shape): an edit that keeps the shape keeps it. */
-const depths = new WeakMap<NumberedJumps, number>();
-
-function greatestDepth(jumps: NumberedJumps): number {
-  let depth = depths.get(jumps);
-  if (depth === undefined) depths.set(jumps, (depth = deepest(jumps, Infinity).length - 1));
-  return depth;
-}
+/** The longest path's number of jumps, per graph shape: an edit that keeps the shape keeps it. */
+const depths = new WeakMap<object, number>();
 
 export function checkJumpTooDeep(analysis: Analysis): Problem[] {
   if (analysis.ruleset.format !== 'save') return [];
@@ -78,7 +73,7 @@ export function checkJumpTooDeep(analysis: Analysis): Problem[] {
     const graph = analysis.graphOf(table);
     const jumps = numberedJumps(graph);
     if (jumps.count <= MAX_JUMP_DEPTH) continue;
-    if (greatestDepth(jumps) <= MAX_JUMP_DEPTH) continue;
+    if (perShape(depths, graph, () => deepest(jumps, Infinity).length - 1) <= MAX_JUMP_DEPTH) continue;
     const edges = jumps.edges.slice().sort((a, b) => ruleLine(a.rule) - ruleLine(b.rule));
     // The first rule after which some path is too deep: the one the kernel names.
     let lo = 0;

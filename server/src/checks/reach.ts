@@ -1,5 +1,5 @@
 import type { Chain, Edge, TableGraph } from '../model/types';
-import { graphShape } from '../model/buildGraph';
+import { perShape } from '../model/buildGraph';
 import { numberedJumps, type NumberedJumps } from './graphEdges';
 
 /**
@@ -157,20 +157,14 @@ const reached = new WeakMap<object, Reach>();
 
 /** The reach of a table graph, computed once per graph shape (see graphShape). */
 export function reachOf(graph: TableGraph): Reach {
-  const key = graphShape(graph);
-  let r = reached.get(key);
-  if (!r) reached.set(key, (r = new Reach(graph)));
-  return r;
+  return perShape(reached, graph, () => new Reach(graph));
 }
 
 const made = new WeakMap<object, Arrivals>();
 
 /** The arrivals of a table graph, computed once per graph shape (target-wrong-chain and jump-loop both ask). */
 export function arrivalsOf(graph: TableGraph): Arrivals {
-  const key = graphShape(graph);
-  let a = made.get(key);
-  if (!a) made.set(key, (a = new Arrivals(graph)));
-  return a;
+  return perShape(made, graph, () => new Arrivals(graph));
 }
 
 /** What lineAt answers for a chain a root never reaches. */

@@ -43,7 +43,10 @@ export function checkUndefinedChain(analysis: Analysis): Problem[] {
       out.push(undefinedChain(rule, table, 'missing', closestName(name, names), elsewhere));
     }
     // By line number: a span for each of 40k chains would be made only to be compared.
-    const misplaced = (to: Chain, line: number) => !to.builtin && (declLine(to) < 0 || declLine(to) > line);
+    const misplaced = (to: Chain, line: number) => {
+      const declared = declLine(to);
+      return !to.builtin && (declared < 0 || declared > line);
+    };
     edgesWhere(graph, checkUndefinedChain, misplaced, (rule, to) => {
       out.push(undefinedChain(rule, table, declLine(to) < 0 ? 'undeclared' : 'late', undefined));
     });

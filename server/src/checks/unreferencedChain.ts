@@ -1,6 +1,6 @@
 import type { Analysis } from '../model/analysis';
 import { eachEdge } from './graphEdges';
-import { graphShape } from '../model/buildGraph';
+import { perShape } from '../model/buildGraph';
 import type { Chain, Problem, Table, TableGraph } from '../model/types';
 
 export const UNREFERENCED_CHAIN = 'unreferenced-chain';
@@ -29,9 +29,10 @@ const found = new WeakMap<object, Int32Array>();
  * listing's reference counts) is the same in every version that keeps it.
  */
 function unreferencedChains(table: Table, graph: TableGraph, listing: boolean): Int32Array {
-  const shape = graphShape(graph);
-  let positions = found.get(shape);
-  if (positions) return positions;
+  return perShape(found, graph, () => unreferencedPositions(table, graph, listing));
+}
+
+function unreferencedPositions(table: Table, graph: TableGraph, listing: boolean): Int32Array {
   // The chains some rule jumps or goes to, by position (by name for a chain that does not know its own).
   const chains = table.chains;
   const jumpedTo = new Uint8Array(chains.length);
@@ -50,8 +51,7 @@ function unreferencedChains(table: Table, graph: TableGraph, listing: boolean): 
     const referenced = listing ? chain.listedReferences !== 0 : jumpedTo[i] === 1 || jumpedByName.has(chain.name) || isJumpedToByName(table, chain, jumpedTo);
     if (!referenced) out.push(i);
   }
-  found.set(shape, (positions = Int32Array.from(out)));
-  return positions;
+  return Int32Array.from(out);
 }
 
 export function checkUnreferencedChain(analysis: Analysis): Problem[] {

@@ -158,6 +158,14 @@ export function graphShape(graph: TableGraph): object {
   return graph instanceof NumericGraph ? graph.shape : graph;
 }
 
+/** A value computed from a graph's edges alone, made once per graph shape and kept in `cache`. */
+export function perShape<T>(cache: WeakMap<object, T>, graph: TableGraph, make: () => T): T {
+  const key = graphShape(graph);
+  let value = cache.get(key);
+  if (value === undefined) cache.set(key, (value = make()));
+  return value;
+}
+
 /** A graph's edges as chain positions in its table: edge k is rule(k)'s jump from chain from[k] to chain succ[k]. */
 export interface EdgeNumbers {
   readonly from: Int32Array;

@@ -24,7 +24,7 @@
  * their kind over the corpus and checks that no finding changes.
  */
 import { findTarget } from '../knowledge';
-import { ipv4Number } from '../model/address';
+import { ipv4Number, isHexDigit } from '../model/address';
 import type { SaveRule } from '../model/saveRule';
 import { ALL_BUILTIN_CHAIN_NAMES } from '../model/types';
 
@@ -48,10 +48,6 @@ function isAddressMark(text: string, start: number, end: number): boolean {
   return ipv4Number(quad) > 0 && !LEADING_ZERO.test(quad);
 }
 
-function isHex(c: number): boolean {
-  return (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
-}
-
 /**
  * Whether text[start, end) is an IPv6 address other than :: (eight groups
  * of one to four hex digits, or fewer with one `::`, the last two groups
@@ -68,7 +64,7 @@ function isAddress6Mark(text: string, start: number, end: number): boolean {
   }
   while (i < end) {
     const from = i;
-    while (i < end && i - from < 5 && isHex(text.charCodeAt(i))) {
+    while (i < end && i - from < 5 && isHexDigit(text.charCodeAt(i))) {
       if (text.charCodeAt(i) !== 48) nonzero = true;
       i++;
     }
@@ -193,7 +189,7 @@ export class ShapeReader {
       if (start === nameAt) {
         shape += text.slice(copied, start) + CHAIN;
         copied = j;
-      } else if (isHex(c) || c === 58 || c === 91) {
+      } else if (isHexDigit(c) || c === 58 || c === 91) {
         // An IPv4 address: digits and dots.
         let k = start;
         if (c !== 91) while (k < j && (text.charCodeAt(k) === 46 || (text.charCodeAt(k) >= 48 && text.charCodeAt(k) <= 57))) k++;
@@ -207,7 +203,7 @@ export class ShapeReader {
           for (k = from; k < j; k++) {
             const d = text.charCodeAt(k);
             if (d === 58) colon = true;
-            else if (d !== 46 && !isHex(d)) break;
+            else if (d !== 46 && !isHexDigit(d)) break;
           }
           if (colon && isAddress6Mark(text, from, k)) {
             shape += text.slice(copied, from) + ADDRESS6;

@@ -97,15 +97,24 @@ function labeler(analysis: Analysis, table: Table): (chain: string) => string | 
   };
 }
 
-/** The total of some counters; null when none of them is known. */
-function sumCounters(list: (Counters | null)[]): Counters | null {
-  const known = list.filter((c): c is Counters => c !== null);
-  if (!known.length) return null;
-  return {
-    packets: known.reduce((n, c) => n + c.packets, 0),
-    bytes: known.reduce((n, c) => n + c.bytes, 0),
-    approximate: known.some((c) => c.approximate) || undefined,
-  };
+/** Counters added up one at a time; the total is null while none of them is known. */
+class CounterSum {
+  private known = false;
+  private packets = 0;
+  private bytes = 0;
+  private approximate = false;
+
+  add(c: Counters | null): void {
+    if (!c) return;
+    this.known = true;
+    this.packets += c.packets;
+    this.bytes += c.bytes;
+    if (c.approximate) this.approximate = true;
+  }
+
+  get total(): Counters | null {
+    return this.known ? { packets: this.packets, bytes: this.bytes, approximate: this.approximate || undefined } : null;
+  }
 }
 
 /** Text from the dump (comments, prefixes) shown without markdown taking effect. */
@@ -239,10 +248,13 @@ function callers(graph: TableGraph, chain: Chain): Callers {
   if (!found) {
     found = callersByNumber(graph, chain);
     if (!found) {
-      const incoming = graph.incoming.get(chain.name) ?? [];
       const from = new Set<Chain>();
-      for (const e of incoming) from.add(e.from);
-      found = { names: [...from].map((c) => c.name), entered: sumCounters(incoming.map((e) => e.rule.counters)) };
+      const entered = new CounterSum();
+      for (const e of graph.incoming.get(chain.name) ?? []) {
+        from.add(e.from);
+        entered.add(e.rule.counters);
+      }
+      found = { names: [...from].map((c) => c.name), entered: entered.total };
     }
     byChain.set(chain, found);
   }
@@ -262,10 +274,7 @@ function callersByNumber(graph: TableGraph, chain: Chain): Callers | undefined {
   // The calling chains in the order of their first jump in, marked by position.
   const seen = new Uint8Array(table.chains.length);
   const names: string[] = [];
-  let known = 0;
-  let packets = 0;
-  let bytes = 0;
-  let approximate = false;
+  const entered = new CounterSum();
   for (let j = numbers.inFirst[i]; j < numbers.inFirst[i + 1]; j++) {
     const k = numbers.inOrder[j];
     const c = numbers.from[k];
@@ -273,15 +282,9 @@ function callersByNumber(graph: TableGraph, chain: Chain): Callers | undefined {
       seen[c] = 1;
       names.push(table.chains[c].name);
     }
-    const counters = numbers.rule(k).counters;
-    if (counters) {
-      known++;
-      packets += counters.packets;
-      bytes += counters.bytes;
-      if (counters.approximate) approximate = true;
-    }
+    entered.add(numbers.rule(k).counters);
   }
-  return { names, entered: known ? { packets, bytes, approximate: approximate || undefined } : null };
+  return { names, entered: entered.total };
 }
 
 function facts(chain: Chain, graph: TableGraph | undefined, fromRule?: Rule): string[] {

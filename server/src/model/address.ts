@@ -55,6 +55,11 @@ export function ipv4Number(text: string): number {
   return value * 256 + part;
 }
 
+/** Whether a character code is a hex digit (0-9, a-f, A-F). */
+export function isHexDigit(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
+}
+
 /** Reads a dotted-quad IPv4 address; undefined when it is not one. */
 export function parseIPv4(text: string): bigint | undefined {
   const v = ipv4Number(text);

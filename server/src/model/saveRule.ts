@@ -1,3 +1,4 @@
+import { isHexDigit } from './address';
 import { grow } from './grow';
 import { parseRuleArgs, type RuleArgs } from './parseRuleArgs';
 import { lineSpan } from './span';
@@ -392,8 +393,7 @@ export class SaveRule extends StoredRule implements Rule {
       const c = text.charCodeAt(e);
       if (c === 32 || c === 10) break;
       // Hex digits, dots, colons and a slash (an IPv4 or IPv6 address or prefix): a word the tokenizer takes as it is, and no option.
-      const hex = (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
-      if (!hex && c !== 46 && c !== 58 && c !== 47) return null;
+      if (!isHexDigit(c) && c !== 46 && c !== 58 && c !== 47) return null;
     }
     if (e === s) return null;
     const module = letter === 100 ? 'destination' : 'source';

@@ -391,13 +391,14 @@ export function keptCheckMemo(uri: string): CheckMemo | undefined {
 
 /**
  * The memo to check a version of a document with: the kept one, or for an
- * edited save dump a new one. An edit can come before the server was idle
- * long enough to fill the memo (typing at once after opening): its check
- * fills it then, at some cost (the first edit of a 10k-Service save dump:
- * 609-661 ms to its diagnostics instead of 456-525), so the next keystroke
- * reads only the rules it changed instead of every rule again. A listing's
- * rows are read for little more than whether they end their chain, about
- * what keeping their results costs: its edits wait for the idle fill.
+ * edited save dump a new one (a large file read from disk is never edited).
+ * An edit can come before the server was idle long enough to fill the memo
+ * (typing at once after opening): its check fills it then, at some cost
+ * (the first edit of a 10k-Service save dump: 609-661 ms to its diagnostics
+ * instead of 456-525), so the next keystroke reads only the rules it changed
+ * instead of every rule again. A listing's rows are read for little more
+ * than whether they end their chain, about what keeping their results
+ * costs: its edits wait for the idle fill.
  */
 export function checkMemoFor(doc: LineDocument, analysis: Analysis): CheckMemo | undefined {
   const kept = memos.get(doc.uri);

@@ -4,7 +4,7 @@ import {
 } from 'vscode-languageserver/node';
 import type { CheckSettings } from './checks';
 import {
-  analysisOf as parsedOf, checkMemoFor, closeLargeFile, forget, keptCheckMemo, largeFile, largeFileUris, lineDocuments, openLargeFile, overtaken, prepareForEdits,
+  analysisOf as parsedOf, checkMemoFor, closeLargeFile, forget, largeFile, largeFileUris, lineDocuments, openLargeFile, overtaken, prepareForEdits,
 } from './documents';
 import { incomingCalls, outgoingCalls, prepareCallHierarchy } from './features/callHierarchy';
 import { codeActions } from './features/codeActions';
@@ -67,7 +67,7 @@ function scheduleDiagnostics(uri: string, delay: number): void {
     if (overtaken(uri, doc.version)) return scheduleDiagnostics(uri, delay);
     const found = answer('diagnostics', null, () => {
       const analysis = analysisOf(uri);
-      return analysis ? diagnostics(analysis, checkSettings, synced ? checkMemoFor(synced, analysis) : keptCheckMemo(uri)) : null;
+      return analysis ? diagnostics(analysis, checkSettings, checkMemoFor(doc, analysis)) : null;
     });
     if (found) void connection.sendDiagnostics({ uri, version: synced?.version, diagnostics: found });
     // Once idle: get the document ready to be edited, unless an edit came in the meantime.

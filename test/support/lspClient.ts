@@ -7,7 +7,7 @@
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { join } from 'node:path';
-import { SERVER_NODE_FLAGS } from '../../server/src/protocol';
+import { SERVER_NODE_FLAGS, serverEnvironment } from '../../server/src/protocol';
 
 export interface LspMessage {
   jsonrpc: '2.0';
@@ -41,7 +41,10 @@ export class LspClient {
 
   /** Spawns the server and performs initialize/initialized. Returns the initialize result. */
   async start(initParams: Record<string, unknown> = {}): Promise<any> {
-    const child = spawn(this.nodePath, [...this.nodeArgs, this.serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(this.nodePath, [...this.nodeArgs, this.serverPath, '--stdio'], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...process.env, ...serverEnvironment(process.env) },
+    });
     this.child = child;
     child.stdout.on('data', (chunk: Buffer) => this.onData(chunk));
     child.stderr.on('data', (chunk: Buffer) => { this.stderr += chunk.toString(); });
@@ -67,6 +70,16 @@ export class LspClient {
 
   notify(method: string, params: unknown): void {
     this.send({ jsonrpc: '2.0', method, params });
+  }
+
+  /**
+   * Encodes a notification now and returns what sends it, so a benchmark can
+   * time the server from the moment the message goes on the wire: building a
+   * 17 MB didOpen is the client's work, not the server's.
+   */
+  encoded(method: string, params: unknown): () => void {
+    const body = encode({ jsonrpc: '2.0', method, params });
+    return () => this.write(body);
   }
 
   /** Opens a document (textDocument/didOpen) with version 1. */
@@ -104,7 +117,10 @@ export class LspClient {
   }
 
   private send(message: LspMessage): void {
-    const body = Buffer.from(JSON.stringify(message), 'utf8');
+    this.write(encode(message));
+  }
+
+  private write(body: Buffer): void {
     this.child?.stdin.write(`Content-Length: ${body.length}\r\n\r\n`);
     this.child?.stdin.write(body);
   }
@@ -147,4 +163,9 @@ export class LspClient {
       }
     }
   }
+}
+
+/** A message's body as it goes on the wire. */
+function encode(message: LspMessage): Buffer {
+  return Buffer.from(JSON.stringify(message), 'utf8');
 }

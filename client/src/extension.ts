@@ -1,7 +1,7 @@
 import * as path from 'path';
 import type { ExtensionContext } from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { LANGUAGE_IDS, SERVER_NODE_FLAGS } from '../../server/src/protocol';
+import { LANGUAGE_IDS, SERVER_NODE_FLAGS, serverEnvironment } from '../../server/src/protocol';
 import { registerTrace } from './trace/registerTrace';
 import { registerGraphView } from './graphView';
 import { registerShowReferences } from './showReferences';
@@ -12,9 +12,11 @@ let client: LanguageClient | undefined;
 /** Starts the language server for both dump languages. */
 export async function activate(context: ExtensionContext): Promise<void> {
   const module = context.asAbsolutePath(path.join('dist', 'server.js'));
+  // The client adds these to its own environment.
+  const env = serverEnvironment(process.env);
   const serverOptions: ServerOptions = {
-    run: { module, transport: TransportKind.ipc, options: { execArgv: [...SERVER_NODE_FLAGS] } },
-    debug: { module, transport: TransportKind.ipc, options: { execArgv: [...SERVER_NODE_FLAGS, '--nolazy', '--inspect=6009'] } },
+    run: { module, transport: TransportKind.ipc, options: { execArgv: [...SERVER_NODE_FLAGS], env } },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: [...SERVER_NODE_FLAGS, '--nolazy', '--inspect=6009'], env } },
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: LANGUAGE_IDS.flatMap((language) => [

@@ -11,6 +11,7 @@ import {
   type CancellationToken, type Connection, type Message, type MessageReader, type RequestMessage, type ResponseMessage,
 } from 'vscode-languageserver/node';
 import { noteIncoming } from './documents';
+import { jsonDecoder } from './messageReader';
 import { PiecewiseMessageWriter } from './messageWriter';
 import { noteActivity } from './whenIdle';
 
@@ -50,7 +51,7 @@ export function serverConnection(): Connection {
     return createConnection(ProposedFeatures.all, noting(new IPCMessageReader(process)), new IPCMessageWriter(process), options);
   }
   if (argv.includes('--stdio')) {
-    const reader = noting(new StreamMessageReader(process.stdin));
+    const reader = noting(new StreamMessageReader(process.stdin, { contentTypeDecoder: jsonDecoder }));
     reader.onClose(() => process.exit(0));
     const connection = createConnection(ProposedFeatures.all, reader, new PiecewiseMessageWriter(process.stdout), options);
     // stdout carries the protocol: stray console output goes to the client's log instead.

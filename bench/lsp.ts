@@ -112,7 +112,7 @@ function restoreTest(text: string): number | null {
 /**
  * didOpen → diagnostics: from the moment the message goes on the wire to the
  * diagnostics' arrival. The message is encoded first, untimed (the client's
- * work: 190-310 ms for the 10k-Service dump here, which runs before the
+ * work: 220-410 ms for the 10k-Service dumps here, which runs before the
  * server can read a byte), and that time is returned beside it.
  */
 async function timedOpen(client: LspClient, uri: string, languageId: string, text: string): Promise<{ ms: number; encodeMs: number }> {

@@ -21,11 +21,6 @@ export function bodyText(body: Uint8Array): string {
 /** A content-type decoder for vscode-jsonrpc's stream reader. */
 export const jsonDecoder = {
   name: 'application/json',
-  decode: (body: Uint8Array): Promise<Message> => {
-    try {
-      return Promise.resolve(JSON.parse(bodyText(body)) as Message);
-    } catch (e) {
-      return Promise.reject(e);
-    }
-  },
+  // Async: a body that is not JSON becomes a rejected promise, as the reader expects, not a throw.
+  decode: async (body: Uint8Array): Promise<Message> => JSON.parse(bodyText(body)) as Message,
 };

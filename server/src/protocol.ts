@@ -10,13 +10,13 @@ export const LANGUAGE_IDS = ['iptables-save', 'iptables-listing'] as const;
  * 8 MB semi-spaces, half of what Node 20 and 22 allow and a quarter of Node
  * 24's. Scavenges copy a live object at most twice, once within the young
  * generation and once into the old, however large the young generation
- * is; a smaller one touches fewer new pages. On a 10k-Service dump 8 MB against 16 MB gave
- * didOpen → diagnostics 804 against 860 ms (medians of ten interleaved
- * servers on Node 20), 19k against 23k page faults, a peak RSS 10-20 MB
- * lower and the same one-line edits (138 against 141 ms). Node 24's 32 MB
- * default cost about 90 MB of peak memory (384-398 MB against 290-317 MB)
- * for the same speed; a 64 MB young generation once made the first checks
- * faster, but cost 100-300 MB.
+ * is; a smaller one touches fewer new pages. On a 10k-Service dump 8 MB
+ * against 16 MB gave didOpen → diagnostics 804 against 860 ms (medians of
+ * ten interleaved servers on Node 20), 19k against 23k page faults, a peak
+ * RSS 2-18 MB lower (medians of two batches) and the same one-line edits
+ * (138 against 141 ms). Node 24's 32 MB default cost about 90 MB of peak
+ * memory (384-398 MB against 290-317 MB) for the same speed; a 64 MB young
+ * generation once made the first checks faster, but cost 100-300 MB.
  */
 export const SERVER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=8'];
 

@@ -2,9 +2,10 @@
  * Language-server benchmarks over stdio, printed as figures: didOpen → first
  * diagnostics, from the message going on the wire (median of three fresh
  * servers, with the spread: one open is at the mercy of the machine's mood;
- * the client's encoding of the message beside it), the first request sent right after them (it waits for the
- * server's idle warm-up), request latencies (p50/p99) for definition, references, hover
- * and document symbols, a one-line edit in the middle → fresh diagnostics,
+ * the client's encoding of the message beside it), the first request sent
+ * right after them, request latencies (p50/p99) for definition, references,
+ * hover and document symbols (the server fills its check memo a slice at a
+ * time meanwhile, see whenIdle.ts), a one-line edit in the middle → fresh diagnostics,
  * ClusterIP packet traces to the first and the last Service (the last is
  * checked against every other Service's rule first; each trace prints its
  * steps, and how many they unroll to with a run of misses counted rule by
@@ -149,7 +150,7 @@ async function benchOne(services: number, kind: 'save' | 'listing'): Promise<voi
   const openFaults = minorFaults(pid) - faultsBefore;
 
   const positions = jumpPositions(text, 200);
-  // A request right after the diagnostics waits for the idle warm-up (documents.ts, prepareForEdits) to finish.
+  // The first request right after the diagnostics: its code not compiled yet, the rules not yet objects.
   const [, firstMs] = await timed(() => client.request('textDocument/definition', { textDocument: { uri }, position: positions[0] }));
   const lat: Record<string, number[]> = { definition: [], references: [], hover: [], documentSymbol: [] };
   for (const position of positions) {

@@ -16,7 +16,7 @@ import {
   LSPErrorCodes, ResponseError,
   type TextDocumentContentChangeEvent, type TextDocumentsConfiguration,
 } from 'vscode-languageserver/node';
-import { CheckMemo, runChecks } from './checks';
+import { CheckMemo, runChecksInSlices } from './checks';
 import { Analysis, type TextLines } from './model/analysis';
 import type { Rule } from './model/types';
 
@@ -360,17 +360,37 @@ export function analysisOf(doc: LineDocument | undefined): Analysis | undefined 
  * rule in the memo and runs code V8 has already compiled for those paths.
  */
 export function prepareForEdits(doc: LineDocument): void {
+  const steps = prepareForEditsInSlices(doc, Infinity);
+  while (!steps.next().done);
+}
+
+/**
+ * prepareForEdits a slice at a time, as the server runs it when idle (see
+ * whenIdle.ts): it pauses after splitting the lines, after patching, and
+ * after every `sliceRules` rules checked, so requests are answered in
+ * between, and it stops when the document has changed meanwhile. An edit
+ * checked in a pause takes the memo over (see CheckMemo.turn).
+ */
+export function* prepareForEditsInSlices(doc: LineDocument, sliceRules: number): Generator<void, void> {
+  const version = doc.version;
+  const current = () => doc.version === version && !overtaken(doc.uri, version) && cache.get(doc.uri)?.doc === doc;
   // Once per document: before its first edit, or after it when an edit came before the memo was filled.
   if (!doc.prepareForEdits() && memos.has(doc.uri)) return;
+  yield;
   const hit = cache.get(doc.uri);
-  if (!hit || hit.doc !== doc || hit.version !== doc.version) return;
+  if (!current() || !hit || hit.version !== version) return;
   const memo = checkMemoOf(doc.uri);
   const replaced: [Rule, Rule][] = [];
   if (doc.splitAtNewlines && hit.analysis.ruleset.patchLines?.(new Map(), replaced)) {
-    runChecks(Analysis.patched(hit.analysis, replaced, () => doc.getText(), doc.textLines()), undefined, memo);
+    yield;
+    if (!current()) return;
+    yield* runChecksInSlices(Analysis.patched(hit.analysis, replaced, () => doc.getText(), doc.textLines()), memo, sliceRules);
   } else if (memo.size === 0) {
     // Its edits will be parsed afresh (no header to fix the family, a lone CR): key the memo as such a parse does.
-    runChecks(Analysis.of(doc.getText(), doc.languageId || undefined), undefined, memo);
+    const fresh = Analysis.of(doc.getText(), doc.languageId || undefined);
+    yield;
+    if (!current()) return;
+    yield* runChecksInSlices(fresh, memo, sliceRules);
   }
 }
 

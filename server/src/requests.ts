@@ -8,12 +8,12 @@
 import {
   createConnection, IPCMessageReader, IPCMessageWriter, LSPErrorCodes, ProposedFeatures, ResponseError,
   StreamMessageReader,
-  type CancellationToken, type Connection, type Message, type MessageReader, type RequestMessage, type ResponseMessage,
+  type CancellationToken, type Connection, type Message, type MessageReader, type MessageWriter, type RequestMessage, type ResponseMessage,
 } from 'vscode-languageserver/node';
 import { noteIncoming } from './documents';
 import { jsonDecoder } from './messageReader';
 import { PiecewiseMessageWriter } from './messageWriter';
-import { noteActivity } from './whenIdle';
+import { noteActivity, writeEnded, writeStarted } from './whenIdle';
 
 /** A queued request cancelled by `$/cancelRequest` is answered RequestCancelled without running. */
 function cancelUndispatched(message: Message): ResponseMessage {
@@ -40,6 +40,31 @@ function noting(reader: MessageReader): MessageReader {
 }
 
 /**
+ * A writer that tells idle work (whenIdle.ts) when each message starts and
+ * ends going out: over stdio a large answer is written while the client
+ * reads it, and the server is not idle until the last byte is out.
+ */
+export function notingWrites(writer: MessageWriter): MessageWriter {
+  return {
+    onError: writer.onError,
+    onClose: writer.onClose,
+    write: (message) => {
+      writeStarted();
+      let written: Promise<void>;
+      try {
+        written = writer.write(message);
+      } catch (e) {
+        writeEnded();
+        throw e;
+      }
+      return written.finally(writeEnded);
+    },
+    end: () => writer.end(),
+    dispose: () => writer.dispose(),
+  };
+}
+
+/**
  * The server's connection over the transport named on the command line
  * (`--node-ipc` as the editor starts it, `--stdio` for tests and other
  * editors); other transports keep the library's default wiring.
@@ -48,12 +73,12 @@ export function serverConnection(): Connection {
   const options = { connectionStrategy: { cancelUndispatched } };
   const argv = process.argv.slice(2);
   if (argv.includes('--node-ipc')) {
-    return createConnection(ProposedFeatures.all, noting(new IPCMessageReader(process)), new IPCMessageWriter(process), options);
+    return createConnection(ProposedFeatures.all, noting(new IPCMessageReader(process)), notingWrites(new IPCMessageWriter(process)), options);
   }
   if (argv.includes('--stdio')) {
     const reader = noting(new StreamMessageReader(process.stdin, { contentTypeDecoder: jsonDecoder }));
     reader.onClose(() => process.exit(0));
-    const connection = createConnection(ProposedFeatures.all, reader, new PiecewiseMessageWriter(process.stdout), options);
+    const connection = createConnection(ProposedFeatures.all, reader, notingWrites(new PiecewiseMessageWriter(process.stdout)), options);
     // stdout carries the protocol: stray console output goes to the client's log instead.
     console.log = (...args: unknown[]) => connection.console.log(args.map(String).join(' '));
     console.info = (...args: unknown[]) => connection.console.info(args.map(String).join(' '));
@@ -87,6 +112,10 @@ export function guardProcess(connection: Connection): void {
  * document moved on) goes to the client as it is; anything unexpected is
  * logged with its stack and answered with the empty result, never with stale
  * data.
+ *
+ * Idle work (whenIdle.ts) waits for a quiet spell counted from when the
+ * request is done, not from when it came: a 10k-Service dump's outline takes
+ * longer than the spell to make.
  */
 export function answer<T>(what: string, empty: T, run: () => T, token?: CancellationToken): T {
   noteActivity();
@@ -97,6 +126,8 @@ export function answer<T>(what: string, empty: T, run: () => T, token?: Cancella
     if (e instanceof ResponseError) throw e;
     logError(`${what} failed: ${describe(e)}`);
     return empty;
+  } finally {
+    noteActivity();
   }
 }
 
@@ -111,6 +142,8 @@ export async function answerAsync<T>(what: string, empty: T, run: () => Promise<
     if (e instanceof ResponseError) throw e;
     logError(`${what} failed: ${describe(e)}`);
     return empty;
+  } finally {
+    noteActivity();
   }
   if (token?.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, `${what} was cancelled`);
   return result;

@@ -4,7 +4,7 @@ import {
 } from 'vscode-languageserver/node';
 import type { CheckSettings } from './checks';
 import {
-  analysisOf as parsedOf, checkMemoFor, closeLargeFile, forget, largeFile, largeFileUris, lineDocuments, openLargeFile, overtaken, prepareForEdits,
+  analysisOf as parsedOf, checkMemoFor, closeLargeFile, forget, largeFile, largeFileUris, lineDocuments, openLargeFile, overtaken, prepareForEditsInSlices,
 } from './documents';
 import { incomingCalls, outgoingCalls, prepareCallHierarchy } from './features/callHierarchy';
 import { codeActions } from './features/codeActions';
@@ -41,6 +41,9 @@ function analysisOf(uri: string) {
 
 const pending = new Map<string, ReturnType<typeof setTimeout>>();
 
+/** Rules the idle memo fill checks between two looks at the clock (see whenIdle.ts): a few milliseconds' worth. */
+const IDLE_SLICE_RULES = 250;
+
 /** `iptablesLens.diagnostics` as last read from the client: codes turned off, severities changed. */
 let checkSettings: CheckSettings = {};
 
@@ -71,7 +74,7 @@ function scheduleDiagnostics(uri: string, delay: number): void {
     });
     if (found) void connection.sendDiagnostics({ uri, version: synced?.version, diagnostics: found });
     // Once idle: get the document ready to be edited, unless an edit came in the meantime.
-    if (synced) whenIdle(uri, () => !overtaken(uri, synced.version) && documents.get(uri) === synced && prepareForEdits(synced));
+    if (synced) whenIdle(uri, () => !overtaken(uri, synced.version) && documents.get(uri) === synced && prepareForEditsInSlices(synced, IDLE_SLICE_RULES));
   }, delay));
 }
 

@@ -31,7 +31,7 @@ import { checkTruncatedListing } from './truncatedListing';
 import { LineIndex } from './rules';
 import type { Check, CheckSettings, RuleCheck } from './types';
 import { CheckMemo } from './memo';
-import { Found, walkRules, type RuleCheckEntry, type WalkRanks } from './walk';
+import { Found, walkRulesInSlices, type RuleCheckEntry, type WalkRanks } from './walk';
 import { checkUndefinedChain } from './undefinedChain';
 import { checkUnknownMatch, ruleUnknownMatch } from './unknownMatch';
 import { checkUnknownOption, ruleUnknownOption } from './unknownOption';
@@ -132,6 +132,19 @@ export function runChecks(analysis: Analysis, settings?: CheckSettings, memo?: C
 
 const checked = new WeakMap<Analysis, Problem[]>();
 
+/**
+ * runChecks with a memo, a slice of `sliceRules` rules at a time (see
+ * walkRulesInSlices), for filling a document's memo while the server is
+ * idle. Returns whether it finished; when another check used the memo in
+ * a pause, it gives up and keeps nothing.
+ */
+export function* runChecksInSlices(analysis: Analysis, memo: CheckMemo, sliceRules: number): Generator<void, boolean> {
+  if (checked.has(analysis)) return true;
+  const found = yield* checkAllInSlices(analysis, memo, sliceRules);
+  if (found) checked.set(analysis, found);
+  return found !== null;
+}
+
 /** The checks that threw on a document version (their findings left out), by name; kept for tests and the fuzz. */
 const failures = new WeakMap<Analysis, string[]>();
 
@@ -141,6 +154,16 @@ export function checkFailures(analysis: Analysis): readonly string[] {
 }
 
 function checkAll(analysis: Analysis, memo: CheckMemo | undefined): Problem[] {
+  const steps = checkAllInSlices(analysis, memo, Infinity);
+  for (;;) {
+    const step = steps.next();
+    // Without pauses no other walk can come in between: it always finishes.
+    if (step.done) return step.value ?? [];
+  }
+}
+
+/** checkAll a slice at a time; null when it gave up (see walkRulesInSlices). */
+function* checkAllInSlices(analysis: Analysis, memo: CheckMemo | undefined, sliceRules: number): Generator<void, Problem[] | null> {
   const ruleset = analysis.ruleset;
   const found = new Found();
   const lines = analysis.lines ?? new LineIndex(analysis.text);
@@ -148,7 +171,7 @@ function checkAll(analysis: Analysis, memo: CheckMemo | undefined): Problem[] {
   const orphans = ruleset.rulesDropped;
   for (const p of orphans ? ruleset.problems : ruleset.lineProblems) found.add(p, RANKS.parse);
   try {
-    walkRules(analysis, lines, found, RANKS, memo, !orphans);
+    if (!(yield* walkRulesInSlices(analysis, lines, found, RANKS, memo, !orphans, sliceRules))) return null;
   } catch {
     // A bug in the walk must not hide the graph checks' diagnostics.
     for (const entry of RULE_CHECKS) found.failed.add(entry.rank);

@@ -122,6 +122,12 @@ export class CheckMemo {
    * the previous arrays with their keys emptied.
    */
   spare: { texts: string[]; scopes: ScopeKey[]; results: RuleResult[] } = { texts: [], scopes: [], results: [] };
+  /**
+   * Counts the walks that used this memo: a walk paused between slices
+   * (walkRulesInSlices) gives up when another began meanwhile, since that
+   * one has taken the spare arrays it was writing into.
+   */
+  turn = 0;
   /** Rules whose result the last run reused, and rules it checked. */
   hits = 0;
   misses = 0;

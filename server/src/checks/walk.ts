@@ -84,8 +84,17 @@ const NO_OPTIONS: readonly ResolvedOption[] = [];
 /**
  * Walks every rule. `ownProblems` says whether rules' own argument problems
  * are reported here (false when the caller takes them from the ruleset).
+ * It pauses (yields) after every `sliceRules` rules, so that the server can
+ * answer requests while it fills a document's memo when idle (Infinity: it
+ * never pauses). Returns false, having kept nothing, when another walk used
+ * the memo while it was paused (see CheckMemo.turn): that walk's results
+ * stand.
  */
-export function walkRules(analysis: Analysis, lines: TextLines | null, found: Found, ranks: WalkRanks, memo: CheckMemo | undefined, ownProblems: boolean): void {
+export function* walkRulesInSlices(
+  analysis: Analysis, lines: TextLines | null, found: Found, ranks: WalkRanks, memo: CheckMemo | undefined, ownProblems: boolean, sliceRules: number,
+): Generator<void, boolean> {
+  const turn = memo ? ++memo.turn : 0;
+  let sinceSlice = 0;
   const ruleset = analysis.ruleset;
   const save = ruleset.format === 'save';
   const useMemo = memo !== undefined && lines !== null;
@@ -345,6 +354,11 @@ export function walkRules(analysis: Analysis, lines: TextLines | null, found: Fo
           }
         }
         rule.release();
+        if (++sinceSlice >= sliceRules) {
+          sinceSlice = 0;
+          yield;
+          if (memo && memo.turn !== turn) return false;
+        }
       }
       if (blocker) for (const r of chain.rules.slice(blocker.index)) found.add(unreachableRule(r, blocker), ranks.unreachable);
     }
@@ -371,4 +385,5 @@ export function walkRules(analysis: Analysis, lines: TextLines | null, found: Fo
     memo.hits = hits;
     memo.misses = misses;
   }
+  return true;
 }

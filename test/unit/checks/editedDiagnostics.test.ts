@@ -9,7 +9,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import { CheckMemo, runChecks } from '../../../server/src/checks';
-import { analysisOf, checkMemoFor, checkMemoOf, forget, keptCheckMemo, LineDocument, prepareForEdits } from '../../../server/src/documents';
+import {
+  analysisOf, checkMemoFor, checkMemoOf, forget, keptCheckMemo, LineDocument, prepareForEdits, prepareForEditsInSlices,
+} from '../../../server/src/documents';
 import { Analysis } from '../../../server/src/model/analysis';
 import { graphShape } from '../../../server/src/model/buildGraph';
 import type { ChainGraph, Rule, Ruleset } from '../../../server/src/model/types';
@@ -229,5 +231,69 @@ test('a dump whose edits are parsed afresh (no header, so no patching) still get
   const analysis = analysisOf(doc)!;
   assert.deepEqual(runChecks(analysis, undefined, memo), runChecks(Analysis.of(lines.join('\n'), 'iptables-save')));
   assert.ok(memo!.misses <= 1, `${memo!.misses} rules read again`);
+  forget(uri);
+});
+
+/** Appends a space to line `ln` of a document whose lines are `lines`, as version `version`. */
+function appendSpace(doc: LineDocument, lines: string[], ln: number, version: number): void {
+  doc.apply([{ range: { start: { line: ln, character: lines[ln].length }, end: { line: ln, character: lines[ln].length } }, text: ' ' }], version);
+  lines[ln] += ' ';
+}
+
+test('the memo filled a slice at a time, as the server fills it when idle, is the memo filled at once', () => {
+  const whole = LineDocument.of('file:///edited/at-once.iptables', 'iptables-save', 1, kube.save);
+  const sliced = LineDocument.of('file:///edited/in-slices.iptables', 'iptables-save', 1, kube.save);
+  runChecks(analysisOf(whole)!);
+  runChecks(analysisOf(sliced)!);
+  prepareForEdits(whole);
+  let pauses = 0;
+  for (const steps = prepareForEditsInSlices(sliced, 7); !steps.next().done;) pauses++;
+  const rules = analysisOf(sliced)!.ruleset.tables.reduce((n, t) => n + t.chains.reduce((m, c) => m + c.rules.length, 0), 0);
+  // Two pauses before the checks (after splitting, after patching), then one per 7 rules.
+  assert.equal(pauses, 2 + Math.floor(rules / 7));
+  const memo = keptCheckMemo(sliced.uri)!;
+  assert.equal(memo.size, keptCheckMemo(whole.uri)!.size);
+  const lines = kube.save.split('\n');
+  const ln = lines.findIndex((l, i) => i > lines.length / 2 && l.startsWith('-A KUBE-SEP-'));
+  appendSpace(sliced, lines, ln, 2);
+  assert.deepEqual(runChecks(analysisOf(sliced)!, undefined, memo), runChecks(Analysis.of(lines.join('\n'), 'iptables-save')));
+  assert.ok(memo.misses <= 1, `${memo.misses} rules read again`);
+  forget(whole.uri);
+  forget(sliced.uri);
+});
+
+test('an edit checked while the idle fill is paused takes the memo over, and the fill gives up', () => {
+  const uri = 'file:///edited/edit-mid-fill.iptables';
+  const doc = LineDocument.of(uri, 'iptables-save', 1, kube.save);
+  runChecks(analysisOf(doc)!);
+  const fill = prepareForEditsInSlices(doc, 50);
+  for (let i = 0; i < 6; i++) assert.equal(fill.next().done, false, 'the fill is under way');
+  const lines = kube.save.split('\n');
+  const sep = lines.flatMap((l, i) => (i > lines.length / 3 && l.startsWith('-A KUBE-SEP-') ? [i] : []));
+  appendSpace(doc, lines, sep[0], 2);
+  const memo = checkMemoFor(doc, analysisOf(doc)!);
+  assert.ok(memo, 'the edit is checked with the memo the fill was writing');
+  assert.deepEqual(runChecks(analysisOf(doc)!, undefined, memo), runChecks(Analysis.of(lines.join('\n'), 'iptables-save')), 'version 2');
+  const size = memo.size;
+  assert.ok(size > 300, `the edit's check filled the memo (${size} rules)`);
+  // Resumed, the fill notices that the memo moved on and stops without writing to it.
+  assert.equal(fill.next().done, true);
+  assert.equal(memo.size, size);
+  appendSpace(doc, lines, sep[5], 3);
+  assert.deepEqual(runChecks(analysisOf(doc)!, undefined, memo), runChecks(Analysis.of(lines.join('\n'), 'iptables-save')), 'version 3');
+  assert.ok(memo.misses <= 1, `${memo.misses} rules read again`);
+  forget(uri);
+});
+
+test('a paused idle fill stops once its document has changed', () => {
+  const uri = 'file:///edited/changed-mid-fill.iptables';
+  const doc = LineDocument.of(uri, 'iptables-save', 1, kube.save);
+  runChecks(analysisOf(doc)!);
+  const fill = prepareForEditsInSlices(doc, 50);
+  assert.equal(fill.next().done, false, 'paused after splitting the lines');
+  const lines = kube.save.split('\n');
+  appendSpace(doc, lines, lines.findIndex((l) => l.startsWith('-A KUBE-SEP-')), 2);
+  assert.equal(fill.next().done, true);
+  assert.equal(keptCheckMemo(uri), undefined, 'nothing was kept for the old version');
   forget(uri);
 });

@@ -20,6 +20,14 @@ function withClock(body: () => void): void {
   }
 }
 
+/** Asserts that idle work counting its runs with `runs` starts IDLE_MS from now, not a millisecond sooner. */
+function runsAfterQuietSpell(runs: () => number): void {
+  mock.timers.tick(IDLE_MS - 1);
+  assert.equal(runs(), 0, 'the quiet spell is not over');
+  mock.timers.tick(1);
+  assert.equal(runs(), 1);
+}
+
 test('idle work runs once no request has come for IDLE_MS', () => withClock(() => {
   let runs = 0;
   whenIdle('a', () => runs++);
@@ -73,10 +81,7 @@ test('the quiet spell counts from the end of a request that ran longer than it',
     return 'done';
   });
   assert.equal(answered, 'done');
-  mock.timers.tick(IDLE_MS - 1);
-  assert.equal(runs, 0, 'the request ended IDLE_MS - 1 ago');
-  mock.timers.tick(1);
-  assert.equal(runs, 1);
+  runsAfterQuietSpell(() => runs);
 }));
 
 test('a request that ends in an error for the client still starts the quiet spell afresh', () => withClock(() => {
@@ -86,10 +91,7 @@ test('a request that ends in an error for the client still starts the quiet spel
     mock.timers.setTime(Date.now() + IDLE_MS + 100);
     throw new ResponseError(LSPErrorCodes.ContentModified, 'the document changed');
   }), ResponseError);
-  mock.timers.tick(IDLE_MS - 1);
-  assert.equal(runs, 0);
-  mock.timers.tick(1);
-  assert.equal(runs, 1);
+  runsAfterQuietSpell(() => runs);
 }));
 
 test('idle work waits while a message is being written, then for IDLE_MS after it', () => withClock(() => {
@@ -99,10 +101,7 @@ test('idle work waits while a message is being written, then for IDLE_MS after i
   mock.timers.tick(IDLE_MS + 500);
   assert.equal(runs, 0, 'the answer is still going out');
   writeEnded();
-  mock.timers.tick(IDLE_MS - 1);
-  assert.equal(runs, 0);
-  mock.timers.tick(1);
-  assert.equal(runs, 1);
+  runsAfterQuietSpell(() => runs);
 }));
 
 test('a write that never ends holds idle work back for LATEST_MS at most', () => withClock(() => {

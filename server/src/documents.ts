@@ -373,12 +373,17 @@ export function prepareForEdits(doc: LineDocument): void {
  */
 export function* prepareForEditsInSlices(doc: LineDocument, sliceRules: number): Generator<void, void> {
   const version = doc.version;
-  const current = () => doc.version === version && !overtaken(doc.uri, version) && cache.get(doc.uri)?.doc === doc;
+  // The version last analysed, still open (forget drops the cache), with no newer version on its way.
+  const current = () => {
+    const hit = cache.get(doc.uri);
+    return hit?.doc === doc && hit.version === version && doc.version === version && !overtaken(doc.uri, version);
+  };
+  if (!current()) return;
   // Once per document: before its first edit, or after it when an edit came before the memo was filled.
   if (!doc.prepareForEdits() && memos.has(doc.uri)) return;
   yield;
-  const hit = cache.get(doc.uri);
-  if (!current() || !hit || hit.version !== version) return;
+  if (!current()) return;
+  const hit = cache.get(doc.uri)!;
   const memo = checkMemoOf(doc.uri);
   const replaced: [Rule, Rule][] = [];
   if (doc.splitAtNewlines && hit.analysis.ruleset.patchLines?.(new Map(), replaced)) {

@@ -73,8 +73,8 @@ function scheduleDiagnostics(uri: string, delay: number): void {
       return analysis ? diagnostics(analysis, checkSettings, checkMemoFor(doc, analysis)) : null;
     });
     if (found) void connection.sendDiagnostics({ uri, version: synced?.version, diagnostics: found });
-    // Once idle: get the document ready to be edited, unless an edit came in the meantime.
-    if (synced) whenIdle(uri, () => !overtaken(uri, synced.version) && documents.get(uri) === synced && prepareForEditsInSlices(synced, IDLE_SLICE_RULES));
+    // Once idle: get the document ready to be edited (it gives up if an edit or a close came in the meantime).
+    if (synced) whenIdle(uri, () => prepareForEditsInSlices(synced, IDLE_SLICE_RULES));
   }, delay));
 }
 

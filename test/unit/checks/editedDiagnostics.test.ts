@@ -295,5 +295,10 @@ test('a paused idle fill stops once its document has changed', () => {
   appendSpace(doc, lines, lines.findIndex((l) => l.startsWith('-A KUBE-SEP-')), 2);
   assert.equal(fill.next().done, true);
   assert.equal(keptCheckMemo(uri), undefined, 'nothing was kept for the old version');
+  // A fill asked for before the change but started after it does nothing at all, and one for a closed document neither.
+  assert.equal(prepareForEditsInSlices(doc, 50).next().done, true, 'version 2 was never analysed');
+  analysisOf(doc);
   forget(uri);
+  assert.equal(prepareForEditsInSlices(doc, 50).next().done, true, 'the document was closed');
+  assert.equal(keptCheckMemo(uri), undefined);
 });

@@ -11,6 +11,9 @@
  * steps, and how many they unroll to with a run of misses counted rule by
  * rule, the figure earlier runs printed),
  * the first hover (its code not compiled yet), the server's peak RSS, the
+ * open as vscode-languageclient sends it over stdio (what the extension
+ * uses) and over Node's IPC channel, its encoding included (see
+ * transport.ts; medians of three fresh servers each), the
  * page faults of its first open and what a page's first
  * touch costs on this machine (see firstTouch). Also times
  * `iptables-restore --test` on the same file when the kernel tools and
@@ -26,6 +29,7 @@ import { LspClient } from '../test/support/lspClient';
 import { generateKubeProxy } from '../test/support/kubeProxy';
 import { SERVER_NODE_FLAGS, stepRun, type TraceResult } from '../server/src/protocol';
 import { runtimeFrom } from './runtime';
+import { openOver, type Transport } from './transport';
 
 const runtime = runtimeFrom(process.argv.slice(2));
 /** A client for a fresh server, started as the extension starts it (SERVER_NODE_FLAGS). */
@@ -199,12 +203,18 @@ async function benchOne(services: number, kind: 'save' | 'listing'): Promise<voi
   await client.stop();
   const opens = [openMs, await openOnce(uri, languageId, text), await openOnce(uri, languageId, text)].sort((a, b) => a - b);
   const restore = kind === 'save' ? restoreTest(text) : null;
+  // The transports the extension could use, alternated so that a slow spell of the machine hits both.
+  const over: Record<Transport, number[]> = { stdio: [], ipc: [] };
+  for (let i = 0; i < 3; i++) {
+    for (const transport of ['stdio', 'ipc'] as const) over[transport].push(await openOver(transport, runtime.node, uri, languageId, text));
+  }
 
   const f = (xs: number[]) => `${percentile(xs, 50).toFixed(1)}/${percentile(xs, 99).toFixed(1)}`;
   console.log(
     `${`${services} svc ${kind}`.padEnd(18)} ${(text.length / 1e6).toFixed(1).padStart(5)}MB ` +
     `open→diag ${opens[1].toFixed(0).padStart(5)} ms (${opens[0].toFixed(0)}–${opens[2].toFixed(0)}${Number.isNaN(openFaults) ? '' : `; ${(openFaults / 1000).toFixed(1)}k page faults`}; the client encoded it in ${encodeMs.toFixed(0)} ms before)  first def ${firstMs.toFixed(0)} ms  def ${f(lat.definition)}  refs ${f(lat.references)}  first hover ${lat.hover[0].toFixed(0)} ms  hover ${f(lat.hover)}  ` +
-    `symbols ${f(lat.documentSymbol)}  edit→diag ${editMs.toFixed(0)} ms  trace ${traces.join(', ')}  peak RSS ${rss.toFixed(0)} MB` +
+    `symbols ${f(lat.documentSymbol)}  edit→diag ${editMs.toFixed(0)} ms  trace ${traces.join(', ')}  peak RSS ${rss.toFixed(0)} MB  ` +
+    `client write→diag over stdio ${percentile(over.stdio, 50).toFixed(0)} ms, over Node IPC ${percentile(over.ipc, 50).toFixed(0)} ms` +
     (restore !== null ? `  iptables-restore --test ${restore.toFixed(0)} ms (${(restore / opens[1]).toFixed(1)}× our open→diag)` : ''),
   );
 }

@@ -66,8 +66,9 @@ export function notingWrites(writer: MessageWriter): MessageWriter {
 
 /**
  * The server's connection over the transport named on the command line
- * (`--node-ipc` as the editor starts it, `--stdio` for tests and other
- * editors); other transports keep the library's default wiring.
+ * (`--stdio` as the extension, the tests and other editors start it,
+ * `--node-ipc` for a client that asks for Node's IPC channel); other
+ * transports keep the library's default wiring.
  */
 export function serverConnection(): Connection {
   const options = { connectionStrategy: { cancelUndispatched } };

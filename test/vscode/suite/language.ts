@@ -1,8 +1,10 @@
 /**
  * Language detection: every kind of dump opens in the right language, by its
- * file name and, for files without a telling name, by its first line.
+ * file name and, for files without a telling name, by its first line. And
+ * the language server the extension starts: over stdio.
  */
 import * as assert from 'assert';
+import * as fs from 'fs';
 import * as vscode from 'vscode';
 import { describe, it, before } from 'mocha';
 import { activeExtension, fixtureUri, skip } from './helpers';
@@ -35,5 +37,26 @@ export function languageTests(): void {
         assert.strictEqual(doc.languageId, c.language);
       });
     }
+  });
+
+  describe('language server process', () => {
+    it('is a child of the extension host, started with --stdio (the transport with the fast message reader)', async function () {
+      await activeExtension();
+      if (!fs.existsSync('/proc/self/stat')) skip(this, 'no /proc here to find the server process by');
+      const children = fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d)).flatMap((pid) => {
+        try {
+          const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+          // Fields after the command's closing parenthesis: state, then the parent's pid.
+          const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+          const args = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+          return ppid === process.pid && args.some((a) => a.endsWith('server.js')) ? [args] : [];
+        } catch {
+          return []; // gone meanwhile
+        }
+      });
+      assert.strictEqual(children.length, 1, `server processes under the extension host: ${JSON.stringify(children)}`);
+      assert.ok(children[0].includes('--stdio'), `server started as ${children[0].join(' ')}`);
+      assert.ok(!children[0].includes('--node-ipc'), `server started as ${children[0].join(' ')}`);
+    });
   });
 }

@@ -368,8 +368,11 @@ export function prepareForEdits(doc: LineDocument): void {
  * prepareForEdits a slice at a time, as the server runs it when idle (see
  * whenIdle.ts): it pauses after splitting the lines, after patching, and
  * after every `sliceRules` rules checked, so requests are answered in
- * between, and it stops when the document has changed meanwhile. An edit
- * checked in a pause takes the memo over (see CheckMemo.turn).
+ * between, and it stops when the document has changed meanwhile: the walk
+ * reads each rule's key off the document's lines as they are now, so a
+ * line changed in a pause would be kept under its new text with the result
+ * of the rule it replaced. An edit checked in a pause takes the memo over
+ * (see CheckMemo.turn).
  */
 export function* prepareForEditsInSlices(doc: LineDocument, sliceRules: number): Generator<void, void> {
   const version = doc.version;
@@ -389,13 +392,30 @@ export function* prepareForEditsInSlices(doc: LineDocument, sliceRules: number):
   if (doc.splitAtNewlines && hit.analysis.ruleset.patchLines?.(new Map(), replaced)) {
     yield;
     if (!current()) return;
-    yield* runChecksInSlices(Analysis.patched(hit.analysis, replaced, () => doc.getText(), doc.textLines()), memo, sliceRules);
+    yield* whileCurrent(runChecksInSlices(Analysis.patched(hit.analysis, replaced, () => doc.getText(), doc.textLines()), memo, sliceRules), current);
   } else if (memo.size === 0) {
     // Its edits will be parsed afresh (no header to fix the family, a lone CR): key the memo as such a parse does.
     const fresh = Analysis.of(doc.getText(), doc.languageId || undefined);
     yield;
     if (!current()) return;
-    yield* runChecksInSlices(fresh, memo, sliceRules);
+    yield* whileCurrent(runChecksInSlices(fresh, memo, sliceRules), current);
+  }
+}
+
+/**
+ * Runs `steps` and pauses where they pause, as `yield*` would; ends them
+ * (unfinished, keeping nothing) at the first pause after which `current()`
+ * is false, or when it is ended itself.
+ */
+function* whileCurrent(steps: Generator<void, boolean>, current: () => boolean): Generator<void, void> {
+  try {
+    while (!steps.next().done) {
+      yield;
+      if (!current()) return;
+    }
+  } finally {
+    // Lets their own cleanup run; nothing once they are done.
+    steps.return(false);
   }
 }
 

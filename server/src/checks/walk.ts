@@ -267,103 +267,107 @@ export function* walkRulesInSlices(
     return result.cond;
   };
 
-  for (const table of ruleset.tables) {
-    let graph: TableGraph | null = null;
-    for (const chain of table.chains) {
-      if (!chain.rules.length) continue;
-      const scope = scopeOf(ruleset, table, chain, textLines, lineText);
-      // The scope kept in this chain's results: a previous version's when a rule matches, else a copy made once.
-      let kept: ScopeKey | null = null;
-      // The shapes of this chain's scope, looked up at its first rule the memo does not have.
-      let chainShapes: Map<string, ShapeFacts> | null = null;
-      let shadow: ShadowScan | null = null;
-      let shadowFailed = false;
-      let blocker: Rule | null = null;
-      const last = chain.rules[chain.rules.length - 1];
-      for (const rule of chain.rules) {
-        const line = ruleLine(rule);
-        let result: RuleResult | undefined;
-        let text = '';
-        if (useMemo) {
-          text = lines!.key(line);
-          const kind = targetKindOf(rule);
-          const layout = ruleLayout(rule);
-          const k = count;
-          const key = kept ?? scope;
-          if (same(k + delta, text, key, kind, layout)) result = prevResults[k + delta];
-          else {
-            for (let w = 1; w <= REALIGN && !result; w++) {
-              if (same(k + delta + w, text, key, kind, layout)) result = prevResults[k + (delta += w)];
-              else if (same(k + delta - w, text, key, kind, layout)) result = prevResults[k + (delta -= w)];
+  try {
+    for (const table of ruleset.tables) {
+      let graph: TableGraph | null = null;
+      for (const chain of table.chains) {
+        if (!chain.rules.length) continue;
+        const scope = scopeOf(ruleset, table, chain, textLines, lineText);
+        // The scope kept in this chain's results: a previous version's when a rule matches, else a copy made once.
+        let kept: ScopeKey | null = null;
+        // The shapes of this chain's scope, looked up at its first rule the memo does not have.
+        let chainShapes: Map<string, ShapeFacts> | null = null;
+        let shadow: ShadowScan | null = null;
+        let shadowFailed = false;
+        let blocker: Rule | null = null;
+        const last = chain.rules[chain.rules.length - 1];
+        for (const rule of chain.rules) {
+          const line = ruleLine(rule);
+          let result: RuleResult | undefined;
+          let text = '';
+          if (useMemo) {
+            text = lines!.key(line);
+            const kind = targetKindOf(rule);
+            const layout = ruleLayout(rule);
+            const k = count;
+            const key = kept ?? scope;
+            if (same(k + delta, text, key, kind, layout)) result = prevResults[k + delta];
+            else {
+              for (let w = 1; w <= REALIGN && !result; w++) {
+                if (same(k + delta + w, text, key, kind, layout)) result = prevResults[k + (delta += w)];
+                else if (same(k + delta - w, text, key, kind, layout)) result = prevResults[k + (delta -= w)];
+              }
+            }
+            if (result) {
+              kept ??= prevScopes[k + delta];
+              hits++;
+              const problems = result.problems!;
+              for (let i = 0; i < problems.length; i++) {
+                const rank = result.ranks[i];
+                if (found.failed.has(rank) || (rank === ranks.parse && !ownProblems)) continue;
+                found.add(rebased(problems[i], line), rank);
+              }
             }
           }
-          if (result) {
-            kept ??= prevScopes[k + delta];
-            hits++;
-            const problems = result.problems!;
-            for (let i = 0; i < problems.length; i++) {
-              const rank = result.ranks[i];
-              if (found.failed.has(rank) || (rank === ranks.parse && !ownProblems)) continue;
-              found.add(rebased(problems[i], line), rank);
+          if (!result) {
+            misses++;
+            if (save && !chainShapes) chainShapes = shapesOf(scope);
+            const saveRule = chainShapes && rule instanceof SaveRule ? rule : null;
+            const kind = saveRule ? targetKindOf(saveRule) : null;
+            const shape = saveRule ? shapeReader.shapeOf(saveRule) : null;
+            const key = shape === null ? null : `${kind} ${shape}`;
+            const facts = key === null ? undefined : chainShapes!.get(key);
+            if (useMemo) kept ??= keptScope(scope);
+            if (facts !== undefined) result = ofShape(facts, saveRule!, kind);
+            else {
+              result = analyse(rule, scope, line);
+              const learned = key !== null && clean ? shapeFacts(saveRule!, result) : null;
+              if (learned) chainShapes!.set(key!, learned);
             }
           }
-        }
-        if (!result) {
-          misses++;
-          if (save && !chainShapes) chainShapes = shapesOf(scope);
-          const saveRule = chainShapes && rule instanceof SaveRule ? rule : null;
-          const kind = saveRule ? targetKindOf(saveRule) : null;
-          const shape = saveRule ? shapeReader.shapeOf(saveRule) : null;
-          const key = shape === null ? null : `${kind} ${shape}`;
-          const facts = key === null ? undefined : chainShapes!.get(key);
-          if (useMemo) kept ??= keptScope(scope);
-          if (facts !== undefined) result = ofShape(facts, saveRule!, kind);
-          else {
-            result = analyse(rule, scope, line);
-            const learned = key !== null && clean ? shapeFacts(saveRule!, result) : null;
-            if (learned) chainShapes!.set(key!, learned);
+          if (useMemo) {
+            texts[count] = text;
+            scopes[count] = kept!;
+            results[count] = result;
+            count++;
+          }
+          if (!blocker && result.everything && result.ends) blocker = rule;
+          // A chain's last rule can shadow nothing: its conditions are needed only when an earlier rule may shadow it.
+          if (!shadowFailed && ((result.ends && rule !== last) || shadow?.waiting) && !shadow?.done) {
+            try {
+              // Conditions are the rule's own: a shared result is copied for it first.
+              if (result.shared) results[count - 1] = result = { ...result, shared: false };
+              (shadow ??= new ShadowScan()).visit(rule, result.ends, conditions(result, rule), reportShadowed);
+            } catch {
+              found.failed.add(ranks.shadowed);
+              shadowFailed = true;
+            }
+          }
+          if (result.hooked && !found.failed.has(ranks.targetWrongChain)) {
+            // The graph part of target-wrong-chain: is this user chain reached from a hook the extension does not allow?
+            try {
+              graph ??= analysis.graphOf(table);
+              if (out.length) out.length = 0;
+              reachedFromWrongHook(chain, rule, result.hooked, graph, out);
+              for (const p of out) found.add(p, ranks.targetWrongChain);
+            } catch {
+              found.failed.add(ranks.targetWrongChain);
+            }
+          }
+          rule.release();
+          if (++sinceSlice >= sliceRules) {
+            sinceSlice = 0;
+            yield;
+            if (memo && memo.turn !== turn) return false;
           }
         }
-        if (useMemo) {
-          texts[count] = text;
-          scopes[count] = kept!;
-          results[count] = result;
-          count++;
-        }
-        if (!blocker && result.everything && result.ends) blocker = rule;
-        // A chain's last rule can shadow nothing: its conditions are needed only when an earlier rule may shadow it.
-        if (!shadowFailed && ((result.ends && rule !== last) || shadow?.waiting) && !shadow?.done) {
-          try {
-            // Conditions are the rule's own: a shared result is copied for it first.
-            if (result.shared) results[count - 1] = result = { ...result, shared: false };
-            (shadow ??= new ShadowScan()).visit(rule, result.ends, conditions(result, rule), reportShadowed);
-          } catch {
-            found.failed.add(ranks.shadowed);
-            shadowFailed = true;
-          }
-        }
-        if (result.hooked && !found.failed.has(ranks.targetWrongChain)) {
-          // The graph part of target-wrong-chain: is this user chain reached from a hook the extension does not allow?
-          try {
-            graph ??= analysis.graphOf(table);
-            if (out.length) out.length = 0;
-            reachedFromWrongHook(chain, rule, result.hooked, graph, out);
-            for (const p of out) found.add(p, ranks.targetWrongChain);
-          } catch {
-            found.failed.add(ranks.targetWrongChain);
-          }
-        }
-        rule.release();
-        if (++sinceSlice >= sliceRules) {
-          sinceSlice = 0;
-          yield;
-          if (memo && memo.turn !== turn) return false;
-        }
+        if (blocker) for (const r of chain.rules.slice(blocker.index)) found.add(unreachableRule(r, blocker), ranks.unreachable);
       }
-      if (blocker) for (const r of chain.rules.slice(blocker.index)) found.add(unreachableRule(r, blocker), ranks.unreachable);
     }
+  } finally {
+    // Also when it gives up or is ended in a pause: the last rule asked about holds its document's text.
+    forgetRestricted();
   }
-  forgetRestricted();
   if (memo && !useMemo) {
     // Without the lines nothing is memoised: let go of the previous version's rules and text.
     memo.texts = [];

@@ -8,6 +8,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'fs';
 import { join } from 'path';
+import { setFlagsFromString } from 'v8';
+import { runInNewContext } from 'vm';
 import { CheckMemo, runChecks } from '../../../server/src/checks';
 import {
   analysisOf, checkMemoFor, checkMemoOf, forget, keptCheckMemo, LineDocument, prepareForEdits, prepareForEditsInSlices,
@@ -301,4 +303,56 @@ test('a paused idle fill stops once its document has changed', () => {
   forget(uri);
   assert.equal(prepareForEditsInSlices(doc, 50).next().done, true, 'the document was closed');
   assert.equal(keptCheckMemo(uri), undefined);
+});
+
+test('a line changed while the fill is paused in its walk stops the fill, and the new version is checked as a fresh parse', () => {
+  const uri = 'file:///edited/changed-mid-walk.iptables';
+  const doc = LineDocument.of(uri, 'iptables-save', 1, kube.save);
+  runChecks(analysisOf(doc)!);
+  const fill = prepareForEditsInSlices(doc, 20);
+  // Two pauses before the walk (after splitting, after patching), then two of its slices.
+  for (let i = 0; i < 4; i++) assert.equal(fill.next().done, false, 'the fill is under way');
+  // A rule near the end, which the walk has not reached: `-m comment` becomes `-m cemment`, a problem of its own.
+  const lines = kube.save.split('\n');
+  const ln = lines.map((l) => l.startsWith('-A KUBE-SEP-') && l.includes(' -m comment ')).lastIndexOf(true);
+  const at = lines[ln].indexOf(' -m comment ') + 4;
+  doc.apply([{ range: { start: { line: ln, character: at }, end: { line: ln, character: at + 7 } }, text: 'cemment' }], 2);
+  lines[ln] = `${lines[ln].slice(0, at)}cemment${lines[ln].slice(at + 7)}`;
+  assert.equal(fill.next().done, true, 'the fill stopped at its next step');
+  const codes = (problems: { code: string; span: { line: number } }[]) => problems.map((p) => `${p.code}@${p.span.line}`);
+  const fresh = codes(runChecks(Analysis.of(lines.join('\n'), 'iptables-save')));
+  assert.ok(fresh.includes(`unknown-match@${ln}`), fresh.join(', '));
+  assert.deepEqual(codes(runChecks(analysisOf(doc)!, undefined, checkMemoFor(doc, analysisOf(doc)!))), fresh);
+  forget(uri);
+});
+
+test('a fill ended in a pause, by closing its document or by an edit, leaves none of its rules reachable', async () => {
+  setFlagsFromString('--expose-gc');
+  const gc: () => void = runInNewContext('gc');
+  for (const how of ['closed', 'edited'] as const) {
+    const rules: WeakRef<Rule>[] = [];
+    (() => {
+      const uri = `file:///edited/let-go-${how}.iptables`;
+      const doc = LineDocument.of(uri, 'iptables-save', 1, kube.save);
+      const analysis = analysisOf(doc)!;
+      runChecks(analysis);
+      for (const table of analysis.ruleset.tables) for (const chain of table.chains) for (const rule of chain.rules) rules.push(new WeakRef(rule));
+      const fill = prepareForEditsInSlices(doc, 20);
+      // Into the walk, which has read whole rules by now (the first of each shape).
+      for (let i = 0; i < 5; i++) assert.equal(fill.next().done, false, 'the fill is under way');
+      if (how === 'closed') {
+        // What cancelIdle does when the document closes.
+        fill.return();
+      } else {
+        appendSpace(doc, kube.save.split('\n'), 10, 2);
+        assert.equal(fill.next().done, true, 'the fill stopped');
+      }
+      forget(uri);
+    })();
+    // WeakRefs made in this turn hold their targets until it ends.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    gc();
+    const kept = rules.filter((r) => r.deref() !== undefined).length;
+    assert.equal(kept, 0, `${how}: ${kept} of ${rules.length} rules still reachable`);
+  }
 });

@@ -150,6 +150,49 @@ for (const { name, languageId, text } of DOCUMENTS) {
   });
 }
 
+for (const { name, languageId, text } of DOCUMENTS) {
+  test(`edits that come while the idle fill is under way, before it or after it, get the diagnostics of a full parse (${name})`, () => {
+    // As the server runs it: after the first diagnostics the fill starts when idle and runs a few steps at a time; an
+    // edit can come at any step, and the fill's steps go on until the edit is checked 100 ms later, unless they are done.
+    const listing = languageId === 'iptables-listing';
+    const chains = [...new Set([...text.matchAll(listing ? /^Chain (\S+)/gm : /^:(\S+)/gm)].map((m) => m[1]))];
+    const r = random(name.length * 7919);
+    let midWalk = 0;
+    for (let trial = 0; trial < 64; trial++) {
+      const uri = `file:///edited/interleaved/${name}/${trial}`;
+      const doc = LineDocument.of(uri, languageId, 1, text);
+      let lines = text.split('\n');
+      runChecks(analysisOf(doc)!, undefined, checkMemoFor(doc, analysisOf(doc)!));
+      const slice = 1 + Math.floor(r() * 20);
+      const fill = prepareForEditsInSlices(doc, slice);
+      let done = false;
+      let steps = 0;
+      // Anywhere from before its first step to after its last: it pauses twice, then after every `slice` rules.
+      const pauses = 2 + Math.ceil(analysisOf(doc)!.ruleset.tables.reduce((n, t) => n + t.chains.reduce((m, c) => m + c.rules.length, 0), 0) / slice);
+      for (const before = Math.floor(r() * (pauses + 2)); !done && steps < before; steps++) done = fill.next().done === true;
+      // Two pauses come before the walk (after splitting the lines, after patching).
+      if (!done && steps > 2) midWalk++;
+      for (const version of [2, 3]) {
+        const ruleLines = lines.flatMap((l, i) => (listing ? /^\s*\d|^\s*[A-Z]/.test(l) && !l.startsWith('Chain') : l.startsWith('-A')) ? [i] : []);
+        const ln = r() < 0.8 && ruleLines.length ? ruleLines[Math.floor(r() * ruleLines.length)] : Math.floor(r() * lines.length);
+        const was = lines[ln].replace(/\r$/, '');
+        const now = listing ? editListingLine(was, chains, r) : editSaveLine(was, chains, r);
+        doc.apply([{ range: { start: { line: ln, character: 0 }, end: { line: ln, character: was.length } }, text: now }], version);
+        lines = lines.slice();
+        lines[ln] = lines[ln].endsWith('\r') ? `${now}\r` : now;
+        for (let after = Math.floor(r() * pauses); !done && after > 0; after--) done = fill.next().done === true;
+        const analysis = analysisOf(doc)!;
+        const what = `trial ${trial}, version ${version}, line ${ln + 1}: ${JSON.stringify(now)}`;
+        assert.deepEqual(runChecks(analysis, undefined, checkMemoFor(doc, analysis)), runChecks(Analysis.of(lines.join('\n'), languageId)), what);
+      }
+      forget(uri);
+    }
+    // Edits must often have come in the middle of the walk, or the comparison proves little.
+    if (process.env.EDIT_STATS) console.log(name, { midWalk });
+    assert.ok(midWalk >= 16, `only ${midWalk} of 64 first edits came while the walk was under way`);
+  });
+}
+
 test('a listing row read in another layout is not the row the memo kept', () => {
   const rows = ['    0     0 ACCEPT     all  --  *      *       0.0.0.0/0            0.0.0.0/0', '    0     0 DROP       all  --  *      *       0.0.0.0/0            0.0.0.0/0'];
   const v1 = ['Chain INPUT (policy ACCEPT 0 packets, 0 bytes)', ' pkts bytes target     prot opt in     out     source               destination', ...rows, ''].join('\n');

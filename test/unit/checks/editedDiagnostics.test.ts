@@ -96,6 +96,23 @@ function graphDump(ruleset: Ruleset, graph: ChainGraph): string {
   return out.join('\n');
 }
 
+/**
+ * One random edit of a document whose lines are `lines`, as version
+ * `version`: a rule line mostly, where editing is patched, any line now and
+ * then. Returns the lines after it, the line and what it now holds.
+ */
+function editOneLine(doc: LineDocument, lines: string[], chains: string[], r: () => number, version: number): { lines: string[]; ln: number; now: string } {
+  const listing = doc.languageId === 'iptables-listing';
+  const ruleLines = lines.flatMap((l, i) => (listing ? /^\s*\d|^\s*[A-Z]/.test(l) && !l.startsWith('Chain') : l.startsWith('-A')) ? [i] : []);
+  const ln = r() < 0.8 && ruleLines.length ? ruleLines[Math.floor(r() * ruleLines.length)] : Math.floor(r() * lines.length);
+  const was = lines[ln].replace(/\r$/, '');
+  const now = listing ? editListingLine(was, chains, r) : editSaveLine(was, chains, r);
+  doc.apply([{ range: { start: { line: ln, character: 0 }, end: { line: ln, character: was.length } }, text: now }], version);
+  const next = lines.slice();
+  next[ln] = lines[ln].endsWith('\r') ? `${now}\r` : now;
+  return { lines: next, ln, now };
+}
+
 for (const { name, languageId, text } of DOCUMENTS) {
   test(`after each one-line edit, graph and diagnostics are those of a full parse (${name})`, () => {
     const uri = `file:///edited/${name}`;
@@ -114,14 +131,9 @@ for (const { name, languageId, text } of DOCUMENTS) {
     let kept = 0;
     let found = 0;
     for (let version = 2; version < 120; version++) {
-      // Lines with rules mostly, where editing is patched; any line now and then.
-      const ruleLines = lines.flatMap((l, i) => (listing ? /^\s*\d|^\s*[A-Z]/.test(l) && !l.startsWith('Chain') : l.startsWith('-A')) ? [i] : []);
-      const ln = r() < 0.8 && ruleLines.length ? ruleLines[Math.floor(r() * ruleLines.length)] : Math.floor(r() * lines.length);
-      const was = lines[ln].replace(/\r$/, '');
-      const now = listing ? editListingLine(was, chains, r) : editSaveLine(was, chains, r);
-      doc.apply([{ range: { start: { line: ln, character: 0 }, end: { line: ln, character: was.length } }, text: now }], version);
-      lines = lines.slice();
-      lines[ln] = lines[ln].endsWith('\r') ? `${now}\r` : now;
+      const edit = editOneLine(doc, lines, chains, r, version);
+      const { ln, now } = edit;
+      lines = edit.lines;
       const newText = lines.join('\n');
       assert.equal(doc.getText(), newText);
 
@@ -173,13 +185,9 @@ for (const { name, languageId, text } of DOCUMENTS) {
       // Two pauses come before the walk (after splitting the lines, after patching).
       if (!done && steps > 2) midWalk++;
       for (const version of [2, 3]) {
-        const ruleLines = lines.flatMap((l, i) => (listing ? /^\s*\d|^\s*[A-Z]/.test(l) && !l.startsWith('Chain') : l.startsWith('-A')) ? [i] : []);
-        const ln = r() < 0.8 && ruleLines.length ? ruleLines[Math.floor(r() * ruleLines.length)] : Math.floor(r() * lines.length);
-        const was = lines[ln].replace(/\r$/, '');
-        const now = listing ? editListingLine(was, chains, r) : editSaveLine(was, chains, r);
-        doc.apply([{ range: { start: { line: ln, character: 0 }, end: { line: ln, character: was.length } }, text: now }], version);
-        lines = lines.slice();
-        lines[ln] = lines[ln].endsWith('\r') ? `${now}\r` : now;
+        const edit = editOneLine(doc, lines, chains, r, version);
+        const { ln, now } = edit;
+        lines = edit.lines;
         for (let after = Math.floor(r() * pauses); !done && after > 0; after--) done = fill.next().done === true;
         const analysis = analysisOf(doc)!;
         const what = `trial ${trial}, version ${version}, line ${ln + 1}: ${JSON.stringify(now)}`;
@@ -307,12 +315,18 @@ test('the memo filled a slice at a time, as the server fills it when idle, is th
   forget(sliced.uri);
 });
 
-test('an edit checked while the idle fill is paused takes the memo over, and the fill gives up', () => {
-  const uri = 'file:///edited/edit-mid-fill.iptables';
+/** The generated save dump opened as `name`, its first diagnostics checked, and its idle fill paused after `steps` steps of `slice` rules. */
+function pausedFill(name: string, slice: number, steps: number): { uri: string; doc: LineDocument; fill: Generator<void, void> } {
+  const uri = `file:///edited/${name}.iptables`;
   const doc = LineDocument.of(uri, 'iptables-save', 1, kube.save);
   runChecks(analysisOf(doc)!);
-  const fill = prepareForEditsInSlices(doc, 50);
-  for (let i = 0; i < 6; i++) assert.equal(fill.next().done, false, 'the fill is under way');
+  const fill = prepareForEditsInSlices(doc, slice);
+  for (let i = 0; i < steps; i++) assert.equal(fill.next().done, false, `the fill is under way after ${i} steps`);
+  return { uri, doc, fill };
+}
+
+test('an edit checked while the idle fill is paused takes the memo over, and the fill gives up', () => {
+  const { uri, doc, fill } = pausedFill('edit-mid-fill', 50, 6);
   const lines = kube.save.split('\n');
   const sep = lines.flatMap((l, i) => (i > lines.length / 3 && l.startsWith('-A KUBE-SEP-') ? [i] : []));
   appendSpace(doc, lines, sep[0], 2);
@@ -331,11 +345,8 @@ test('an edit checked while the idle fill is paused takes the memo over, and the
 });
 
 test('a paused idle fill stops once its document has changed', () => {
-  const uri = 'file:///edited/changed-mid-fill.iptables';
-  const doc = LineDocument.of(uri, 'iptables-save', 1, kube.save);
-  runChecks(analysisOf(doc)!);
-  const fill = prepareForEditsInSlices(doc, 50);
-  assert.equal(fill.next().done, false, 'paused after splitting the lines');
+  // Paused after splitting the lines.
+  const { uri, doc, fill } = pausedFill('changed-mid-fill', 50, 1);
   const lines = kube.save.split('\n');
   appendSpace(doc, lines, lines.findIndex((l) => l.startsWith('-A KUBE-SEP-')), 2);
   assert.equal(fill.next().done, true);
@@ -349,12 +360,8 @@ test('a paused idle fill stops once its document has changed', () => {
 });
 
 test('a line changed while the fill is paused in its walk stops the fill, and the new version is checked as a fresh parse', () => {
-  const uri = 'file:///edited/changed-mid-walk.iptables';
-  const doc = LineDocument.of(uri, 'iptables-save', 1, kube.save);
-  runChecks(analysisOf(doc)!);
-  const fill = prepareForEditsInSlices(doc, 20);
   // Two pauses before the walk (after splitting, after patching), then two of its slices.
-  for (let i = 0; i < 4; i++) assert.equal(fill.next().done, false, 'the fill is under way');
+  const { uri, doc, fill } = pausedFill('changed-mid-walk', 20, 4);
   // A rule near the end, which the walk has not reached: `-m comment` becomes `-m cemment`, a problem of its own.
   const lines = kube.save.split('\n');
   const ln = lines.map((l) => l.startsWith('-A KUBE-SEP-') && l.includes(' -m comment ')).lastIndexOf(true);
@@ -375,14 +382,9 @@ test('a fill ended in a pause, by closing its document or by an edit, leaves non
   for (const how of ['closed', 'edited'] as const) {
     const rules: WeakRef<Rule>[] = [];
     (() => {
-      const uri = `file:///edited/let-go-${how}.iptables`;
-      const doc = LineDocument.of(uri, 'iptables-save', 1, kube.save);
-      const analysis = analysisOf(doc)!;
-      runChecks(analysis);
-      for (const table of analysis.ruleset.tables) for (const chain of table.chains) for (const rule of chain.rules) rules.push(new WeakRef(rule));
-      const fill = prepareForEditsInSlices(doc, 20);
       // Into the walk, which has read whole rules by now (the first of each shape).
-      for (let i = 0; i < 5; i++) assert.equal(fill.next().done, false, 'the fill is under way');
+      const { uri, doc, fill } = pausedFill(`let-go-${how}`, 20, 5);
+      for (const table of analysisOf(doc)!.ruleset.tables) for (const chain of table.chains) for (const rule of chain.rules) rules.push(new WeakRef(rule));
       if (how === 'closed') {
         // What cancelIdle does when the document closes.
         fill.return();

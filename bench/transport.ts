@@ -28,13 +28,17 @@ export async function openOver(transport: Transport, node: string, uri: string, 
   if (transport === 'ipc') child.stdout!.resume();
   const reader: MessageReader = transport === 'stdio' ? new StreamMessageReader(child.stdout!) : new IPCMessageReader(child);
   const writer: MessageWriter = transport === 'stdio' ? new StreamMessageWriter(child.stdin!) : new IPCMessageWriter(child);
-  const waiting = new Map<string, () => void>();
+  const waiting = new Map<string, { resolve: () => void; reject: (e: Error) => void }>();
   reader.listen((m: Message & { id?: number | string; method?: string; params?: { uri?: string } }) => {
-    if (m.method === 'textDocument/publishDiagnostics') waiting.get(`diagnostics ${m.params?.uri}`)?.();
+    if (m.method === 'textDocument/publishDiagnostics') waiting.get(`diagnostics ${m.params?.uri}`)?.resolve();
     else if (m.method !== undefined && m.id !== undefined) void writer.write({ jsonrpc: '2.0', id: m.id, result: null } as Message);
-    else if (m.id !== undefined) waiting.get(`answer ${m.id}`)?.();
+    else if (m.id !== undefined) waiting.get(`answer ${m.id}`)?.resolve();
   });
-  const until = (key: string) => new Promise<void>((resolve) => waiting.set(key, resolve));
+  // A server that dies fails the benchmark instead of leaving it waiting.
+  child.on('exit', (code, signal) => {
+    for (const w of waiting.values()) w.reject(new Error(`the server over ${transport} exited (${code ?? signal})`));
+  });
+  const until = (key: string) => new Promise<void>((resolve, reject) => waiting.set(key, { resolve, reject }));
   const send = (message: object) => void writer.write({ jsonrpc: '2.0', ...message } as Message);
   try {
     const initialized = until('answer 1');

@@ -1,5 +1,5 @@
 import type { Analysis } from '../model/analysis';
-import { edgesWhere } from './graphEdges';
+import { edgesInto } from './graphEdges';
 import { declLine, ruleCount } from '../model/saveRule';
 import type { Chain, Problem, Rule } from '../model/types';
 
@@ -18,7 +18,7 @@ export function checkEmptyChainJump(analysis: Analysis): Problem[] {
   const out: Problem[] = [];
   for (const table of analysis.ruleset.tables) {
     const empty = (to: Chain) => !to.builtin && ruleCount(to) === 0 && declLine(to) >= 0;
-    edgesWhere(analysis.graphOf(table), checkEmptyChainJump, empty, (rule) => out.push(emptyChainJump(rule)));
+    edgesInto(analysis.graphOf(table), checkEmptyChainJump, empty, (rule) => out.push(emptyChainJump(rule)));
   }
   return out;
 }

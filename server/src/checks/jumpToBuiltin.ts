@@ -1,5 +1,5 @@
 import type { Analysis } from '../model/analysis';
-import { edgesWhere } from './graphEdges';
+import { edgesInto } from './graphEdges';
 import type { Problem, Rule } from '../model/types';
 
 export const JUMP_TO_BUILTIN = 'jump-to-builtin';
@@ -17,7 +17,7 @@ export function checkJumpToBuiltin(analysis: Analysis): Problem[] {
   if (analysis.ruleset.format !== 'save') return [];
   const out: Problem[] = [];
   for (const table of analysis.ruleset.tables) {
-    edgesWhere(analysis.graphOf(table), checkJumpToBuiltin, (to) => to.builtin, (rule) => out.push(jumpToBuiltin(rule)));
+    edgesInto(analysis.graphOf(table), checkJumpToBuiltin, (to) => to.builtin, (rule) => out.push(jumpToBuiltin(rule)));
   }
   return out;
 }

@@ -381,24 +381,25 @@ export function* prepareForEditsInSlices(doc: LineDocument, sliceRules: number):
     const hit = cache.get(doc.uri);
     return hit?.doc === doc && hit.version === version && doc.version === version && !overtaken(doc.uri, version);
   };
-  if (!current()) return;
+  if (current()) yield* whileCurrent(fillSteps(doc, sliceRules), current);
+}
+
+/** The steps of prepareForEditsInSlices, for a version that was current when they began and at each pause since. */
+function* fillSteps(doc: LineDocument, sliceRules: number): Generator<void, unknown> {
   // Once per document: before its first edit, or after it when an edit came before the memo was filled.
   if (!doc.prepareForEdits() && memos.has(doc.uri)) return;
   yield;
-  if (!current()) return;
   const hit = cache.get(doc.uri)!;
   const memo = checkMemoOf(doc.uri);
   const replaced: [Rule, Rule][] = [];
   if (doc.splitAtNewlines && hit.analysis.ruleset.patchLines?.(new Map(), replaced)) {
     yield;
-    if (!current()) return;
-    yield* whileCurrent(runChecksInSlices(Analysis.patched(hit.analysis, replaced, () => doc.getText(), doc.textLines()), memo, sliceRules), current);
+    yield* runChecksInSlices(Analysis.patched(hit.analysis, replaced, () => doc.getText(), doc.textLines()), memo, sliceRules);
   } else if (memo.size === 0) {
     // Its edits will be parsed afresh (no header to fix the family, a lone CR): key the memo as such a parse does.
     const fresh = Analysis.of(doc.getText(), doc.languageId || undefined);
     yield;
-    if (!current()) return;
-    yield* whileCurrent(runChecksInSlices(fresh, memo, sliceRules), current);
+    yield* runChecksInSlices(fresh, memo, sliceRules);
   }
 }
 
@@ -407,7 +408,7 @@ export function* prepareForEditsInSlices(doc: LineDocument, sliceRules: number):
  * (unfinished, keeping nothing) at the first pause after which `current()`
  * is false, or when it is ended itself.
  */
-function* whileCurrent(steps: Generator<void, boolean>, current: () => boolean): Generator<void, void> {
+function* whileCurrent(steps: Generator<void, unknown>, current: () => boolean): Generator<void, void> {
   try {
     while (!steps.next().done) {
       yield;
@@ -415,7 +416,7 @@ function* whileCurrent(steps: Generator<void, boolean>, current: () => boolean):
     }
   } finally {
     // Lets their own cleanup run; nothing once they are done.
-    steps.return(false);
+    steps.return(undefined);
   }
 }
 

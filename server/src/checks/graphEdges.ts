@@ -41,10 +41,7 @@ const picked = new WeakMap<object, Map<object, Int32Array>>();
  * edited has its new columns.
  */
 export function edgesWhere(graph: TableGraph, key: object, test: (to: Chain, line: number) => boolean, visit: (rule: Rule, to: Chain) => void): void {
-  const numbers = edgeNumbers(graph);
-  const byKey = perShape(picked, graph, () => new Map<object, Int32Array>());
-  let edges = byKey.get(key);
-  if (!edges) {
+  visitPicked(graph, key, visit, (numbers) => {
     const found: number[] = [];
     if (numbers) {
       const chains = graph.table.chains;
@@ -55,12 +52,8 @@ export function edgesWhere(graph: TableGraph, key: object, test: (to: Chain, lin
         if (test(e.to, ruleLine(e.rule))) found.push(k);
       });
     }
-    byKey.set(key, (edges = Int32Array.from(found)));
-  }
-  for (const k of edges) {
-    if (numbers) visit(numbers.rule(k), graph.table.chains[numbers.succ[k]]);
-    else visit(graph.edges[k].rule, graph.edges[k].to);
-  }
+    return Int32Array.from(found);
+  });
 }
 
 /**
@@ -70,22 +63,30 @@ export function edgesWhere(graph: TableGraph, key: object, test: (to: Chain, lin
  * 30k jumps into KUBE-MARK-MASQ). The same picks, order and caching.
  */
 export function edgesInto(graph: TableGraph, key: object, test: (to: Chain) => boolean, visit: (rule: Rule, to: Chain) => void): void {
-  const numbers = edgeNumbers(graph);
-  if (!numbers) return edgesWhere(graph, key, test, visit);
-  const byKey = perShape(picked, graph, () => new Map<object, Int32Array>());
-  const chains = graph.table.chains;
-  let edges = byKey.get(key);
-  if (!edges) {
+  if (!edgeNumbers(graph)) return edgesWhere(graph, key, test, visit);
+  visitPicked(graph, key, visit, (numbers) => {
     const found: number[] = [];
-    const { inFirst, inOrder } = numbers;
+    const chains = graph.table.chains;
+    const { inFirst, inOrder } = numbers!;
     for (let i = 0; i < chains.length; i++) {
       if (inFirst[i] === inFirst[i + 1] || !test(chains[i])) continue;
       for (let j = inFirst[i]; j < inFirst[i + 1]; j++) found.push(inOrder[j]);
     }
     // In graph order, as edgesWhere picks them.
-    byKey.set(key, (edges = Int32Array.from(found).sort()));
+    return Int32Array.from(found).sort();
+  });
+}
+
+/** Visits the edges `pick` found (by position in graph order), picked once per graph shape and `key`. */
+function visitPicked(graph: TableGraph, key: object, visit: (rule: Rule, to: Chain) => void, pick: (numbers: EdgeNumbers | null) => Int32Array): void {
+  const numbers = edgeNumbers(graph);
+  const byKey = perShape(picked, graph, () => new Map<object, Int32Array>());
+  let edges = byKey.get(key);
+  if (!edges) byKey.set(key, (edges = pick(numbers)));
+  for (const k of edges) {
+    if (numbers) visit(numbers.rule(k), graph.table.chains[numbers.succ[k]]);
+    else visit(graph.edges[k].rule, graph.edges[k].to);
   }
-  for (const k of edges) visit(numbers.rule(k), chains[numbers.succ[k]]);
 }
 
 /**

@@ -24,7 +24,7 @@
  * their kind over the corpus and checks that no finding changes.
  */
 import { findTarget } from '../knowledge';
-import { ipv4Number, isHexDigit } from '../model/address';
+import { ipv4NumberAt, isHexDigit } from '../model/address';
 import type { SaveRule } from '../model/saveRule';
 import { ALL_BUILTIN_CHAIN_NAMES } from '../model/types';
 
@@ -38,14 +38,9 @@ const COMMENT_BYTES = 255;
 /** A UTF-16 unit is at most three bytes of UTF-8: a comment this short fits whatever it holds. */
 const SHORT_COMMENT = Math.floor(COMMENT_BYTES / 3);
 
-/** Leading zeros make another spelling of an address: iptables-save never writes them. */
-const LEADING_ZERO = /(?:^|\.)0\d/;
-
-/** Whether text[start, end) is a canonical dotted quad other than 0.0.0.0. */
+/** Whether text[start, end) is a canonical dotted quad other than 0.0.0.0 (leading zeros are another spelling, never written by iptables-save). */
 function isAddressMark(text: string, start: number, end: number): boolean {
-  if (end - start < 7 || end - start > 15) return false;
-  const quad = text.slice(start, end);
-  return ipv4Number(quad) > 0 && !LEADING_ZERO.test(quad);
+  return ipv4NumberAt(text, start, end, true) > 0;
 }
 
 /**
@@ -70,7 +65,7 @@ function isAddress6Mark(text: string, start: number, end: number): boolean {
     }
     if (i < end && text.charCodeAt(i) === 46) {
       // A dotted quad ends the address and stands for two groups.
-      const v4 = ipv4Number(text.slice(from, end));
+      const v4 = ipv4NumberAt(text, from, end, false);
       if (v4 < 0) return false;
       if (v4 > 0) nonzero = true;
       groups += 2;

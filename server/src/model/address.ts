@@ -32,16 +32,24 @@ export function allOnes(family: Family): bigint {
  * splitting and builds no bigint.
  */
 export function ipv4Number(text: string): number {
-  const n = text.length;
-  if (n < 7 || n > 15) return -1;
+  return ipv4NumberAt(text, 0, text.length, false);
+}
+
+/**
+ * ipv4Number of text[start, end), read in place. With `canonical`, also -1
+ * when a part has a leading zero (`010.1.2.3`): iptables-save never writes
+ * one, and it is another spelling of the address.
+ */
+export function ipv4NumberAt(text: string, start: number, end: number, canonical: boolean): number {
+  if (end - start < 7 || end - start > 15) return -1;
   let value = 0;
   let part = 0;
   let digits = 0;
   let dots = 0;
-  for (let i = 0; i < n; i++) {
+  for (let i = start; i < end; i++) {
     const c = text.charCodeAt(i);
     if (c >= 48 && c <= 57) {
-      if (++digits > 3) return -1;
+      if (++digits > 3 || (canonical && digits === 2 && part === 0)) return -1;
       part = part * 10 + (c - 48);
     } else if (c === 46 && digits > 0 && dots < 3) {
       if (part > 255) return -1;

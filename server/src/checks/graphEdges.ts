@@ -133,15 +133,18 @@ export class NumberedJumps {
     }
     const numbers = positional ? edgeNumbers(graph) : null;
     if (numbers) {
-      // The graph numbers chains by position too: take its arrays, leaving out jumps to built-in chains.
+      // The graph numbers chains by position too: take its arrays, leaving out jumps to built-in chains
+      // (told by a flag per chain, read once each, rather than from the chain objects once per jump).
       const { from, succ } = numbers;
+      const builtin = new Uint8Array(chains.length);
+      for (let i = 0; i < chains.length; i++) if (chains[i].builtin) builtin[i] = 1;
       let m = 0;
-      for (let k = 0; k < succ.length; k++) if (!chains[succ[k]].builtin) m++;
+      for (let k = 0; k < succ.length; k++) if (!builtin[succ[k]]) m++;
       const kept = (this.kept = new Int32Array(m));
       this.from = new Int32Array(m);
       this.to = new Int32Array(m);
       for (let k = 0, i = 0; k < succ.length; k++) {
-        if (chains[succ[k]].builtin) continue;
+        if (builtin[succ[k]]) continue;
         kept[i] = k;
         this.from[i] = from[k];
         this.to[i++] = succ[k];

@@ -56,7 +56,7 @@ export type Mutation =
 const WORDS = [
   '-A', '-I', '-N', '-P', '-j', '-g', '-m', '!', '--dport', '-s', '-p', 'tcp', 'COMMIT', '*nat', '*filter', ':X - [0:0]',
   'Chain', '(policy', 'references)', '"', '\\"', '[0:0]', '[1:', '-c', '0x4000/0x4000', '10.0.0.0/8', '::1', '[goto]',
-  '/*', '*/', 'KUBE-SVC-7RUAH544RSSBQYKK', 'RETURN', 'DNAT', '--to-destination', '\u0000', '\ufffd', '\t', '\r', 'pkts',
+  '/*', '*/', 'KUBE-SVC-7RUAH544RSSBQYKK', 'RETURN', 'DNAT', '--to-destination', '\u0000', '\u0001', '\u0003', '\ufffd', '\t', '\r', 'pkts',
   '2001:db8::/32', '-------', '99999999999999999999', '1K', 'statistic', '--probability', '2', 'NaN',
   // Names every JavaScript object has: a lookup table that is a plain object answers them.
   'constructor', '__proto__', 'toString', '--hasOwnProperty', 'valueOf',

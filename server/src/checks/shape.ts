@@ -32,6 +32,7 @@ const ADDRESS = '\u0001';
 const COMMENT = '\u0002';
 const CHAIN = '\u0003';
 const ADDRESS6 = '\u0004';
+const MARKS = [ADDRESS, COMMENT, CHAIN, ADDRESS6];
 
 /** Most bytes a comment may hold to become a mark (iptables keeps 255). */
 const COMMENT_BYTES = 255;
@@ -115,6 +116,8 @@ export class ShapeReader {
   private quoteAt = -1;
   private backslashFrom = 0;
   private backslashAt = -1;
+  private markLikeFrom = 0;
+  private markLikeAt = -1;
 
   private nextQuote(from: number): number {
     if (from < this.quoteFrom || (this.quoteAt >= 0 && this.quoteAt < from)) {
@@ -122,6 +125,20 @@ export class ShapeReader {
       this.quoteAt = this.text.indexOf('"', from);
     }
     return this.quoteAt;
+  }
+
+  /** The next character a mark is written as (garbage in a dump can hold them), as nextQuote finds quotes. */
+  private nextMarkLike(from: number): number {
+    if (from < this.markLikeFrom || (this.markLikeAt >= 0 && this.markLikeAt < from)) {
+      this.markLikeFrom = from;
+      let at = -1;
+      for (const mark of MARKS) {
+        const k = this.text.indexOf(mark, from);
+        if (k >= 0 && (at < 0 || k < at)) at = k;
+      }
+      this.markLikeAt = at;
+    }
+    return this.markLikeAt;
   }
 
   private nextBackslash(from: number): number {
@@ -135,20 +152,23 @@ export class ShapeReader {
   /**
    * The rule's shape as a string (the target's kind is not in it: the caller
    * keys by it), or null for a line read another way than word by word at
-   * spaces (tabs, backslashes in quotes, quotes inside words), which the walk
-   * reads in full.
+   * spaces (tabs, backslashes in quotes, quotes inside words) or holding a
+   * mark's character, which the walk reads in full.
    */
   shapeOf(rule: SaveRule): string | null {
     if (!rule.spaceSeparated) return null;
     const text = rule.source;
     if (text !== this.text) {
       this.text = text;
-      this.quoteFrom = this.backslashFrom = text.length + 1;
+      this.quoteFrom = this.backslashFrom = this.markLikeFrom = text.length + 1;
     }
     const lineAt = rule.lineStart;
     let i = lineAt + rule.argOffset;
     let end = text.indexOf('\n', i);
     if (end < 0) end = text.length;
+    // A mark's character written in the line would read as that mark: such a line is read in full.
+    const markLike = this.nextMarkLike(i);
+    if (markLike >= 0 && markLike < end) return null;
     const nameAt = chainMark(rule) ? lineAt + rule.targetNameStart : -1;
     let shape = '';
     // Where the words not yet copied into the shape start.

@@ -96,6 +96,20 @@ test('a line the tokenizer reads other than word by word at spaces has no shape'
   assert.equal(shape('-A A\t-s 10.0.0.1 -j ACCEPT'), null);
 });
 
+test('a line holding the character a mark is written as has no shape, and keeps its own findings', () => {
+  for (const mark of ['\u0001', '\u0002', '\u0003', '\u0004']) assert.equal(shape(`-A A -s ${mark}/32 -j ACCEPT`), null);
+  // Only that line: the lines around it keep theirs.
+  const text = '*filter\n:INPUT ACCEPT [0:0]\n:X - [0:0]\n-A INPUT -j X\n-A X -s 10.0.0.1/32 -j ACCEPT\n-A X -s \u0001/32 -j ACCEPT\n-A X -s 10.0.0.2/32 -j ACCEPT\nCOMMIT\n';
+  const analysis = Analysis.of(text, 'iptables-save');
+  const [, first, garbage, third] = rules(analysis) as SaveRule[];
+  assert.equal(shapeOf(first), '-s \u0001/32 -j ACCEPT');
+  assert.equal(shapeOf(garbage), null);
+  assert.equal(shapeOf(third), shapeOf(first));
+  // Read as the first rule's shape, the garbage address passed for an address: its bad-value was lost.
+  const found = runChecks(analysis).map((p) => `${p.span.line + 1} ${p.code}`);
+  assert.deepEqual(found, ['6 bad-value']);
+});
+
 test('an IPv6 word is marked exactly when it is an address other than ::', () => {
   const rng = seeded(6);
   const alphabet = '0123456789abcdefABCDEF:.';

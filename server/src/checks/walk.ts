@@ -14,6 +14,7 @@ import {
 } from './memo';
 import { LineIndex, ruleLayout, ruleLine, scopeOf } from './rules';
 import { SaveRule } from '../model/saveRule';
+import { TARGET_KINDS, targetKindCode } from '../model/targetNames';
 import { targetKindOf } from '../model/targetView';
 import { ShapeReader } from './shape';
 import { conditionsOf, ShadowScan, type Conditions } from './shadowedRule';
@@ -133,14 +134,17 @@ export function* walkRulesInSlices(
    * Shapes of save rules that were read and found clean, per scope: rules of
    * a known shape are not parsed (see shape.ts). Keyed by table, whether the
    * table is known and, for a built-in chain, its name: the rest of the scope
-   * is the document's.
+   * is the document's. Within a scope, by the target's kind (its place in
+   * TARGET_KINDS, then one for none) and the shape: a shape, one string made
+   * of pieces, is copied whole once to be hashed, not again inside a key
+   * that also names the kind.
    */
-  const shapes = new Map<string, Map<string, ShapeFacts>>();
+  const shapes = new Map<string, Map<string, ShapeFacts>[]>();
   const shapeReader = new ShapeReader();
-  const shapesOf = (scope: RuleScope): Map<string, ShapeFacts> => {
+  const shapesOf = (scope: RuleScope): Map<string, ShapeFacts>[] => {
     const tag = `${scope.table}\u0000${scope.tableKnown}\u0000${scope.builtin ? scope.chain : ''}`;
     let found = shapes.get(tag);
-    if (!found) shapes.set(tag, (found = new Map()));
+    if (!found) shapes.set(tag, (found = []));
     return found;
   };
   /** Whether the rule analyse read last had no rule-local problem and no check failed on it. */
@@ -279,7 +283,7 @@ export function* walkRulesInSlices(
         // The scope kept in this chain's results: a previous version's when a rule matches, else a copy made once.
         let kept: ScopeKey | null = null;
         // The shapes of this chain's scope, looked up at its first rule the memo does not have.
-        let chainShapes: Map<string, ShapeFacts> | null = null;
+        let chainShapes: Map<string, ShapeFacts>[] | null = null;
         let shadow: ShadowScan | null = null;
         let shadowFailed = false;
         let blocker: Rule | null = null;
@@ -320,14 +324,14 @@ export function* walkRulesInSlices(
             const saveRule = chainShapes && rule instanceof SaveRule ? rule : null;
             const kind = saveRule ? targetKindOf(saveRule) : null;
             const shape = saveRule ? shapeReader.shapeOf(saveRule) : null;
-            const key = shape === null ? null : `${kind} ${shape}`;
-            const facts = key === null ? undefined : chainShapes!.get(key);
+            const ofKind = shape === null ? null : (chainShapes![kind === null ? TARGET_KINDS.length : targetKindCode(kind)] ??= new Map());
+            const facts = ofKind === null ? undefined : ofKind.get(shape!);
             if (useMemo) kept ??= keptScope(scope);
             if (facts !== undefined) result = ofShape(facts, saveRule!, kind);
             else {
               result = analyse(rule, scope, line);
-              const learned = key !== null && clean ? shapeFacts(saveRule!, result) : null;
-              if (learned) chainShapes!.set(key!, learned);
+              const learned = ofKind !== null && clean ? shapeFacts(saveRule!, result) : null;
+              if (learned) ofKind!.set(shape!, learned);
             }
           }
           if (useMemo) {

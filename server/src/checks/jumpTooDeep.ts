@@ -37,14 +37,17 @@ function deepest(jumps: NumberedJumps, lastLine: number): string[] {
   for (let i = 0; i < from.length; i++) if ((!line || line[i] <= lastLine) && from[i] >= 0 && to[i] >= 0) succ[fill[from[i]]++] = to[i];
   const depth = new Int32Array(n).fill(-1);
   const prev = new Int32Array(n).fill(-1);
-  const queue: number[] = [];
+  // Made at its full size, not grown: a chain enters at the start once per declaration without jumps in (a name
+  // declared twice, twice), or later once, when its last jump in is taken off.
+  const queue = new Int32Array(jumps.chainIds.length + n);
+  let queued = 0;
   for (let i = 0; i < jumps.chainIds.length; i++) {
     const c = jumps.chainIds[i];
-    if (!indegree[c]) queue.push(c);
+    if (!indegree[c]) queue[queued++] = c;
     if (jumps.builtin[c]) depth[c] = 0;
   }
   let best = -1;
-  for (let q = 0; q < queue.length; q++) {
+  for (let q = 0; q < queued; q++) {
     const c = queue[q];
     const d = depth[c];
     if (d >= 0 && (best < 0 || d > depth[best])) best = c;
@@ -54,7 +57,7 @@ function deepest(jumps: NumberedJumps, lastLine: number): string[] {
         depth[t] = d + 1;
         prev[t] = c;
       }
-      if (--indegree[t] === 0) queue.push(t);
+      if (--indegree[t] === 0) queue[queued++] = t;
     }
   }
   if (best < 0) return [];

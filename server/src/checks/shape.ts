@@ -103,51 +103,56 @@ function chainMark(rule: SaveRule): boolean {
   return name !== null && !ALL_BUILTIN_CHAIN_NAMES.has(name) && findTarget(name) === undefined;
 }
 
+/** Past the end of any string (V8's are shorter than 2^29), and a small integer, as the places are. */
+const NEVER_LOOKED = 0x7fffffff;
+
+/**
+ * Where the next of some characters is in a text, remembered from one look
+ * to the next: a look at or after the place last found searches again only
+ * when it has passed that place (the walk goes through a text's rules
+ * mostly in order, so a text without them is not searched to its end for
+ * every rule).
+ */
+class NextOf {
+  /** Where it last looked from (past any text's end until it has), and what it found there (-1: none after it). */
+  private from = NEVER_LOOKED;
+  private at = -1;
+
+  constructor(private readonly chars: readonly string[]) {}
+
+  /** Forgets what it found: the next look searches, whatever its place. */
+  reset(): void {
+    this.from = NEVER_LOOKED;
+  }
+
+  /** The first of the characters in `text` at or after `from`, or -1. */
+  find(text: string, from: number): number {
+    // Small, so that the reader's loop over words takes it in; the search is apart.
+    return from < this.from || (this.at >= 0 && this.at < from) ? this.search(text, from) : this.at;
+  }
+
+  private search(text: string, from: number): number {
+    this.from = from;
+    let at = -1;
+    for (let i = 0; i < this.chars.length; i++) {
+      const k = text.indexOf(this.chars[i], from);
+      if (k >= 0 && (at < 0 || k < at)) at = k;
+    }
+    return (this.at = at);
+  }
+}
+
 /**
  * Reads the shapes of the rules of one walk. Words are found with indexOf;
- * where the next quote and the next backslash are is remembered from one
- * rule to the next (the walk goes through a text's rules mostly in order),
- * so a text without quotes is not searched to its end for every rule.
+ * where the next quote, backslash and mark's character are is remembered
+ * from one rule to the next (see NextOf).
  */
 export class ShapeReader {
   private text = '';
-  /** The next quote and backslash at or after where each was last looked for (-1: none after it). */
-  private quoteFrom = 0;
-  private quoteAt = -1;
-  private backslashFrom = 0;
-  private backslashAt = -1;
-  private markLikeFrom = 0;
-  private markLikeAt = -1;
-
-  private nextQuote(from: number): number {
-    if (from < this.quoteFrom || (this.quoteAt >= 0 && this.quoteAt < from)) {
-      this.quoteFrom = from;
-      this.quoteAt = this.text.indexOf('"', from);
-    }
-    return this.quoteAt;
-  }
-
-  /** The next character a mark is written as (garbage in a dump can hold them), as nextQuote finds quotes. */
-  private nextMarkLike(from: number): number {
-    if (from < this.markLikeFrom || (this.markLikeAt >= 0 && this.markLikeAt < from)) {
-      this.markLikeFrom = from;
-      let at = -1;
-      for (const mark of MARKS) {
-        const k = this.text.indexOf(mark, from);
-        if (k >= 0 && (at < 0 || k < at)) at = k;
-      }
-      this.markLikeAt = at;
-    }
-    return this.markLikeAt;
-  }
-
-  private nextBackslash(from: number): number {
-    if (from < this.backslashFrom || (this.backslashAt >= 0 && this.backslashAt < from)) {
-      this.backslashFrom = from;
-      this.backslashAt = this.text.indexOf('\\', from);
-    }
-    return this.backslashAt;
-  }
+  private readonly quotes = new NextOf(['"']);
+  private readonly backslashes = new NextOf(['\\']);
+  /** The characters a mark is written as: garbage in a dump can hold them. */
+  private readonly markLike = new NextOf(MARKS);
 
   /**
    * The rule's shape as a string (the target's kind is not in it: the caller
@@ -160,14 +165,16 @@ export class ShapeReader {
     const text = rule.source;
     if (text !== this.text) {
       this.text = text;
-      this.quoteFrom = this.backslashFrom = this.markLikeFrom = text.length + 1;
+      this.quotes.reset();
+      this.backslashes.reset();
+      this.markLike.reset();
     }
     const lineAt = rule.lineStart;
     let i = lineAt + rule.argOffset;
     let end = text.indexOf('\n', i);
     if (end < 0) end = text.length;
     // A mark's character written in the line would read as that mark: such a line is read in full.
-    const markLike = this.nextMarkLike(i);
+    const markLike = this.markLike.find(text, i);
     if (markLike >= 0 && markLike < end) return null;
     const nameAt = chainMark(rule) ? lineAt + rule.targetNameStart : -1;
     let shape = '';
@@ -181,12 +188,12 @@ export class ShapeReader {
         continue;
       }
       const start = i;
-      const quote = this.nextQuote(start);
+      const quote = this.quotes.find(text, start);
       if (c === 34) {
         // A quoted word: a backslash inside, or text joined after the closing quote, is read in full.
         const close = text.indexOf('"', start + 1);
         if (close < 0 || close >= end) return null;
-        const backslash = this.nextBackslash(start);
+        const backslash = this.backslashes.find(text, start);
         if (backslash >= 0 && backslash < close) return null;
         i = close + 1;
         if (i < end && text.charCodeAt(i) !== 32) return null;

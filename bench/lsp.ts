@@ -15,7 +15,10 @@
  * uses) and over Node's IPC channel, its encoding included (see
  * transport.ts; medians of three fresh servers each), the
  * page faults of its first open and what a page's first
- * touch costs on this machine (see firstTouch). Also times
+ * touch costs on this machine (see firstTouch) and how fast it runs plain
+ * JavaScript (see fixedLoop), at the start and again right after each
+ * dump's opens, so that a slow spell of a shared machine shows beside the
+ * figures it slowed. Also times
  * `iptables-restore --test` on the same file when the kernel tools and
  * network namespaces are available (root).
  *
@@ -61,8 +64,8 @@ function minorFaults(pid: number): number {
  * What a page's first touch costs on this machine: the median of three
  * fills of 64 MB freshly allocated, and of a second fill of the same memory.
  * On some virtual machines the first is fifty times the second, and the
- * server's open, which touches about 160 MB of new memory on the 10k dump,
- * pays it for every page.
+ * server's open, which touches about 90 MB of new memory on the 10k save
+ * dump (its resident memory before and after), pays it for every page.
  */
 function firstTouch(): { first: number; again: number } {
   const first: number[] = [];
@@ -77,6 +80,32 @@ function firstTouch(): { first: number; again: number } {
     again.push(performance.now() - t1);
   }
   return { first: percentile(first, 50), again: percentile(again, 50) };
+}
+
+/** Where fixedLoop leaves its result, so that its loop is not optimized away. */
+let loopSink = 0;
+
+/**
+ * The time of a fixed piece of plain JavaScript (fifty million integer
+ * steps), median of three: the same on the same machine and Node, unless
+ * the machine itself is slower for a while. Then iptables-restore, the
+ * first touch and every figure here slow down with it.
+ */
+function fixedLoop(): number {
+  const ms: number[] = [];
+  for (let k = 0; k < 3; k++) {
+    const t = performance.now();
+    let x = k;
+    for (let i = 0; i < 50_000_000; i++) x = (x * 31 + i) | 0;
+    loopSink ^= x;
+    ms.push(performance.now() - t);
+  }
+  return percentile(ms, 50);
+}
+
+/** The machine's speed now, as one phrase: fixedLoop and firstTouch. */
+function machineNow(): string {
+  return `fixed loop ${fixedLoop().toFixed(0)} ms, first touch of 64 MB ${firstTouch().first.toFixed(0)} ms`;
 }
 
 function peakRssMb(pid: number): number {
@@ -202,6 +231,7 @@ async function benchOne(services: number, kind: 'save' | 'listing'): Promise<voi
   const rss = peakRssMb(pid);
   await client.stop();
   const opens = [openMs, await openOnce(uri, languageId, text), await openOnce(uri, languageId, text)].sort((a, b) => a - b);
+  const machine = machineNow();
   const restore = kind === 'save' ? restoreTest(text) : null;
   // The transports the extension could use, alternated so that a slow spell of the machine hits both.
   const over: Record<Transport, number[]> = { stdio: [], ipc: [] };
@@ -215,7 +245,8 @@ async function benchOne(services: number, kind: 'save' | 'listing'): Promise<voi
     `open→diag ${opens[1].toFixed(0).padStart(5)} ms (${opens[0].toFixed(0)}–${opens[2].toFixed(0)}${Number.isNaN(openFaults) ? '' : `; ${(openFaults / 1000).toFixed(1)}k page faults`}; the client encoded it in ${encodeMs.toFixed(0)} ms before)  first def ${firstMs.toFixed(0)} ms  def ${f(lat.definition)}  refs ${f(lat.references)}  first hover ${lat.hover[0].toFixed(0)} ms  hover ${f(lat.hover)}  ` +
     `symbols ${f(lat.documentSymbol)}  edit→diag ${editMs.toFixed(0)} ms  trace ${traces.join(', ')}  peak RSS ${rss.toFixed(0)} MB  ` +
     `client write→diag over stdio ${percentile(over.stdio, 50).toFixed(0)} ms, over Node IPC ${percentile(over.ipc, 50).toFixed(0)} ms` +
-    (restore !== null ? `  iptables-restore --test ${restore.toFixed(0)} ms (${(restore / opens[1]).toFixed(1)}× our open→diag)` : ''),
+    (restore !== null ? `  iptables-restore --test ${restore.toFixed(0)} ms (${(restore / opens[1]).toFixed(1)}× our open→diag)` : '') +
+    `  machine after the opens: ${machine}`,
   );
 }
 
@@ -223,7 +254,7 @@ async function main(): Promise<void> {
   const sizes = runtime.args.map(Number).filter((n) => n > 0);
   console.log(`server on ${runtime.label}`);
   const touch = firstTouch();
-  console.log(`first touch of 64 MB of new memory ${touch.first.toFixed(0)} ms, the same memory again ${touch.again.toFixed(0)} ms (page faults' cost on this machine)`);
+  console.log(`first touch of 64 MB of new memory ${touch.first.toFixed(0)} ms, the same memory again ${touch.again.toFixed(0)} ms (page faults' cost on this machine); fixed loop (see fixedLoop) ${fixedLoop().toFixed(0)} ms`);
   console.log('latencies in ms as p50/p99; open→diag (median of three fresh servers, min–max) runs from the didOpen going on the wire to its diagnostics: parse, graph and every check');
   for (const services of sizes.length ? sizes : [1000, 10000]) {
     for (const kind of ['save', 'listing'] as const) await benchOne(services, kind);
